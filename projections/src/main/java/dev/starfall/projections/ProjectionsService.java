@@ -1,0 +1,143 @@
+package dev.starfall.projections;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.manifest.Manifest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the projections topology: one {@link KafkaStreams} instance, exactly-once v2, RocksDB
+ * stores in {@code stateDir}. Readiness means RUNNING with no store still restoring.
+ */
+public final class ProjectionsService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionsService.class);
+
+    /**
+     * @param bootstrapServers  Kafka bootstrap servers
+     * @param applicationId     Streams application id (consumer group and internal topic prefix)
+     * @param stateDir          where RocksDB stores live; kept across restarts
+     * @param applicationServer {@code host:port} this instance answers queries on
+     * @param standbyReplicas   standby copies of each store on other instances
+     * @param replicationFactor replication factor of internal topics
+     */
+    public record Settings(String bootstrapServers, String applicationId, Path stateDir, String applicationServer,
+                           int standbyReplicas, int replicationFactor) {
+        public Settings {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(applicationServer, "applicationServer");
+        }
+
+        /** Application id derived from the event, so two events never share state. */
+        public static String applicationIdFor(Manifest manifest) {
+            return "starfall-projections-" + manifest.event().getId();
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final AtomicInteger restoring = new AtomicInteger();
+    private final Settings settings;
+
+    private ProjectionsService(KafkaStreams streams, Settings settings) {
+        this.streams = streams;
+        this.settings = settings;
+    }
+
+    public static ProjectionsService start(Manifest manifest, Settings settings, Serde<TransferObserved> transferSerde) {
+        KafkaStreams streams = new KafkaStreams(ProjectionsTopology.build(manifest, transferSerde), properties(settings));
+        ProjectionsService service = new ProjectionsService(streams, settings);
+        streams.setStateListener((now, before) -> log.info("Projections {} -> {} ({})", before, now, settings.applicationServer()));
+        streams.setGlobalStateRestoreListener(service.restoreListener());
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("Projections stream thread failed; the instance shuts down", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        log.info("Projections started: application id {}, state in {}, queries on {}", settings.applicationId(),
+                settings.stateDir(), settings.applicationServer());
+        return service;
+    }
+
+    static Properties properties(Settings s) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.applicationServer());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.replicationFactor());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        return p;
+    }
+
+    private StateRestoreListener restoreListener() {
+        return new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
+                restoring.incrementAndGet();
+                log.info("Restoring {} from {} ({} records)", store, partition, end - start);
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long restored) {
+                // progress is visible through the restore start and end logs
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition partition, String store, long total) {
+                restoring.decrementAndGet();
+                log.info("Restored {} from {} ({} records)", store, partition, total);
+            }
+
+            @Override
+            public void onRestoreSuspended(TopicPartition partition, String store, long total) {
+                restoring.decrementAndGet();
+            }
+        };
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Running, and no store is restoring: queries see complete state. */
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING && restoring.get() <= 0;
+    }
+
+    public boolean isAlive() {
+        KafkaStreams.State s = streams.state();
+        return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING && s != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    /** Closes and leaves the group, so a restart or the reset tool does not wait out the session timeout. */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        log.info("Projections closed ({})", settings.applicationServer());
+    }
+}
