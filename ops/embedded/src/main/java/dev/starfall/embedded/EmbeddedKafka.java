@@ -112,7 +112,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Formats storage on first start only: a formatted directory keeps its cluster id, and
+     * formatting it again with a new one would make the broker refuse to start.
+     */
     private static void format(Path logDir) throws Exception {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setClusterId(Uuid.randomUuid().toString())
@@ -121,6 +128,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName("CONTROLLER")
                 .setReleaseVersion(MetadataVersion.latestProduction())
+                // Transactions v2 (KIP-890) on 4.3.1 answered new Streams changelog partitions with
+                // OutOfOrderSequenceException on this machine; v1 keeps exactly-once v2 semantics.
+                .setFeatureLevel("transaction.version", (short) 1)
                 .setIgnoreFormatted(true)
                 .run();
     }
