@@ -1,0 +1,369 @@
+package dev.starfall.ingestor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.starfall.ingestor.publish.CursorReader;
+import dev.starfall.ingestor.publish.PublishException;
+import dev.starfall.ingestor.publish.TransactionalPublisher;
+import dev.starfall.ingestor.source.ChainSource;
+import dev.starfall.ingestor.source.SourceBatch;
+import dev.starfall.ingestor.source.SourceException;
+import dev.starfall.ingestor.source.SourcePosition;
+import dev.starfall.ingestor.source.SourceStats;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.SourceCursor;
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.avro.TransferRejected;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one {@link ChainSource} and publishes what is new, exactly once, on its own thread.
+ *
+ * <p>On start it initialises a transactional producer (fencing a previous instance of the same
+ * source and aborting its open transaction), reads the source's latest committed cursor from
+ * {@link Topics#INGEST_CURSORS} and resumes after it. Each batch the source hands over is
+ * published with the advanced cursor in one Kafka transaction ({@link TransactionalPublisher}), so
+ * a restart, even after {@code kill -9}, neither re-publishes nor loses anything. After catching
+ * up it walks again every {@link IngestorConfig#pollInterval()} until closed.
+ *
+ * <p>Retriable failures (the source gave up its bounded retries, an aborted transaction) are
+ * logged and the walk is repeated from the last committed cursor after
+ * {@link IngestorConfig#failureBackoff()}; fatal ones (unparseable payload, a 4xx, fenced producer)
+ * stop the ingestor in {@link State#FAILED}. Topics must exist (see {@code TopicProvisioner}).
+ */
+public final class Ingestor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+
+    /** Lifecycle; {@link #CAUGHT_UP} once the first walk has published everything visible. */
+    public enum State { NEW, STARTING, CATCHING_UP, CAUGHT_UP, STOPPING, STOPPED, FAILED }
+
+    /**
+     * Counters of this instance (published counts start at zero on each start).
+     *
+     * @param state                    current state
+     * @param requests                 HTTP requests to the chain API, every attempt
+     * @param retries                  retried requests
+     * @param rateLimited              HTTP 429 answers
+     * @param serverErrors             HTTP 5xx answers
+     * @param pages                    pages read
+     * @param walks                    completed walks (top down to the cursor, all handed over)
+     * @param kafkaTransactions        committed Kafka transactions
+     * @param chainTransactions        chain transactions covered by committed transactions
+     * @param observedPublished        {@code TransferObserved} events committed
+     * @param rejectedPublished        {@code TransferRejected} events committed
+     * @param newestBlockTimeSeen      newest block time read from the chain, or null
+     * @param newestBlockTimePublished newest block time committed (by this or an earlier instance), or null
+     * @param cursorPosition           position of the committed cursor, or null
+     */
+    public record Stats(State state, long requests, long retries, long rateLimited, long serverErrors, long pages, long walks,
+                        long kafkaTransactions, long chainTransactions, long observedPublished, long rejectedPublished,
+                        Instant newestBlockTimeSeen, Instant newestBlockTimePublished, String cursorPosition) {
+        public long eventsPublished() {
+            return observedPublished + rejectedPublished;
+        }
+    }
+
+    private final IngestorConfig config;
+    private final ChainSource source;
+    private final TransactionalPublisher.Serializers serializers;
+    private final Deserializer<SourceCursor> cursorDeserializer;
+    private final Clock clock;
+    private final Object monitor = new Object();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final AtomicLong walks = new AtomicLong();
+    private final AtomicLong kafkaTransactions = new AtomicLong();
+    private final AtomicLong chainTransactions = new AtomicLong();
+    private final AtomicLong observedPublished = new AtomicLong();
+    private final AtomicLong rejectedPublished = new AtomicLong();
+
+    private volatile State state = State.NEW;
+    private volatile boolean stopping;
+    private volatile boolean caughtUpOnce;
+    private volatile Throwable failure;
+    private volatile Optional<SourcePosition> position = Optional.empty();
+    private volatile Thread thread;
+    private long publishedCount;
+    private TransactionalPublisher publisher;
+    private long lastProgressNanos;
+
+    Ingestor(IngestorConfig config, ChainSource source, TransactionalPublisher.Serializers serializers,
+             Deserializer<SourceCursor> cursorDeserializer, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.source = Objects.requireNonNull(source, "source");
+        this.serializers = Objects.requireNonNull(serializers, "serializers");
+        this.cursorDeserializer = Objects.requireNonNull(cursorDeserializer, "cursorDeserializer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** An ingestor whose values are Avro in the Confluent wire format, registered with {@code registry}. */
+    public static Ingestor create(IngestorConfig config, ChainSource source, SchemaRegistryClient registry) {
+        return create(config, source, registry, Clock.systemUTC());
+    }
+
+    /** As {@link #create(IngestorConfig, ChainSource, SchemaRegistryClient)}; {@code clock} stamps cursors. */
+    public static Ingestor create(IngestorConfig config, ChainSource source, SchemaRegistryClient registry, Clock clock) {
+        TransactionalPublisher.Serializers serializers = new TransactionalPublisher.Serializers(
+                AvroSerdes.specific(TransferObserved.class, registry, false).serializer(),
+                AvroSerdes.specific(TransferRejected.class, registry, false).serializer(),
+                AvroSerdes.specific(SourceCursor.class, registry, false).serializer());
+        return new Ingestor(config, source, serializers, AvroSerdes.specific(SourceCursor.class, registry, false).deserializer(), clock);
+    }
+
+    /** Starts the ingestor thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        Thread t = new Thread(this::run, "ingestor-" + source.sourceId());
+        t.setDaemon(false);
+        thread = t;
+        setState(State.STARTING);
+        t.start();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Why the ingestor failed, when it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public String sourceId() {
+        return source.sourceId();
+    }
+
+    public Stats stats() {
+        SourceStats.Snapshot s = source.stats();
+        Optional<SourcePosition> p = position;
+        return new Stats(state, s.requests(), s.retries(), s.rateLimited(), s.serverErrors(), s.pages(), walks.get(),
+                kafkaTransactions.get(), chainTransactions.get(), observedPublished.get(), rejectedPublished.get(),
+                s.newestBlockTimeSeen(), p.map(SourcePosition::blockTime).orElse(null), p.map(SourcePosition::position).orElse(null));
+    }
+
+    /**
+     * Waits until the first walk has published everything visible.
+     *
+     * @return true when caught up, false on timeout or when stopped before
+     * @throws IllegalStateException when the ingestor failed (the cause is attached)
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return await(timeout, () -> caughtUpOnce);
+    }
+
+    /** Waits until at least {@code count} walks have completed since start; see {@link #awaitCaughtUp}. */
+    public boolean awaitWalks(long count, Duration timeout) throws InterruptedException {
+        return await(timeout, () -> walks.get() >= count);
+    }
+
+    private boolean await(Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (true) {
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+                if (state == State.FAILED) {
+                    throw new IllegalStateException("Ingestor of " + source.sourceId() + " failed: " + failure, failure);
+                }
+                if (state == State.STOPPED) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            }
+        }
+    }
+
+    /** Stops after the current batch (its transaction is committed or aborted) and closes the producer. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            if (t == null) {
+                setState(State.STOPPED);
+                return;
+            }
+        }
+        stopping = true;
+        stopSignal.countDown();
+        if (state != State.FAILED && state != State.STOPPED) {
+            setState(State.STOPPING);
+        }
+        try {
+            t.join(config.closeTimeout().toMillis());
+            if (t.isAlive()) {
+                log.warn("Ingestor of {} did not stop within {}; interrupting it", source.sourceId(), config.closeTimeout());
+                t.interrupt();
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        String id = source.sourceId();
+        try {
+            publisher = new TransactionalPublisher(config.bootstrapServers(), config.transactionalId(id), config.producerOverrides(), serializers);
+            publisher.init();
+            Optional<SourceCursor> cursor = CursorReader.latest(config.bootstrapServers(), Topics.INGEST_CURSORS.name(), id,
+                    cursorDeserializer, config.startupTimeout());
+            position = cursor.map(SourcePosition::of);
+            publishedCount = cursor.map(SourceCursor::getPublishedCount).orElse(0L);
+            if (cursor.isPresent()) {
+                log.info("Ingestor of {} resuming after position {} (block {} at {}; {} events published so far) from {}", id,
+                        cursor.get().getPosition(), cursor.get().getNewestBlockHeight(), cursor.get().getNewestBlockTime(),
+                        publishedCount, source.endpoint());
+            } else {
+                log.info("Ingestor of {} starting from the beginning of the history at {}", id, source.endpoint());
+            }
+            setState(State.CATCHING_UP);
+            lastProgressNanos = System.nanoTime();
+            Sink sink = new Sink();
+            while (!stopping) {
+                Duration wait = config.pollInterval();
+                try {
+                    ChainSource.WalkResult result = source.fetchNewer(position, sink);
+                    if (result.stopped()) {
+                        break;
+                    }
+                    synchronized (monitor) {
+                        walks.incrementAndGet();
+                        if (!caughtUpOnce) {
+                            caughtUpOnce = true;
+                            state = State.CAUGHT_UP;
+                            Stats s = stats();
+                            log.info("Ingestor of {} caught up: {} events in {} transactions published, newest block time {}, {} requests ({} retries, {} rate-limited)",
+                                    id, s.eventsPublished(), s.kafkaTransactions(), s.newestBlockTimePublished(), s.requests(),
+                                    s.retries(), s.rateLimited());
+                        }
+                        monitor.notifyAll();
+                    }
+                    if (result.events() > 0) {
+                        log.debug("Ingestor of {} published {} new events from {} transactions", id, result.events(), result.transactions());
+                    }
+                } catch (SourceException e) {
+                    if (!e.retriable()) {
+                        throw e;
+                    }
+                    log.warn("Ingestor of {}: walk failed, walking again from position {} in {}: {}", id,
+                            position.map(SourcePosition::position).orElse("(start)"), config.failureBackoff(), e.getMessage());
+                    wait = config.failureBackoff();
+                } catch (PublishException e) {
+                    if (e.fatal()) {
+                        throw e;
+                    }
+                    log.warn("Ingestor of {}: publishing failed, walking again from position {} in {}: {}", id,
+                            position.map(SourcePosition::position).orElse("(start)"), config.failureBackoff(), e.getMessage());
+                    wait = config.failureBackoff();
+                }
+                if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
+            setState(State.STOPPED);
+            log.info("Ingestor of {} stopped at position {}", id, position.map(SourcePosition::position).orElse("(start)"));
+        } catch (InterruptedException e) {
+            setState(State.STOPPED);
+            log.info("Ingestor of {} interrupted at position {}", id, position.map(SourcePosition::position).orElse("(start)"));
+        } catch (RuntimeException | Error e) {
+            if (stopping && Thread.currentThread().isInterrupted()) {
+                // interrupted by close() after its timeout: the open transaction was aborted or is fenced later
+                setState(State.STOPPED);
+                log.warn("Ingestor of {} stopped by interruption at position {}: {}", id,
+                        position.map(SourcePosition::position).orElse("(start)"), e.toString());
+                return;
+            }
+            failure = e;
+            setState(State.FAILED);
+            log.error("Ingestor of {} failed at position {}", id, position.map(SourcePosition::position).orElse("(start)"), e);
+        } finally {
+            if (publisher != null) {
+                publisher.close(config.closeTimeout());
+            }
+        }
+    }
+
+    private void setState(State next) {
+        synchronized (monitor) {
+            if (state == State.FAILED) {
+                return;
+            }
+            state = next;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Publishes each batch with its cursor; logs backfill progress. */
+    private final class Sink implements ChainSource.BatchSink {
+
+        @Override
+        public void accept(SourceBatch batch) {
+            long count = publishedCount + batch.events();
+            SourcePosition newest = batch.newest();
+            SourceCursor cursor = SourceCursor.newBuilder()
+                    .setSourceId(source.sourceId())
+                    .setPosition(newest.position())
+                    .setNewestBlockHeight(newest.blockHeight())
+                    .setNewestBlockTime(newest.blockTime())
+                    .setPublishedCount(count)
+                    .setUpdatedAt(clock.instant())
+                    .build();
+            publisher.publish(batch, cursor);
+            publishedCount = count;
+            position = Optional.of(newest);
+            kafkaTransactions.incrementAndGet();
+            chainTransactions.addAndGet(batch.transactions());
+            observedPublished.addAndGet(batch.observed().size());
+            rejectedPublished.addAndGet(batch.rejected().size());
+            if (progressDue()) {
+                log.info("Backfill of {}: {} events published, newest block time {} (block {}), {} pages read",
+                        source.sourceId(), observedPublished.get() + rejectedPublished.get(), newest.blockTime(),
+                        newest.blockHeight(), source.stats().pages());
+            }
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stopping;
+        }
+
+        @Override
+        public void walking(int pages, int transactions, Instant reachedBack) {
+            if (progressDue()) {
+                log.info("Backfill of {}: reading, {} pages so far in this walk, {} new transactions, back to block time {}",
+                        source.sourceId(), pages, transactions, reachedBack == null ? "-" : reachedBack);
+            }
+        }
+
+        private boolean progressDue() {
+            if (caughtUpOnce) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (now - lastProgressNanos < config.progressLogInterval().toNanos()) {
+                return false;
+            }
+            lastProgressNanos = now;
+            return true;
+        }
+    }
+}

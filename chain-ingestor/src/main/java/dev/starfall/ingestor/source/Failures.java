@@ -1,0 +1,129 @@
+package dev.starfall.ingestor.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place that decides whether a failed chain API call is retriable or fatal.
+ *
+ * <ul>
+ *   <li>Retriable: HTTP 408, 425, 429 and 5xx except 501; I/O errors and timeouts; a page that does
+ *       not connect to the previous one (fetched again, never skipped).</li>
+ *   <li>Fatal: every other 4xx (the request is wrong and stays wrong), 501, an answer whose body
+ *       cannot be parsed, and anything that is not a {@link SourceException} or an I/O error.</li>
+ * </ul>
+ *
+ * <p>Error bodies are read in FCD's shape {@code {"type", "message", "code"}} where {@code code} is a
+ * number (400) or a string (Postgres' {@code "42601"}).
+ */
+public final class Failures {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_BODY_IN_MESSAGE = 300;
+
+    private Failures() {
+    }
+
+    /** An API error body: FCD's {@code {type, message, code}}; any of them may be null. */
+    public record ApiError(String type, String message, String code) {
+    }
+
+    /** Whether an HTTP status is worth asking again. */
+    public static boolean isRetriableStatus(int status) {
+        return status == 408 || status == 425 || status == 429 || (status >= 500 && status <= 599 && status != 501);
+    }
+
+    /** Whether {@code t}, or any cause of it, is a retriable failure. The cause chain is walked. */
+    public static boolean isRetriable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SourceException s) {
+                return s.retriable();
+            }
+            if (c instanceof IOException || c instanceof UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads an error body of FCD's shape, or empty when it is not JSON of that shape. */
+    public static Optional<ApiError> parseErrorBody(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject() || !(node.has("type") || node.has("message") || node.has("code"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new ApiError(text(node.get("type")), text(node.get("message")), text(node.get("code"))));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A non-2xx HTTP answer. */
+    public static SourceException http(String source, String request, int status, String body, Duration retryAfter) {
+        Optional<ApiError> error = parseErrorBody(body);
+        String detail = error.map(e -> e.type() + " " + e.message() + (e.code() == null ? "" : " (code " + e.code() + ")"))
+                .orElseGet(() -> abbreviate(body));
+        boolean retriable = isRetriableStatus(status);
+        return new SourceException(source, request + " answered HTTP " + status + ": " + detail, retriable, status,
+                error.map(ApiError::type).orElse(null), retriable ? retryAfter : null, null);
+    }
+
+    /** An I/O error or timeout: retriable. */
+    public static SourceException io(String source, String request, IOException e) {
+        String what = e instanceof HttpTimeoutException ? "timed out" : "failed: " + e;
+        return new SourceException(source, request + " " + what, true, 0, null, null, e);
+    }
+
+    /** A page that does not connect to the previous one (or contradicts itself): fetched again. */
+    public static SourceException discontinuity(String source, String request, String problem) {
+        return new SourceException(source, request + " returned a page that does not connect: " + problem, true, 0, null, null, null);
+    }
+
+    /** A 2xx answer whose body is not what the API documents: fatal. */
+    public static MalformedPayloadException unparseable(String source, String request, String jsonPath, String problem, Throwable cause) {
+        return new MalformedPayloadException(source, null, jsonPath, request + ": " + problem, cause);
+    }
+
+    /** A retriable failure that persisted through every attempt: still retriable for a later walk. */
+    public static SourceException exhausted(String source, String request, int attempts, Throwable last) {
+        return new SourceException(source, request + " still failing after " + attempts + " attempts: " + last.getMessage(),
+                true, last instanceof SourceException s ? s.httpStatus() : 0, null, null, last);
+    }
+
+    /** Parses a {@code Retry-After} header given in seconds (the HTTP-date form is ignored). */
+    public static Duration parseRetryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return "(no body)";
+        }
+        String oneLine = body.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= MAX_BODY_IN_MESSAGE ? oneLine : oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+    }
+}

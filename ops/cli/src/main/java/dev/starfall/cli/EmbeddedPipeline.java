@@ -1,0 +1,153 @@
+package dev.starfall.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.gateway.Gateway;
+import dev.starfall.ingestor.Ingestor;
+import dev.starfall.ingestor.IngestorConfig;
+import dev.starfall.ingestor.sim.ChainSimulator;
+import dev.starfall.ingestor.sim.SimulatorServer;
+import dev.starfall.ingestor.source.WatchTarget;
+import dev.starfall.ingestor.source.fcd.FcdSource;
+import dev.starfall.projections.ProjectionsService;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroSerdes;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process on the embedded default: broker, registry, chain simulator,
+ * ingestor, projections and gateway. Parts start in dependency order and close in reverse.
+ * Everything durable lives in the data directory, so a second start resumes: the broker keeps the
+ * topics and the ingestor's cursor, the projections keep their RocksDB stores.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPipeline.class);
+    private static final String HOST = "127.0.0.1";
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Manifest manifest;
+    private EmbeddedKafka kafka;
+    private SchemaRegistryServer registry;
+    private ChainSimulator simulator;
+    private SimulatorServer simulatorServer;
+    private Ingestor ingestor;
+    private ProjectionsService projections;
+    private Gateway gateway;
+
+    private EmbeddedPipeline(Manifest manifest) {
+        this.manifest = manifest;
+    }
+
+    /** Starts every part; on a failure, closes what already started and rethrows. */
+    public static EmbeddedPipeline start(Manifest manifest, RunOptions options) {
+        EmbeddedPipeline p = new EmbeddedPipeline(manifest);
+        try {
+            p.startAll(options);
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void startAll(RunOptions o) {
+        Path data = o.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + data + ": " + e.getMessage(), e);
+        }
+        log.info("Loaded {}", manifest.summary());
+
+        kafka = track(EmbeddedKafka.start(new EmbeddedKafka.Config(data.resolve("kafka"), o.kafkaPort(),
+                o.kafkaPort() == 0 ? 0 : o.kafkaPort() + 1, Map.of())));
+        Vertx vertx = Vertx.vertx();
+        track(() -> vertx.close().await());
+        registry = track(SchemaRegistryServer.start(vertx, kafka.bootstrapServers(), o.registryPort()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
+        }
+        SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.url());
+
+        simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(o.seed())
+                .withWallets(o.wallets()).withTransactions(o.transactions()));
+        simulatorServer = track(SimulatorServer.start(simulator, o.simulatorPort()));
+        FcdSource source = FcdSource.builder(simulatorServer.baseUrl(), WatchTarget.of(manifest)).build();
+        ingestor = track(Ingestor.create(IngestorConfig.defaults(kafka.bootstrapServers()), source, registryClient));
+        ingestor.start();
+
+        HostInfo self = new HostInfo(HOST, o.httpPort());
+        projections = track(ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
+                ProjectionsService.Settings.applicationIdFor(manifest), data.resolve("streams"), HOST + ":" + o.httpPort(), 0, 1),
+                AvroSerdes.specific(TransferObserved.class, registryClient, false)));
+        gateway = track(Gateway.start(vertx, projections, manifest, self, HOST));
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        started.push(part);
+        return part;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public String gatewayUrl() {
+        return "http://" + HOST + ":" + gateway.port();
+    }
+
+    public ChainSimulator simulator() {
+        return simulator;
+    }
+
+    public SimulatorServer simulatorServer() {
+        return simulatorServer;
+    }
+
+    public Ingestor ingestor() {
+        return ingestor;
+    }
+
+    public ProjectionsService projections() {
+        return projections;
+    }
+
+    /** Closes every started part in reverse order; a failure to close one does not stop the others. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("Failed to close {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
