@@ -58,9 +58,6 @@ class GatewayIT {
     private static final String CAROL = "terra1carolcarolcarolcarolcarolcarol0003";
     private static final String DAVE = "terra1davedavedavedavedavedavedavedave0004";
 
-    @TempDir
-    Path dir;
-
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Manifest manifest;
@@ -72,7 +69,7 @@ class GatewayIT {
     private String base;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         manifest = ManifestLoader.loadDefault();
         kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(dir.resolve("kafka")));
         registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);

@@ -87,7 +87,9 @@ public final class ProjectionsService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
+        // the handler will always cover global state in a later release, which is what we want.
+        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 
