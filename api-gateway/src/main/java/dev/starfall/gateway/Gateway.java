@@ -1,51 +1,44 @@
 package dev.starfall.gateway;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.starfall.projections.ProjectionsService;
-import dev.starfall.projections.Stores;
-import dev.starfall.projections.domain.Contribution;
-import dev.starfall.projections.domain.ShowerTotals;
-import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.Tiers;
-import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ShowerSchedule;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.apache.kafka.common.serialization.IntegerSerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP gateway, running inside the Streams process. Answers from local stores when this
- * instance owns the shower's partition, forwards to the owner through one shared client
- * otherwise, and says 503 with Retry-After while ownership is unknown (rebalance).
+ * The HTTP gateway, running inside the Streams process. Routes are declared as a table in
+ * {@link #routes()}, one private method per handler. Key lookups go through {@link OwnerRouter};
+ * hot answers come from {@link AnswerCache} as encoded bytes with an ETag; store scans run off the
+ * event loop.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -60,67 +53,166 @@ public final class Gateway implements AutoCloseable {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
-    private static final long FORWARD_TIMEOUT_MS = 2_000;
-    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9]{20,128}");
+    static final int MAX_LIVE_LIMIT = 100;
     private static final String JSON_TYPE = "application/json";
-    private static final Serializer<Integer> SHOWER_KEY = new IntegerSerializer();
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Vertx vertx;
     private final ProjectionsService projections;
+    private final Manifest manifest;
     private final ShowerSchedule schedule;
     private final BigInteger minimum;
-    private final Tiers tiers;
-    private final HostInfo self;
-    private final String selfName;
+    private final GatewayConfig config;
+    private final Addresses addresses;
+    private final OwnerRouter owners;
+    private final AnswerCache cache;
+    private final ClientRateLimiter rateLimiter;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Supplier<List<IngestView>> ingest;
     private final WebClient peers;
+    private final Answer eventAnswer;
+    private final Answer openApiAnswer;
+    private final String selfName;
+    private LiveFeeds live;
     private HttpServer server;
+    private long evictionTimer;
 
-    private Gateway(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self) {
+    private Gateway(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, GatewayConfig config,
+                    Supplier<List<IngestView>> ingest) {
         this.vertx = vertx;
         this.projections = projections;
+        this.manifest = manifest;
         this.schedule = manifest.schedule();
         this.minimum = manifest.minimumContribution();
-        this.tiers = new Tiers(manifest.tiers());
-        this.self = self;
+        this.config = config;
+        this.ingest = ingest;
+        this.addresses = new Addresses(manifest.event().getChain(), manifest.event().getDestinationWallet());
         this.selfName = self.host() + ":" + self.port();
         this.peers = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) FORWARD_TIMEOUT_MS)
+                .setConnectTimeout((int) config.forwardTimeout().toMillis())
                 .setKeepAlive(true)
                 .setUserAgent("starfall-gateway"), new PoolOptions().setHttp1MaxSize(64));
+        this.owners = new OwnerRouter(vertx, projections, new Tiers(manifest.tiers()), self, peers,
+                config.forwardTimeout().toMillis(), metrics);
+        this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
+        this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
+        this.eventAnswer = Answer.ok(Json.encode(EventView.of(manifest)), selfName, false, "public, max-age=60");
+        this.openApiAnswer = Answer.ok(openApiDocument(), selfName, false, "public, max-age=300");
     }
 
     /**
-     * Starts the HTTP server on {@code self}'s port (bound to {@code bindHost}); {@code self} must be
-     * the same {@code host:port} the Streams instance advertises as {@code application.server}.
+     * Starts the HTTP server on {@code self}'s port; {@code self} must be the {@code host:port} the
+     * Streams instance advertises as {@code application.server}.
      */
-    public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, String bindHost) {
-        Gateway gateway = new Gateway(vertx, projections, manifest, self);
-        Router router = gateway.routes();
-        gateway.server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60).setMaxHeaderSize(8192))
-                .requestHandler(router);
-        gateway.server.listen(self.port(), bindHost).await();
-        log.info("Gateway listening on http://{}:{}", bindHost, self.port());
+    public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, GatewayConfig config,
+                                Supplier<List<IngestView>> ingest) {
+        Gateway gateway = new Gateway(vertx, projections, manifest, self, config, ingest);
+        gateway.live = new LiveFeeds(vertx, config, gateway.metrics, gateway::liveLeaderboard);
+        gateway.server = vertx.createHttpServer(new HttpServerOptions()
+                        .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                        .setMaxHeaderSize(config.maxHeaderBytes())
+                        .setMaxInitialLineLength(4096)
+                        .setCompressionSupported(true))
+                .requestHandler(gateway.routes());
+        gateway.server.listen(self.port(), config.bindHost()).await();
+        gateway.evictionTimer = vertx.setPeriodic(60_000, id -> gateway.rateLimiter.evictIdle());
+        log.info("Gateway listening on http://{}:{} (rate limit {}/s per client, cache {} ms)", config.bindHost(), self.port(),
+                config.rateLimitPerSecond(), config.cacheTtl().toMillis());
         return gateway;
+    }
+
+    /** With default settings and no in-process ingestor. */
+    public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, String bindHost) {
+        return start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(bindHost), List::of);
     }
 
     private Router routes() {
         Router router = Router.router(vertx);
-        router.get("/health/live").handler(this::live);
-        router.get("/health/ready").handler(this::ready);
-        router.get("/api/v1/showers/:n/leaderboard").handler(this::leaderboard);
-        router.get("/api/v1/showers/:n/wallets/:address").handler(this::wallet);
-        router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no route for " + ctx.request().method() + " " + ctx.request().path()));
+        router.route().handler(this::cors);
+        router.route("/api/*").handler(this::rateLimit);
+
+        get(router, "/health/live", this::live, true);
+        get(router, "/health/ready", this::ready, true);
+        get(router, "/metrics", this::metrics, true);
+        get(router, "/openapi.json", ctx -> send(ctx, openApiAnswer), true);
+        get(router, "/api/v1/event", ctx -> send(ctx, eventAnswer), true);
+        get(router, "/api/v1/status", this::status, true);
+        get(router, "/api/v1/showers/:n/leaderboard", this::leaderboard, true);
+        get(router, "/api/v1/showers/:n/wallets/:address", this::walletInShower, true);
+        get(router, "/api/v1/showers/:n/live", this::liveFeed, false);
+
+        router.route().last().handler(ctx -> {
+            if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD) {
+                ctx.response().putHeader("Allow", "GET, HEAD, OPTIONS");
+                error(ctx, 405, "method_not_allowed", "this API is read-only; use GET");
+            } else {
+                error(ctx, 404, "not_found", "no route for GET " + ctx.request().path());
+            }
+        });
         router.route().failureHandler(ctx -> {
-            log.error("Unhandled failure on {}", ctx.request().uri(), ctx.failure());
+            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            if (status >= 500 && status != 503) {
+                log.error("Unhandled failure on {}", ctx.request().uri(), ctx.failure());
+            }
             if (!ctx.response().ended()) {
-                error(ctx, 500, "internal", "internal error; see the gateway log");
+                error(ctx, status, status == 503 ? "timeout" : "internal",
+                        status == 503 ? "the request took too long; retry" : "internal error; see the gateway log");
             }
         });
         return router;
     }
 
-    // ---- handlers ---------------------------------------------------------------------------
+    /** Registers a GET route that is measured per route template and, unless streaming, bounded in time. */
+    private void get(Router router, String path, Handler<RoutingContext> handler, boolean timed) {
+        var route = router.get(path);
+        if (timed) {
+            route.handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503)); // platform handlers come first
+        }
+        route.handler(ctx -> {
+            long start = System.nanoTime();
+            ctx.addBodyEndHandler(v -> metrics.record(path, ctx.response().getStatusCode(), System.nanoTime() - start));
+            ctx.next();
+        }).handler(handler);
+    }
+
+    // ---- cross-cutting --------------------------------------------------------------------------
+
+    private void cors(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        if (origin != null && !config.corsOrigins().isEmpty()
+                && (config.corsOrigins().contains("*") || config.corsOrigins().contains(origin))) {
+            HttpServerResponse r = ctx.response();
+            r.putHeader("Access-Control-Allow-Origin", config.corsOrigins().contains("*") ? "*" : origin);
+            r.putHeader("Vary", "Origin");
+            r.putHeader("Access-Control-Expose-Headers", "ETag, Retry-After, " + SERVED_BY + ", " + STALE);
+            if (ctx.request().method() == HttpMethod.OPTIONS) {
+                r.putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+                r.putHeader("Access-Control-Allow-Headers", "If-None-Match, Content-Type");
+                r.putHeader("Access-Control-Max-Age", "600");
+                r.setStatusCode(204).end();
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void rateLimit(RoutingContext ctx) {
+        if (ctx.request().getHeader(FORWARDED) != null) {
+            ctx.next(); // a peer's forward was already counted where the client asked
+            return;
+        }
+        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        ClientRateLimiter.Decision d = rateLimiter.tryAcquire(client);
+        if (d.allowed()) {
+            ctx.next();
+            return;
+        }
+        metrics.rateLimited.increment();
+        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+        error(ctx, 429, "rate_limited", "more than " + config.rateLimitPerSecond() + " requests per second from " + client
+                + "; retry after " + d.retryAfterSeconds() + " s");
+    }
+
+    // ---- handlers -------------------------------------------------------------------------------
 
     private void live(RoutingContext ctx) {
         if (projections.isAlive()) {
@@ -139,142 +231,110 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private void status(RoutingContext ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instance", selfName);
+        body.put("streams", projections.streams().state().name());
+        body.put("ready", projections.isReady());
+        List<Map<String, Object>> instances = new ArrayList<>();
+        try {
+            for (StreamsMetadata m : projections.streams().metadataForAllStreamsClients()) {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("instance", m.host() + ":" + m.port());
+                i.put("stores", m.stateStoreNames());
+                i.put("activePartitions", m.topicPartitions().stream().map(Object::toString).sorted().toList());
+                i.put("standbyPartitions", m.standbyTopicPartitions().stream().map(Object::toString).sorted().toList());
+                instances.add(i);
+            }
+        } catch (IllegalStateException e) {
+            body.put("instancesUnavailable", e.getMessage());
+        }
+        body.put("instances", instances);
+        List<Map<String, Object>> sources = new ArrayList<>();
+        for (IngestView v : ingest.get()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("source", v.sourceId());
+            s.put("state", v.state());
+            s.put("lagSeconds", v.lag().toMillis() / 1000.0);
+            s.put("newestChainTime", v.newestSeen() == null ? null : v.newestSeen().toString());
+            s.put("lastEventTime", v.newestPublished() == null ? null : v.newestPublished().toString());
+            s.put("eventsPublished", v.eventsPublished());
+            s.put("requests", v.requests());
+            s.put("retries", v.retries());
+            s.put("rateLimited", v.rateLimited());
+            sources.add(s);
+        }
+        body.put("ingest", sources);
+        body.put("time", Instant.now().toString());
+        ctx.response().putHeader("Cache-Control", "no-store");
+        json(ctx, 200, body);
+    }
+
+    private void metrics(RoutingContext ctx) {
+        StringBuilder out = new StringBuilder(4096);
+        metrics.render(out);
+        GatewayMetrics.counter(out, "starfall_cache_hits_total", "Answers served from the in-process cache.", cache.hits());
+        GatewayMetrics.counter(out, "starfall_cache_misses_total", "Answers computed from the stores or a peer.", cache.misses());
+        GatewayMetrics.gauge(out, "starfall_live_clients", "Connected live (SSE) clients.", "", live.clients());
+        GatewayMetrics.gauge(out, "starfall_streams_running", "1 when Kafka Streams is RUNNING.",
+                "{state=\"" + projections.streams().state().name() + "\"}", projections.streams().state().isRunningOrRebalancing() ? 1 : 0);
+        GatewayMetrics.gauge(out, "starfall_ready", "1 when stores run and are restored.", "", projections.isReady() ? 1 : 0);
+        for (IngestView v : ingest.get()) {
+            String labels = "{source=\"" + v.sourceId().replace("\"", "'") + "\"}";
+            GatewayMetrics.gauge(out, "starfall_ingest_lag_seconds", "Newest chain time read minus newest published.", labels,
+                    v.lag().toMillis() / 1000.0);
+            GatewayMetrics.gauge(out, "starfall_ingest_events_published", "Events published by this process.", labels, v.eventsPublished());
+            GatewayMetrics.gauge(out, "starfall_ingest_requests", "Chain API requests by this process.", labels, v.requests());
+            GatewayMetrics.gauge(out, "starfall_ingest_rate_limited", "429 answers from chain APIs.", labels, v.rateLimited());
+        }
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
+    }
+
     private void leaderboard(RoutingContext ctx) {
         Optional<Integer> shower = shower(ctx);
-        if (shower.isEmpty()) {
-            return;
-        }
-        Optional<Integer> limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        Optional<Integer> offset = limit.isEmpty() ? Optional.empty() : intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        Optional<Integer> limit = shower.isEmpty() ? Optional.empty() : intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Optional<Integer> offset = limit.isEmpty() ? Optional.empty() : intParam(ctx, "offset", 0, 0, 1_000_000);
         if (offset.isEmpty()) {
             return;
         }
-        int n = shower.get();
-        routed(ctx, n, reader -> Optional.of(reader.leaderboard(n, offset.get(), limit.get())),
-                () -> "no leaderboard for shower " + n);
+        send(ctx, leaderboardAnswer(shower.get(), offset.get(), limit.get(), ctx.request().getHeader(FORWARDED)));
     }
 
-    private void wallet(RoutingContext ctx) {
+    private Future<Answer> leaderboardAnswer(int n, int offset, int limit, String forwardedFrom) {
+        String uri = "/api/v1/showers/" + n + "/leaderboard?limit=" + limit + "&offset=" + offset;
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom,
+                reader -> Answer.ok(Json.encode(reader.leaderboard(n, offset, limit)), selfName, false, Answer.SHORT)));
+    }
+
+    private Future<Answer> liveLeaderboard(int n, int limit) {
+        return leaderboardAnswer(n, 0, limit, null);
+    }
+
+    private void walletInShower(RoutingContext ctx) {
         Optional<Integer> shower = shower(ctx);
-        if (shower.isEmpty()) {
-            return;
-        }
-        String address = ctx.pathParam("address");
-        if (!ADDRESS.matcher(address).matches()) {
-            error(ctx, 400, "bad_address", "wallet address must be 20 to 128 letters and digits, got '" + truncate(address) + "'");
+        Optional<String> address = shower.isEmpty() ? Optional.empty() : address(ctx);
+        if (address.isEmpty()) {
             return;
         }
         int n = shower.get();
-        routed(ctx, n, reader -> reader.wallet(n, address, minimum), () -> "wallet " + address + " has no contribution in shower " + n);
+        String wallet = address.get();
+        String uri = "/api/v1/showers/" + n + "/wallets/" + wallet;
+        send(ctx, cache.get(uri, () -> owners.route(n, uri, ctx.request().getHeader(FORWARDED),
+                reader -> reader.wallet(n, wallet, minimum)
+                        .map(w -> Answer.ok(Json.encode(w), selfName, false, Answer.SHORT))
+                        .orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName)))));
     }
 
-    // ---- routing ----------------------------------------------------------------------------
-
-    /**
-     * Answers a query about shower {@code n} wherever its partition lives. Every outcome of the key
-     * lookup is handled: not available (rebalance) -> 503; local -> store read off the event loop;
-     * remote -> one forward through the shared client; remote down -> local standby, marked stale.
-     */
-    private void routed(RoutingContext ctx, int n, Function<ShowerReader, Optional<?>> query, java.util.function.Supplier<String> notFound) {
-        KeyQueryMetadata md = projections.streams().queryMetadataForKey(Stores.RANKINGS, n, SHOWER_KEY);
-        if (md == null) {
-            error(ctx, 500, "internal", "store " + Stores.RANKINGS + " is unknown to this instance");
+    private void liveFeed(RoutingContext ctx) {
+        Optional<Integer> shower = shower(ctx);
+        Optional<Integer> limit = shower.isEmpty() ? Optional.empty() : intParam(ctx, "limit", 10, 1, MAX_LIVE_LIMIT);
+        if (limit.isEmpty()) {
             return;
         }
-        if (md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null || md.activeHost().port() < 0) {
-            unavailable(ctx, "shower " + n + " is being reassigned between instances");
-            return;
-        }
-        if (md.activeHost().equals(self)) {
-            local(ctx, md.partition(), false, query, notFound);
-            return;
-        }
-        if (ctx.request().getHeader(FORWARDED) != null) {
-            unavailable(ctx, "instances disagree on the owner of shower " + n + " (rebalance in progress)");
-            return;
-        }
-        forward(ctx, md.activeHost()).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().statusCode() < 500) {
-                relay(ctx, ar.result());
-            } else if (md.standbyHosts().contains(self)) {
-                log.warn("Owner {} of shower {} failed ({}); answering from the local standby",
-                        md.activeHost(), n, ar.succeeded() ? "HTTP " + ar.result().statusCode() : ar.cause().toString());
-                local(ctx, md.partition(), true, query, notFound);
-            } else if (ar.succeeded()) {
-                relay(ctx, ar.result());
-            } else {
-                ctx.response().putHeader("Retry-After", "1");
-                error(ctx, 502, "owner_unreachable", "the instance owning shower " + n + " (" + md.activeHost().host() + ":"
-                        + md.activeHost().port() + ") did not answer: " + ar.cause().getMessage());
-            }
-        });
+        live.subscribe(ctx, shower.get(), limit.get());
     }
 
-    private void local(RoutingContext ctx, int partition, boolean stale, Function<ShowerReader, Optional<?>> query,
-                       java.util.function.Supplier<String> notFound) {
-        vertx.executeBlocking(() -> {
-            try {
-                return query.apply(reader(partition, stale)).map(Gateway::encode);
-            } catch (InvalidStateStoreException e) {
-                throw new StoreUnavailable(e);
-            }
-        }, false).onComplete(ar -> {
-            if (ar.failed()) {
-                if (ar.cause() instanceof StoreUnavailable) {
-                    unavailable(ctx, "store not queryable right now: " + ar.cause().getCause().getMessage());
-                } else {
-                    ctx.fail(ar.cause());
-                }
-                return;
-            }
-            if (ar.result().isEmpty()) {
-                error(ctx, 404, "not_found", notFound.get());
-                return;
-            }
-            if (stale) {
-                ctx.response().putHeader(STALE, "true");
-            }
-            ctx.response().setStatusCode(200).putHeader("Content-Type", JSON_TYPE).putHeader(SERVED_BY, selfName)
-                    .end(Buffer.buffer(ar.result().get()));
-        });
-    }
-
-    private ShowerReader reader(int partition, boolean stale) {
-        KafkaStreams streams = projections.streams();
-        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = streams.store(params(Stores.RANKINGS,
-                QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition, stale));
-        ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions = streams.store(params(Stores.CONTRIBUTIONS,
-                QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));
-        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,
-                QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
-        return new ShowerReader(rankings, contributions, totals, tiers);
-    }
-
-    private static <T> StoreQueryParameters<T> params(String store, org.apache.kafka.streams.state.QueryableStoreType<T> type,
-                                                      int partition, boolean stale) {
-        StoreQueryParameters<T> p = StoreQueryParameters.fromNameAndType(store, type).withPartition(partition);
-        return stale ? p.enableStaleStores() : p;
-    }
-
-    private Future<HttpResponse<Buffer>> forward(RoutingContext ctx, HostInfo owner) {
-        return peers.get(owner.port(), owner.host(), ctx.request().uri())
-                .putHeader(FORWARDED, selfName)
-                .timeout(FORWARD_TIMEOUT_MS)
-                .send();
-    }
-
-    private static void relay(RoutingContext ctx, HttpResponse<Buffer> answer) {
-        var out = ctx.response().setStatusCode(answer.statusCode());
-        for (String h : new String[] {"Content-Type", SERVED_BY, STALE, "Retry-After"}) {
-            String v = answer.getHeader(h);
-            if (v != null) {
-                out.putHeader(h, v);
-            }
-        }
-        out.end(answer.body() == null ? Buffer.buffer() : answer.body());
-    }
-
-    // ---- parameters and answers -------------------------------------------------------------
+    // ---- parameters and answers -----------------------------------------------------------------
 
     private Optional<Integer> shower(RoutingContext ctx) {
         String raw = ctx.pathParam("n");
@@ -292,7 +352,17 @@ public final class Gateway implements AutoCloseable {
         return Optional.of(n);
     }
 
-    private static Optional<Integer> intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    private Optional<String> address(RoutingContext ctx) {
+        String address = ctx.pathParam("address");
+        Optional<String> problem = addresses.problem(address);
+        if (problem.isPresent()) {
+            error(ctx, 400, "bad_address", "'" + truncate(address) + "' is not a " + manifest.event().getChain() + " address: " + problem.get());
+            return Optional.empty();
+        }
+        return Optional.of(address);
+    }
+
+    private Optional<Integer> intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
         String raw = ctx.request().getParam(name);
         if (raw == null || raw.isEmpty()) {
             return Optional.of(dflt);
@@ -303,54 +373,88 @@ public final class Gateway implements AutoCloseable {
                 return Optional.of(v);
             }
         } catch (NumberFormatException e) {
-            // falls through to the 400 below
+            // answered with the 400 below
         }
         error(ctx, 400, "bad_" + name, name + " must be an integer in " + min + ".." + max + ", got '" + truncate(raw) + "'");
         return Optional.empty();
     }
 
-    private void unavailable(RoutingContext ctx, String why) {
-        ctx.response().putHeader("Retry-After", "1");
-        error(ctx, 503, "unavailable", why);
+    private void send(RoutingContext ctx, Future<Answer> answer) {
+        answer.onComplete(ar -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                return;
+            }
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+            } else {
+                send(ctx, ar.result());
+            }
+        });
     }
 
-    private static void error(RoutingContext ctx, int status, String code, String message) {
+    /** Writes an answer, or 304 when the client already holds it. */
+    private void send(RoutingContext ctx, Answer a) {
+        HttpServerResponse r = ctx.response();
+        r.putHeader("Content-Type", JSON_TYPE);
+        r.putHeader(SERVED_BY, a.servedBy() == null ? selfName : a.servedBy());
+        if (a.stale()) {
+            r.putHeader(STALE, "true");
+        }
+        if (a.cacheControl() != null) {
+            r.putHeader("Cache-Control", a.cacheControl());
+        }
+        if (a.retryAfter() != null) {
+            r.putHeader("Retry-After", a.retryAfter());
+        }
+        if (a.etag() != null) {
+            r.putHeader("ETag", a.etag());
+            if (a.status() == 200 && a.matches(ctx.request().getHeader("If-None-Match"))) {
+                metrics.notModified.increment();
+                r.setStatusCode(304).end();
+                return;
+            }
+        }
+        r.setStatusCode(a.status()).end(a.body());
+    }
+
+    private void error(RoutingContext ctx, int status, String code, String message) {
+        ctx.response().putHeader(SERVED_BY, selfName);
         json(ctx, status, new ApiError(code, message));
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(encode(body)));
-    }
-
-    static byte[] encode(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
-        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(Json.encode(body)));
     }
 
     private static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
+    private static byte[] openApiDocument() {
+        try (InputStream in = Gateway.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the gateway's resources");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read openapi.json", e);
+        }
+    }
+
     public int port() {
         return server.actualPort();
     }
 
+    public AnswerCache cache() {
+        return cache;
+    }
+
     @Override
     public void close() {
+        vertx.cancelTimer(evictionTimer);
+        live.close();
         server.close().await();
         peers.close();
         log.info("Gateway on {} closed", selfName);
-    }
-
-    /** A store that cannot be queried now (rebalance, restore): answered with 503. */
-    private static final class StoreUnavailable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StoreUnavailable(InvalidStateStoreException cause) {
-            super(cause.getMessage(), cause);
-        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
@@ -24,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.projections.ProjectionsService;
+import dev.starfall.schemas.Bech32;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -53,10 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayIT {
 
-    private static final String ALICE = "terra1alicealicealicealicealicealice0001";
-    private static final String BOB = "terra1bobbobbobbobbobbobbobbobbobbobbob0002";
-    private static final String CAROL = "terra1carolcarolcarolcarolcarolcarol0003";
-    private static final String DAVE = "terra1davedavedavedavedavedavedavedave0004";
+    private static final String ALICE = wallet(1);
+    private static final String BOB = wallet(2);
+    private static final String CAROL = wallet(3);
+    private static final String DAVE = wallet(4);
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,6 +70,7 @@ class GatewayIT {
     private Vertx vertx;
     private Gateway gateway;
     private String base;
+    private int port;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -77,12 +81,12 @@ class GatewayIT {
             new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
         }
         SchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url());
-        int port = freePort();
+        port = freePort();
         HostInfo self = new HostInfo("127.0.0.1", port);
         projections = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
                 "gateway-it", dir.resolve("state"), "127.0.0.1:" + port, 0, 1), AvroSerdes.specific(TransferObserved.class, client, false));
         vertx = Vertx.vertx();
-        gateway = Gateway.start(vertx, projections, manifest, self, "127.0.0.1");
+        gateway = Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withLive(Duration.ofMillis(100), Duration.ofSeconds(1)), List::of);
         base = "http://127.0.0.1:" + port;
     }
 
@@ -161,6 +165,144 @@ class GatewayIT {
         assertThat(get("/health/live", 200).path("status").asText()).isEqualTo("live");
     }
 
+    @Test
+    void shouldServeTheManifestAndTheOpenApiDocumentWithEtags() throws Exception {
+        HttpResponse<String> event = raw("/api/v1/event", Map.of());
+        JsonNode body = json.readTree(event.body());
+
+        assertThat(event.statusCode()).isEqualTo(200);
+        assertThat(body.path("id").asText()).isEqualTo("levana-dragons-2021");
+        assertThat(body.path("showers")).hasSize(44);
+        assertThat(body.path("tiers").get(2).path("cumulativePercent").asText()).isEqualTo("32.2");
+        assertThat(body.path("minimumContribution").asText()).isEqualTo("8000000");
+        String etag = event.headers().firstValue("ETag").orElseThrow();
+        assertThat(raw("/api/v1/event", Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+
+        JsonNode openApi = json.readTree(raw("/openapi.json", Map.of()).body());
+        assertThat(openApi.path("openapi").asText()).startsWith("3.");
+        assertThat(openApi.path("paths").has("/api/v1/showers/{n}/leaderboard")).isTrue();
+    }
+
+    @Test
+    void shouldAnswerNotModifiedWhileALeaderboardIsUnchanged() throws Exception {
+        publish(List.of(transfer("tx-etag", 0, wallet(40), "9000000", manifest.schedule().closeOf(9).minusSeconds(5))));
+        await("/api/v1/showers/9/leaderboard", b -> b.path("transfers").asLong() == 1);
+        HttpResponse<String> first = raw("/api/v1/showers/9/leaderboard", Map.of());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
+        assertThat(first.headers().firstValue(Gateway.SERVED_BY)).hasValue("127.0.0.1:" + port);
+        HttpResponse<String> again = raw("/api/v1/showers/9/leaderboard", Map.of("If-None-Match", etag));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(raw("/api/v1/showers/9/leaderboard", Map.of("If-None-Match", "\"other\"")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldPushLeaderboardChangesToLiveClients() throws Exception {
+        Instant t = manifest.schedule().closeOf(5).minusSeconds(100);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/5/live?limit=3")).build();
+        HttpResponse<java.io.InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                lines.add("closed: " + e.getMessage());
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            publish(List.of(transfer("tx-live-1", 0, wallet(50), "11000000", t)));
+            assertThat(nextData(lines, d -> d.contains(wallet(50)))).contains("11000000");
+            publish(List.of(transfer("tx-live-2", 0, wallet(51), "99000000", t.plusSeconds(1))));
+            String second = nextData(lines, d -> d.contains(wallet(51)));
+            assertThat(second.indexOf(wallet(51))).as("the new leader comes first").isLessThan(second.indexOf(wallet(50)));
+        } finally {
+            stream.body().close();
+        }
+    }
+
+    @Test
+    void shouldReportStatusAndMetrics() throws Exception {
+        await("/health/ready", b -> "ready".equals(b.path("status").asText()));
+        get("/api/v1/showers/2/leaderboard", 200);
+        JsonNode status = get("/api/v1/status", 200);
+
+        assertThat(status.path("instance").asText()).isEqualTo("127.0.0.1:" + port);
+        assertThat(status.path("streams").asText()).isEqualTo("RUNNING");
+        assertThat(status.path("instances").get(0).path("activePartitions")).isNotEmpty();
+        String metrics = raw("/metrics", Map.of()).body();
+        assertThat(metrics).contains("starfall_http_requests_total{route=\"/api/v1/showers/:n/leaderboard\",status=\"200\"}")
+                .contains("starfall_http_request_duration_seconds_bucket{route=\"/api/v1/showers/:n/leaderboard\",le=\"+Inf\"}")
+                .contains("starfall_ready 1");
+    }
+
+    @Test
+    void shouldForwardToTheOwnerAndRateLimitPerClient() throws Exception {
+        await("/health/ready", b -> "ready".equals(b.path("status").asText()));
+        int otherPort = freePort();
+        Gateway other = Gateway.start(vertx, projections, manifest, new HostInfo("127.0.0.1", otherPort),
+                GatewayConfig.defaults().withRateLimit(1, 2), List::of);
+        try {
+            String otherBase = "http://127.0.0.1:" + otherPort;
+            HttpResponse<String> forwarded = raw(otherBase, "/api/v1/showers/3/leaderboard?limit=5", Map.of());
+            assertThat(forwarded.statusCode()).isEqualTo(200);
+            assertThat(forwarded.headers().firstValue(Gateway.SERVED_BY)).as("the owner answered").hasValue("127.0.0.1:" + port);
+            raw(otherBase, "/api/v1/showers/3/leaderboard?limit=5", Map.of());
+            HttpResponse<String> limited = raw(otherBase, "/api/v1/showers/3/leaderboard?limit=5", Map.of());
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(json.readTree(limited.body()).path("error").asText()).isEqualTo("rate_limited");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerCorsPreflightAndRefuseWrites() throws Exception {
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/1/leaderboard"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "GET").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/1/leaderboard"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(json.readTree(post.body()).path("error").asText()).isEqualTo("method_not_allowed");
+    }
+
+    /** The next live event whose data satisfies {@code wanted}; the first event is the board as it stands. */
+    private static String nextData(BlockingQueue<String> lines, Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("data: ") && wanted.test(line.substring(6))) {
+                return line.substring(6);
+            }
+            if (line != null && line.startsWith("closed: ")) {
+                throw new AssertionError("live stream " + line);
+            }
+        }
+        throw new AssertionError("no live event within 30 s");
+    }
+
+    private HttpResponse<String> raw(String path, Map<String, String> headers) throws Exception {
+        return raw(base, path, headers);
+    }
+
+    private HttpResponse<String> raw(String root, String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(10));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static List<List<String>> entries(JsonNode board) {
         List<List<String>> out = new ArrayList<>();
         board.path("entries").forEach(e -> out.add(List.of(e.path("rank").asText(), e.path("wallet").asText(),
@@ -216,6 +358,13 @@ class GatewayIT {
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
         throw new AssertionError("no satisfying answer from " + path + " within 60 s; last: " + last);
+    }
+
+    static String wallet(int n) {
+        byte[] key = new byte[20];
+        key[0] = (byte) n;
+        key[19] = (byte) (n * 7);
+        return Bech32.encode("terra", key);
     }
 
     private static int freePort() throws Exception {

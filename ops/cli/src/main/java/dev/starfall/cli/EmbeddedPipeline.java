@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.gateway.Gateway;
+import dev.starfall.gateway.GatewayConfig;
+import dev.starfall.gateway.IngestView;
 import dev.starfall.ingestor.Ingestor;
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.sim.ChainSimulator;
@@ -98,7 +101,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
         projections = track(ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
                 ProjectionsService.Settings.applicationIdFor(manifest), data.resolve("streams"), HOST + ":" + o.httpPort(), 0, 1),
                 AvroSerdes.specific(TransferObserved.class, registryClient, false)));
-        gateway = track(Gateway.start(vertx, projections, manifest, self, HOST));
+        gateway = track(Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(HOST), this::ingestViews));
+    }
+
+    private List<IngestView> ingestViews() {
+        Ingestor.Stats s = ingestor.stats();
+        return List.of(new IngestView(ingestor.sourceId(), s.state().name(), s.newestBlockTimeSeen(), s.newestBlockTimePublished(),
+                s.eventsPublished(), s.requests(), s.retries(), s.rateLimited()));
     }
 
     private <T extends AutoCloseable> T track(T part) {

@@ -1,0 +1,77 @@
+package dev.starfall.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * An encoded HTTP answer, ready to send many times: the hot path writes cached bytes and never
+ * encodes again. The ETag is derived from the bytes.
+ *
+ * @param status       HTTP status
+ * @param body         encoded JSON
+ * @param servedBy     {@code host:port} of the instance whose stores produced it
+ * @param stale        produced by a standby copy that may lag the active one
+ * @param cacheControl Cache-Control value, or null for none
+ * @param retryAfter   Retry-After seconds for 429/503, or null
+ * @param etag         strong entity tag of {@code body}, or null when not cacheable
+ */
+public record Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag) {
+
+    /** Short freshness for answers that change while a shower is open. */
+    public static final String SHORT = "public, max-age=1";
+    /** A closed shower's answers never change. */
+    public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    public static Answer ok(byte[] json, String servedBy, boolean stale, String cacheControl) {
+        return new Answer(200, Buffer.buffer(json), servedBy, stale, cacheControl, null, etagOf(json));
+    }
+
+    public static Answer error(int status, String code, String message, String servedBy) {
+        return new Answer(status, Buffer.buffer(Json.encode(new ApiError(code, message))), servedBy, false, "no-store",
+                status == 429 || status == 503 || status == 502 ? "1" : null, null);
+    }
+
+    public boolean cacheable() {
+        return status == 200 || status == 404;
+    }
+
+    public Answer withCacheControl(String value) {
+        return new Answer(status, body, servedBy, stale, value, retryAfter, etag);
+    }
+
+    static String etagOf(byte[] body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+            return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 15)) + '"';
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from this JVM", e);
+        }
+    }
+
+    /** True when an If-None-Match header value matches this answer's ETag. */
+    public boolean matches(String ifNoneMatch) {
+        if (etag == null || ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals("*") || c.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "Answer[" + status + ", " + body.length() + " bytes, " + servedBy + "]: "
+                + new String(body.getBytes(0, Math.min(body.length(), 200)), StandardCharsets.UTF_8);
+    }
+}

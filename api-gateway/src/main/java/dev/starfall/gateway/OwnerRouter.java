@@ -1,0 +1,154 @@
+package dev.starfall.gateway;
+
+import java.util.function.Function;
+
+import dev.starfall.projections.ProjectionsService;
+import dev.starfall.projections.Stores;
+import dev.starfall.projections.domain.Contribution;
+import dev.starfall.projections.domain.ShowerTotals;
+import dev.starfall.projections.domain.ShowerWallet;
+import dev.starfall.projections.domain.Tiers;
+import dev.starfall.projections.query.ShowerReader;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the instance that owns a shower and gets the answer there. Every outcome of the key lookup
+ * is handled: unknown store (500), not available during a rebalance (503 + Retry-After), local
+ * owner (store read off the event loop), remote owner (one forward through the shared client with
+ * a timeout), owner down (a local standby answers, marked stale). A forwarded request is never
+ * forwarded again, so two instances with different views cannot loop.
+ */
+final class OwnerRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(OwnerRouter.class);
+    private static final Serializer<Integer> SHOWER_KEY = new IntegerSerializer();
+
+    private final Vertx vertx;
+    private final ProjectionsService projections;
+    private final Tiers tiers;
+    private final HostInfo self;
+    private final String selfName;
+    private final WebClient peers;
+    private final long forwardTimeoutMs;
+    private final GatewayMetrics metrics;
+
+    OwnerRouter(Vertx vertx, ProjectionsService projections, Tiers tiers, HostInfo self, WebClient peers, long forwardTimeoutMs,
+                GatewayMetrics metrics) {
+        this.vertx = vertx;
+        this.projections = projections;
+        this.tiers = tiers;
+        this.self = self;
+        this.selfName = self.host() + ":" + self.port();
+        this.peers = peers;
+        this.forwardTimeoutMs = forwardTimeoutMs;
+        this.metrics = metrics;
+    }
+
+    String selfName() {
+        return selfName;
+    }
+
+    /**
+     * The answer for shower {@code n}: from local stores via {@code query}, or from the owner at {@code uri}.
+     *
+     * @param forwardedFrom the peer that forwarded this request, or null for a client request
+     */
+    Future<Answer> route(int n, String uri, String forwardedFrom, Function<ShowerReader, Answer> query) {
+        KafkaStreams streams = projections.streams();
+        KeyQueryMetadata md;
+        try {
+            md = streams.queryMetadataForKey(Stores.RANKINGS, n, SHOWER_KEY);
+        } catch (IllegalStateException e) {
+            return Future.succeededFuture(Answer.error(503, "unavailable", "not running yet: " + e.getMessage(), selfName));
+        }
+        if (md == null) {
+            return Future.succeededFuture(Answer.error(500, "internal", "store " + Stores.RANKINGS + " is unknown to this instance", selfName));
+        }
+        if (md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null || md.activeHost().port() < 0) {
+            return Future.succeededFuture(Answer.error(503, "unavailable", "shower " + n + " is being reassigned between instances", selfName));
+        }
+        if (md.activeHost().equals(self)) {
+            return local(md.partition(), false, query);
+        }
+        if (forwardedFrom != null) {
+            return Future.succeededFuture(Answer.error(503, "unavailable",
+                    "instances disagree on the owner of shower " + n + " (rebalance in progress)", selfName));
+        }
+        metrics.forwarded.increment();
+        return forward(md.activeHost(), uri).transform(ar -> {
+            if (ar.succeeded() && ar.result().status() < 500) {
+                return Future.succeededFuture(ar.result());
+            }
+            metrics.forwardFailures.increment();
+            String why = ar.succeeded() ? "HTTP " + ar.result().status() : String.valueOf(ar.cause().getMessage());
+            if (md.standbyHosts().contains(self)) {
+                log.warn("Owner {} of shower {} failed ({}); answering from the local standby", md.activeHost(), n, why);
+                metrics.staleAnswers.increment();
+                return local(md.partition(), true, query);
+            }
+            if (ar.succeeded()) {
+                return Future.succeededFuture(ar.result());
+            }
+            return Future.succeededFuture(Answer.error(502, "owner_unreachable", "the instance owning shower " + n + " ("
+                    + md.activeHost().host() + ":" + md.activeHost().port() + ") did not answer: " + why, selfName));
+        });
+    }
+
+    private Future<Answer> local(int partition, boolean stale, Function<ShowerReader, Answer> query) {
+        return vertx.executeBlocking(() -> {
+            try {
+                Answer a = query.apply(reader(partition, stale));
+                return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag()) : a;
+            } catch (InvalidStateStoreException e) {
+                return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
+            }
+        }, false);
+    }
+
+    private ShowerReader reader(int partition, boolean stale) {
+        KafkaStreams streams = projections.streams();
+        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = streams.store(params(Stores.RANKINGS,
+                QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition, stale));
+        ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions = streams.store(params(Stores.CONTRIBUTIONS,
+                QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));
+        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,
+                QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
+        return new ShowerReader(rankings, contributions, totals, tiers);
+    }
+
+    private static <T> StoreQueryParameters<T> params(String store, QueryableStoreType<T> type, int partition, boolean stale) {
+        StoreQueryParameters<T> p = StoreQueryParameters.fromNameAndType(store, type).withPartition(partition);
+        return stale ? p.enableStaleStores() : p;
+    }
+
+    private Future<Answer> forward(HostInfo owner, String uri) {
+        return peers.get(owner.port(), owner.host(), uri)
+                .putHeader(Gateway.FORWARDED, selfName)
+                .timeout(forwardTimeoutMs)
+                .send()
+                .map(OwnerRouter::toAnswer);
+    }
+
+    private static Answer toAnswer(HttpResponse<Buffer> r) {
+        Buffer body = r.body() == null ? Buffer.buffer() : r.body();
+        return new Answer(r.statusCode(), body, r.getHeader(Gateway.SERVED_BY), "true".equals(r.getHeader(Gateway.STALE)),
+                r.getHeader("Cache-Control"), r.getHeader("Retry-After"), r.getHeader("ETag"));
+    }
+}
