@@ -13,11 +13,13 @@ import dev.starfall.ingestor.publish.CursorReader;
 import dev.starfall.ingestor.publish.PublishException;
 import dev.starfall.ingestor.publish.TransactionalPublisher;
 import dev.starfall.ingestor.source.ChainSource;
+import dev.starfall.ingestor.source.MalformedPayloadException;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
 import dev.starfall.ingestor.source.SourcePosition;
 import dev.starfall.ingestor.source.SourceStats;
 import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.PayloadRejected;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.avro.TransferRejected;
@@ -37,10 +39,19 @@ import org.slf4j.LoggerFactory;
  * a restart, even after {@code kill -9}, neither re-publishes nor loses anything. After catching
  * up it walks again every {@link IngestorConfig#pollInterval()} until closed.
  *
+ * <p>Each cursor carries a chain time ({@code SourceCursor.chainTime}): every transaction of the
+ * wallet before it is published. When caught up and the chain head moved on, a cursor-only
+ * transaction (no events) moves it at most every {@link IngestorConfig#cursorHeartbeat()}, so
+ * downstream watermarks advance while the wallet is quiet.
+ *
  * <p>Retriable failures (the source gave up its bounded retries, an aborted transaction) are
  * logged and the walk is repeated from the last committed cursor after
- * {@link IngestorConfig#failureBackoff()}; fatal ones (unparseable payload, a 4xx, fenced producer)
- * stop the ingestor in {@link State#FAILED}. Topics must exist (see {@code TopicProvisioner}).
+ * {@link IngestorConfig#failureBackoff()}; fatal ones (a 4xx, fenced producer) stop the ingestor in
+ * {@link State#FAILED}. An unparseable payload is first recorded as {@code PayloadRejected} on
+ * {@link Topics#INGEST_MALFORMED} in a transaction of its own, then the ingestor fails with the
+ * error naming source, endpoint, request and JSON path; nothing after the last good batch is
+ * published. {@link #metrics()} is the monitoring snapshot. Topics must exist (see
+ * {@code TopicProvisioner}).
  */
 public final class Ingestor implements AutoCloseable {
 
@@ -87,6 +98,8 @@ public final class Ingestor implements AutoCloseable {
     private final AtomicLong chainTransactions = new AtomicLong();
     private final AtomicLong observedPublished = new AtomicLong();
     private final AtomicLong rejectedPublished = new AtomicLong();
+    private final AtomicLong cursorOnlyTransactions = new AtomicLong();
+    private final AtomicLong malformedRecorded = new AtomicLong();
 
     private volatile State state = State.NEW;
     private volatile boolean stopping;
@@ -97,6 +110,9 @@ public final class Ingestor implements AutoCloseable {
     private long publishedCount;
     private TransactionalPublisher publisher;
     private long lastProgressNanos;
+    private volatile Instant chainTimePublished;
+    private long lastCursorOnlyNanos;
+    private boolean cursorOnlyWritten;
 
     Ingestor(IngestorConfig config, ChainSource source, TransactionalPublisher.Serializers serializers,
              Deserializer<SourceCursor> cursorDeserializer, Clock clock) {
@@ -117,7 +133,8 @@ public final class Ingestor implements AutoCloseable {
         TransactionalPublisher.Serializers serializers = new TransactionalPublisher.Serializers(
                 AvroSerdes.specific(TransferObserved.class, registry, false).serializer(),
                 AvroSerdes.specific(TransferRejected.class, registry, false).serializer(),
-                AvroSerdes.specific(SourceCursor.class, registry, false).serializer());
+                AvroSerdes.specific(SourceCursor.class, registry, false).serializer(),
+                AvroSerdes.specific(PayloadRejected.class, registry, false).serializer());
         return new Ingestor(config, source, serializers, AvroSerdes.specific(SourceCursor.class, registry, false).deserializer(), clock);
     }
 
@@ -152,6 +169,17 @@ public final class Ingestor implements AutoCloseable {
         return new Stats(state, s.requests(), s.retries(), s.rateLimited(), s.serverErrors(), s.pages(), walks.get(),
                 kafkaTransactions.get(), chainTransactions.get(), observedPublished.get(), rejectedPublished.get(),
                 s.newestBlockTimeSeen(), p.map(SourcePosition::blockTime).orElse(null), p.map(SourcePosition::position).orElse(null));
+    }
+
+    /** A snapshot for monitoring: lag, request counters, per-endpoint breaker states; see {@link IngestorMetrics}. */
+    public IngestorMetrics metrics() {
+        SourceStats.Snapshot s = source.stats();
+        Throwable f = failure;
+        Instant published = chainTimePublished;
+        return new IngestorMetrics(source.sourceId(), state, f == null ? null : f.getMessage(), s.chainTimeSeen(), published,
+                IngestorMetrics.lag(s.chainTimeSeen(), published), s.requests(), s.retries(), s.rateLimited(), s.serverErrors(),
+                s.timeouts(), s.failovers(), s.pages(), walks.get(), kafkaTransactions.get(), cursorOnlyTransactions.get(),
+                observedPublished.get(), rejectedPublished.get(), malformedRecorded.get(), s.endpoints());
     }
 
     /**
@@ -228,6 +256,7 @@ public final class Ingestor implements AutoCloseable {
                     cursorDeserializer, config.startupTimeout());
             position = cursor.map(SourcePosition::of);
             publishedCount = cursor.map(SourceCursor::getPublishedCount).orElse(0L);
+            chainTimePublished = cursor.map(Ingestor::chainTimeOf).orElse(null);
             if (cursor.isPresent()) {
                 log.info("Ingestor of {} resuming after position {} (block {} at {}; {} events published so far) from {}", id,
                         cursor.get().getPosition(), cursor.get().getNewestBlockHeight(), cursor.get().getNewestBlockTime(),
@@ -241,9 +270,12 @@ public final class Ingestor implements AutoCloseable {
             while (!stopping) {
                 Duration wait = config.pollInterval();
                 try {
-                    ChainSource.WalkResult result = source.fetchNewer(position, sink);
+                    ChainSource.WalkResult result = source.fetchNewer(position.filter(p -> !p.position().isEmpty()), sink);
                     if (result.stopped()) {
                         break;
+                    }
+                    if (result.transactions() == 0) {
+                        heartbeat(result.headTime());
                     }
                     synchronized (monitor) {
                         walks.incrementAndGet();
@@ -260,6 +292,9 @@ public final class Ingestor implements AutoCloseable {
                     if (result.events() > 0) {
                         log.debug("Ingestor of {} published {} new events from {} transactions", id, result.events(), result.transactions());
                     }
+                } catch (MalformedPayloadException e) {
+                    recordMalformed(e);
+                    throw e;
                 } catch (SourceException e) {
                     if (!e.retriable()) {
                         throw e;
@@ -302,6 +337,84 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
+    /** Newest chain time a cursor vouches for: its chain time or, when older or absent, its newest block time. */
+    private static Instant chainTimeOf(SourceCursor c) {
+        Instant t = c.getChainTime();
+        return t == null || t.isBefore(c.getNewestBlockTime()) ? c.getNewestBlockTime() : t;
+    }
+
+    /**
+     * Caught up with nothing new: when the head moved past what the cursor vouches for, commits a
+     * cursor-only transaction, at most every {@link IngestorConfig#cursorHeartbeat()}.
+     */
+    private void heartbeat(Instant head) {
+        if (head == null) {
+            return;
+        }
+        Instant published = chainTimePublished;
+        if (published != null && !head.isAfter(published)) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (cursorOnlyWritten && now - lastCursorOnlyNanos < config.cursorHeartbeat().toNanos()) {
+            return;
+        }
+        SourcePosition at = position.orElseGet(() -> new SourcePosition("", 0, Instant.EPOCH));
+        publishCursor(SourceBatch.cursorOnly(at, head));
+        cursorOnlyWritten = true;
+        lastCursorOnlyNanos = now;
+        cursorOnlyTransactions.incrementAndGet();
+        log.debug("Ingestor of {} moved its chain time to the head's {}", source.sourceId(), head);
+    }
+
+    /** Commits the batch and its cursor; updates position, counts and chain time. */
+    private void publishCursor(SourceBatch batch) {
+        long count = publishedCount + batch.events();
+        SourcePosition newest = batch.newest();
+        Instant previous = chainTimePublished;
+        Instant chainTime = previous != null && previous.isAfter(batch.chainTime()) ? previous : batch.chainTime();
+        SourceCursor cursor = SourceCursor.newBuilder()
+                .setSourceId(source.sourceId())
+                .setPosition(newest.position())
+                .setNewestBlockHeight(newest.blockHeight())
+                .setNewestBlockTime(newest.blockTime())
+                .setPublishedCount(count)
+                .setUpdatedAt(clock.instant())
+                .setChainTime(chainTime)
+                .build();
+        publisher.publish(batch, cursor);
+        publishedCount = count;
+        position = Optional.of(newest);
+        chainTimePublished = chainTime;
+    }
+
+    /** Records the unparseable payload in its own transaction before the ingestor stops; a failure to do so is logged and added. */
+    private void recordMalformed(MalformedPayloadException e) {
+        String raw = e.rawBody() == null ? "" : e.rawBody();
+        boolean truncated = raw.length() > config.rawBodyLimit();
+        PayloadRejected record = PayloadRejected.newBuilder()
+                .setSourceId(source.sourceId())
+                .setEndpoint(e.source() == null ? source.endpoint() : e.source())
+                .setRequest(e.request() == null ? "(unknown)" : e.request())
+                .setHttpStatus(e.httpStatus())
+                .setJsonPath(e.jsonPath() == null ? "$" : e.jsonPath())
+                .setError(e.getMessage())
+                .setRawBody(truncated ? raw.substring(0, config.rawBodyLimit()) : raw)
+                .setRawBodyTruncated(truncated)
+                .setObservedAt(clock.instant())
+                .build();
+        try {
+            publisher.recordMalformed(record);
+            malformedRecorded.incrementAndGet();
+            log.error("Ingestor of {} recorded an unparseable answer of {} to {} on {} and stops", source.sourceId(),
+                    record.getEndpoint(), record.getRequest(), Topics.INGEST_MALFORMED.name());
+        } catch (PublishException p) {
+            log.error("Ingestor of {} could not record the unparseable answer of {}: {}", source.sourceId(), record.getEndpoint(),
+                    p.getMessage());
+            e.addSuppressed(p);
+        }
+    }
+
     private void setState(State next) {
         synchronized (monitor) {
             if (state == State.FAILED) {
@@ -317,19 +430,8 @@ public final class Ingestor implements AutoCloseable {
 
         @Override
         public void accept(SourceBatch batch) {
-            long count = publishedCount + batch.events();
             SourcePosition newest = batch.newest();
-            SourceCursor cursor = SourceCursor.newBuilder()
-                    .setSourceId(source.sourceId())
-                    .setPosition(newest.position())
-                    .setNewestBlockHeight(newest.blockHeight())
-                    .setNewestBlockTime(newest.blockTime())
-                    .setPublishedCount(count)
-                    .setUpdatedAt(clock.instant())
-                    .build();
-            publisher.publish(batch, cursor);
-            publishedCount = count;
-            position = Optional.of(newest);
+            publishCursor(batch);
             kafkaTransactions.incrementAndGet();
             chainTransactions.addAndGet(batch.transactions());
             observedPublished.addAndGet(batch.observed().size());

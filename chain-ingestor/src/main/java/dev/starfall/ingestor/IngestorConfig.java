@@ -16,10 +16,14 @@ import java.util.Objects;
  * @param transactionalIdPrefix prefix of the producer's {@code transactional.id}, followed by the source id
  *                              (default {@code starfall-ingestor-})
  * @param producerOverrides     extra Kafka producer settings; idempotence and {@code acks=all} stay on
+ * @param cursorHeartbeat       when caught up and the chain head moved, the least time between two
+ *                              cursor-only transactions that carry the head's time downstream (default 5 s)
+ * @param rawBodyLimit          characters of an unparseable body kept in its {@code PayloadRejected} record
+ *                              (default 256 Ki)
  */
 public record IngestorConfig(String bootstrapServers, Duration pollInterval, Duration failureBackoff, Duration progressLogInterval,
                              Duration startupTimeout, Duration closeTimeout, String transactionalIdPrefix,
-                             Map<String, String> producerOverrides) {
+                             Map<String, String> producerOverrides, Duration cursorHeartbeat, int rawBodyLimit) {
 
     public IngestorConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -30,34 +34,48 @@ public record IngestorConfig(String bootstrapServers, Duration pollInterval, Dur
         positive(progressLogInterval, "progressLogInterval");
         positive(startupTimeout, "startupTimeout");
         positive(closeTimeout, "closeTimeout");
+        positive(cursorHeartbeat, "cursorHeartbeat");
         Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
         producerOverrides = Map.copyOf(producerOverrides);
+        if (rawBodyLimit < 1024) {
+            throw new IllegalArgumentException("rawBodyLimit must be at least 1024 characters, was " + rawBodyLimit);
+        }
     }
 
     /** Defaults for everything but the bootstrap servers. */
     public static IngestorConfig defaults(String bootstrapServers) {
         return new IngestorConfig(bootstrapServers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), "starfall-ingestor-", Map.of());
+                Duration.ofSeconds(60), Duration.ofSeconds(30), "starfall-ingestor-", Map.of(), Duration.ofSeconds(5), 256 * 1024);
     }
 
     public IngestorConfig withPollInterval(Duration d) {
         return new IngestorConfig(bootstrapServers, d, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
     }
 
     public IngestorConfig withFailureBackoff(Duration d) {
         return new IngestorConfig(bootstrapServers, pollInterval, d, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
     }
 
     public IngestorConfig withProgressLogInterval(Duration d) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, d, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
     }
 
     public IngestorConfig withProducerOverrides(Map<String, String> overrides) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, overrides);
+                transactionalIdPrefix, overrides, cursorHeartbeat, rawBodyLimit);
+    }
+
+    public IngestorConfig withCursorHeartbeat(Duration d) {
+        return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
+                transactionalIdPrefix, producerOverrides, d, rawBodyLimit);
+    }
+
+    public IngestorConfig withRawBodyLimit(int characters) {
+        return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, characters);
     }
 
     /** The producer's transactional id for a source. */

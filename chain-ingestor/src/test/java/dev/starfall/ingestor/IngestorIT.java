@@ -17,12 +17,16 @@ import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.ingestor.sim.SimulatorServer;
+import dev.starfall.ingestor.sim.SimTx;
 import dev.starfall.ingestor.source.RetryPolicy;
+import dev.starfall.ingestor.source.http.CircuitBreaker;
+import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.ingestor.source.fcd.FcdSource;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.TransferIds;
+import dev.starfall.schemas.avro.PayloadRejected;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.avro.TransferRejected;
@@ -60,6 +64,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IngestorIT {
 
     static final Manifest MANIFEST = ManifestLoader.loadDefault();
+    static final String CHAIN_ID = MANIFEST.event().getChainId();
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     static final RetryPolicy FAST = new RetryPolicy(6, Duration.ofMillis(20), Duration.ofMillis(200), 2.0, Duration.ofMillis(200));
 
@@ -113,10 +118,14 @@ class IngestorIT {
                 assertThat(stats.retries()).isEqualTo(2);
                 assertThat(stats.newestBlockTimePublished()).isEqualTo(simulator.transactions().get(firstVisible - 1).blockTime());
             }
-            Published first = readAll();
+            Published first = readAll(server.baseUrl());
             assertPublishedExactly(first, simulator, firstVisible);
             assertThat(first.cursors.get(sourceId).getPosition())
                     .isEqualTo(Long.toString(simulator.transactions().get(firstVisible - 1).id()));
+            Instant newestVisible = simulator.transactions().get(firstVisible - 1).blockTime();
+            Instant head = simulator.head().time();
+            assertThat(first.cursors.get(sourceId).getChainTime()).as("the head's time (or the newest transaction's)")
+                    .isEqualTo(head.isAfter(newestVisible) ? head : newestVisible);
 
             // 2. a crashed instance left an open transaction behind (kill -9 between send and commit)
             KafkaProducer<String, byte[]> zombie = zombieWithOpenTransaction(config.transactionalId(sourceId), sourceId);
@@ -142,12 +151,171 @@ class IngestorIT {
             } finally {
                 zombie.close(Duration.ZERO);
             }
-            Published second = readAll();
+            Published second = readAll(server.baseUrl());
             assertPublishedExactly(second, simulator, simulator.transactions().size());
             SourceCursor cursor = second.cursors.get(sourceId);
             assertThat(cursor.getPosition()).isEqualTo(Long.toString(simulator.transactions().get(simulator.transactions().size() - 1).id()));
             assertThat(cursor.getPublishedCount()).isEqualTo(second.observed.size() + second.rejected.size());
         }
+    }
+
+    @Test
+    void shouldEndEqualToTheGroundTruthThroughFaultsFailoverAndAWeightChangeThenRecordAMalformedPayloadAndStop() throws Exception {
+        String chainId = CHAIN_ID + "-faults";
+        ChainSimulator simulator = new ChainSimulator(MANIFEST, ChainSimulator.Config.defaults(303).withTransactions(3_000));
+        try (SimulatorServer a = SimulatorServer.start(simulator, 0); SimulatorServer b = SimulatorServer.start(simulator, 0)) {
+            a.faults().failNext(4, 429);
+            a.faults().failNext(2, 429, Duration.ofSeconds(1));
+            a.faults().rateLimitNextWithDate(1, Duration.ofSeconds(1));
+            a.faults().failNext(1, 500);
+            a.faults().slowNext(1, Duration.ofMillis(1_500));
+            a.faults().repeatPageNext();
+            b.faults().failNext(5, 503);
+            WatchTarget target = new WatchTarget(MANIFEST.event().getChain(), chainId, simulator.wallet(), MANIFEST.event().getDenom());
+            FcdSource source = FcdSource.builder(List.of(new EndpointPool.EndpointConfig("a", a.baseUrl(), 1),
+                            new EndpointPool.EndpointConfig("b", b.baseUrl(), 1)), target)
+                    .pageLimit(10)
+                    .windowPages(4)
+                    .batchSize(25)
+                    .requestTimeout(Duration.ofMillis(500))
+                    .pacing(new EndpointPool.Settings(60, 10, new CircuitBreaker.Config(3, Duration.ofSeconds(1))))
+                    .retryPolicy(new RetryPolicy(10, Duration.ofMillis(20), Duration.ofMillis(300), 2.0, Duration.ofSeconds(2)))
+                    .build();
+            IngestorConfig config = IngestorConfig.defaults(kafka.bootstrapServers())
+                    .withPollInterval(Duration.ofMillis(200))
+                    .withFailureBackoff(Duration.ofMillis(200));
+            try (Ingestor ingestor = Ingestor.create(config, source, registryClient)) {
+                ingestor.start();
+                // mid-run: move most traffic to b, as the JUP airdrop moved its RPC split live
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (ingestor.metrics().observedPublished() < 200) {
+                    assertThat(System.nanoTime()).as("published 200 transfers in time").isLessThan(deadline);
+                    assertThat(ingestor.awaitWalks(1, Duration.ofMillis(20))).as("still backfilling").isFalse();
+                }
+                source.pool().setWeights(Map.of("a", 1, "b", 4));
+                long aRequestsAtChange = ingestor.metrics().endpoints().get(0).requests();
+                long bRequestsAtChange = ingestor.metrics().endpoints().get(1).requests();
+                assertThat(ingestor.awaitCaughtUp(TIMEOUT)).isTrue();
+
+                IngestorMetrics m = ingestor.metrics();
+                assertThat(m.rateLimited()).isGreaterThanOrEqualTo(7);
+                assertThat(m.serverErrors()).isGreaterThanOrEqualTo(4);
+                assertThat(m.timeouts()).isEqualTo(1);
+                assertThat(m.failovers()).isPositive();
+                assertThat(m.endpoints().get(1).breakerOpened()).as("b's breaker opened").isPositive();
+                assertThat(m.endpoints().get(0).weight()).isEqualTo(1);
+                assertThat(m.endpoints().get(1).weight()).isEqualTo(4);
+                assertThat(m.endpoints().get(0).requests() - aRequestsAtChange).as("b takes most of the traffic after the change")
+                        .isLessThan(m.endpoints().get(1).requests() - bRequestsAtChange);
+                assertThat(a.faults().pending()).as("every fault of a was served").isZero();
+                assertThat(b.faults().pending()).isZero();
+                assertThat(m.ingestLag()).isEqualTo(Duration.ZERO);
+                assertThat(m.chainTimePublished()).isEqualTo(simulator.head().time());
+
+                Published published = readAll(a.baseUrl(), b.baseUrl());
+                assertPublishedExactly(published, simulator, simulator.transactions().size());
+                assertThat(published.cursors.get(ingestor.sourceId()).getChainTime()).isEqualTo(simulator.head().time());
+
+                // a malformed answer: recorded in its own transaction, then the source stops, naming it
+                a.faults().malformedNext();
+                b.faults().malformedNext();
+                deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (ingestor.state() != Ingestor.State.FAILED) {
+                    assertThat(System.nanoTime()).as("stopped on the malformed answer in time").isLessThan(deadline);
+                    pause(Duration.ofMillis(50));
+                }
+                assertThat(ingestor.failure()).get().asString().contains("malformed payload").contains("/v1/txs?account=");
+                assertThat(ingestor.metrics().malformedRecorded()).isEqualTo(1);
+                assertThat(ingestor.metrics().failure()).contains("malformed payload");
+            }
+            List<ConsumerRecord<String, PayloadRejected>> malformed = read(Topics.INGEST_MALFORMED.name(),
+                    AvroSerdes.specific(PayloadRejected.class, registryClient, false).deserializer());
+            malformed.removeIf(r -> !r.key().equals(WatchTarget.of(MANIFEST).sourceId(FcdSource.API).replace(CHAIN_ID, chainId)));
+            assertThat(malformed).hasSize(1);
+            PayloadRejected record = malformed.get(0).value();
+            assertThat(record.getRequest()).startsWith("GET /v1/txs?account=" + simulator.wallet());
+            assertThat(record.getHttpStatus()).isEqualTo(200);
+            assertThat(record.getJsonPath()).isEqualTo("$");
+            assertThat(record.getRawBody()).isNotEmpty();
+            assertThat(record.getEndpoint()).isIn(a.baseUrl(), b.baseUrl());
+            assertPublishedExactly(readAll(a.baseUrl(), b.baseUrl()), simulator, simulator.transactions().size());
+        }
+    }
+
+    @Test
+    void shouldNeitherLoseNorDuplicateAnythingWhenKilledAtRandomMoments() throws Exception {
+        String chainId = CHAIN_ID + "-kill";
+        ChainSimulator simulator = new ChainSimulator(MANIFEST, ChainSimulator.Config.defaults(404).withTransactions(2_000));
+        String sourceId = new WatchTarget(MANIFEST.event().getChain(), chainId, simulator.wallet(), MANIFEST.event().getDenom())
+                .sourceId(FcdSource.API);
+        SimTx newest = simulator.transactions().get(simulator.transactions().size() - 1);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4242);
+        try (SimulatorServer server = SimulatorServer.start(simulator, 0)) {
+            int kills = 0;
+            long previousCount = -1;
+            for (int run = 0; run < 4; run++) {
+                Process child = startChild(server.baseUrl(), chainId, run);
+                try {
+                    long millis = 800 + random.nextLong(2_200);
+                    assertThat(child.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS)).as("child still running").isFalse();
+                } finally {
+                    child.destroyForcibly();
+                    child.waitFor();
+                }
+                kills++;
+                SourceCursor cursor = readAll(server.baseUrl()).cursors().get(sourceId);
+                long count = cursor == null ? 0 : cursor.getPublishedCount();
+                assertThat(count).isGreaterThanOrEqualTo(Math.max(0, previousCount));
+                previousCount = count;
+            }
+            Process last = startChild(server.baseUrl(), chainId, 4);
+            try {
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (true) {
+                    SourceCursor cursor = readAll(server.baseUrl()).cursors().get(sourceId);
+                    if (cursor != null && cursor.getPosition().equals(Long.toString(newest.id()))) {
+                        break;
+                    }
+                    assertThat(System.nanoTime()).as("the last child caught up in time").isLessThan(deadline);
+                    assertThat(last.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS)).as("child still running").isFalse();
+                }
+            } finally {
+                last.destroyForcibly();
+                last.waitFor();
+            }
+            assertThat(kills).isEqualTo(4);
+            Published published = readAll(server.baseUrl());
+            assertPublishedExactly(published, simulator, simulator.transactions().size());
+            assertThat(published.cursors().get(sourceId).getPublishedCount())
+                    .isEqualTo(published.observed().size() + published.rejected().size());
+        }
+    }
+
+    /** Waits a little between two polls of a condition (no Thread.sleep). */
+    private static void pause(Duration d) throws InterruptedException {
+        assertThat(new java.util.concurrent.CountDownLatch(1).await(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+    }
+
+    /** Starts {@link IngestorChildMain} in a JVM of its own and waits for its ready line. */
+    private static Process startChild(String fcdUrl, String chainId, int run) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                IngestorChildMain.class.getName(), kafka.bootstrapServers(), registry.url(), fcdUrl, chainId);
+        builder.redirectError(tempDir.resolve("child-" + run + ".err").toFile());
+        Process process = builder.start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        java.util.concurrent.CompletableFuture<String> ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String line = ready.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(line).as("ready line of child %s (stderr in %s)", run, tempDir.resolve("child-" + run + ".err"))
+                .isEqualTo(IngestorChildMain.READY);
+        return process;
     }
 
     private FcdSource source(SimulatorServer server) {
@@ -210,11 +378,15 @@ class IngestorIT {
         return producer;
     }
 
-    private static Published readAll() {
+    /** Everything committed from the given endpoints (each test has its own simulator servers; the topics are shared). */
+    private static Published readAll(String... endpoints) {
+        Set<String> from = Set.of(endpoints);
         List<ConsumerRecord<String, TransferObserved>> observed = read(Topics.TRANSFERS_OBSERVED.name(),
                 AvroSerdes.specific(TransferObserved.class, registryClient, false).deserializer());
+        observed.removeIf(r -> !from.contains(r.value().getSourceEndpoint()));
         List<ConsumerRecord<String, TransferRejected>> rejected = read(Topics.TRANSFERS_REJECTED.name(),
                 AvroSerdes.specific(TransferRejected.class, registryClient, false).deserializer());
+        rejected.removeIf(r -> !from.contains(r.value().getSourceEndpoint()));
         Map<String, SourceCursor> cursors = new HashMap<>();
         for (ConsumerRecord<String, SourceCursor> r : read(Topics.INGEST_CURSORS.name(),
                 AvroSerdes.specific(SourceCursor.class, registryClient, false).deserializer())) {

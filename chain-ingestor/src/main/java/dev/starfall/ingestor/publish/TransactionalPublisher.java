@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.PayloadRejected;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.avro.TransferRejected;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Publishes a {@link SourceBatch} and the source's new cursor in ONE Kafka transaction:
  * {@link TransferObserved} to {@link Topics#TRANSFERS_OBSERVED} keyed by sender,
  * {@link TransferRejected} to {@link Topics#TRANSFERS_REJECTED} keyed by tx hash and the
- * {@link SourceCursor} to {@link Topics#INGEST_CURSORS} keyed by source id. Readers with
+ * {@link SourceCursor} to {@link Topics#INGEST_CURSORS} keyed by source id (a batch without events is a
+ * cursor-only transaction that moves the cursor's chain time). Readers with
  * {@code isolation.level=read_committed} see all of it or none of it, so a crash at any point
  * neither loses nor duplicates an event.
  *
@@ -44,13 +46,14 @@ public final class TransactionalPublisher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalPublisher.class);
 
-    /** Value serializers of the three topics. */
+    /** Value serializers of the four topics. */
     public record Serializers(Serializer<TransferObserved> observed, Serializer<TransferRejected> rejected,
-                              Serializer<SourceCursor> cursor) {
+                              Serializer<SourceCursor> cursor, Serializer<PayloadRejected> malformed) {
         public Serializers {
             Objects.requireNonNull(observed, "observed");
             Objects.requireNonNull(rejected, "rejected");
             Objects.requireNonNull(cursor, "cursor");
+            Objects.requireNonNull(malformed, "malformed");
         }
     }
 
@@ -116,6 +119,32 @@ public final class TransactionalPublisher implements AutoCloseable {
             }
             throw new PublishException("Transaction of " + batch.events() + " events up to position " + batch.newest().position()
                     + (fatal ? " failed" : " aborted") + ": " + e.getMessage(), fatal, e);
+        }
+    }
+
+    /**
+     * Records an unparseable payload to {@link Topics#INGEST_MALFORMED} in a transaction of its own
+     * (no events, no cursor), keyed by source id.
+     */
+    public void recordMalformed(PayloadRejected record) {
+        boolean begun = false;
+        try {
+            producer.beginTransaction();
+            begun = true;
+            String topic = Topics.INGEST_MALFORMED.name();
+            producer.send(new ProducerRecord<>(topic, record.getSourceId(), serializers.malformed().serialize(topic, record)));
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            boolean fatal = isFatal(e);
+            if (begun && !fatal) {
+                try {
+                    producer.abortTransaction();
+                } catch (RuntimeException abort) {
+                    e.addSuppressed(abort);
+                    fatal = true;
+                }
+            }
+            throw new PublishException("Recording the malformed payload of " + record.getSourceId() + " failed: " + e.getMessage(), fatal, e);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.starfall.ingestor.sim;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +23,9 @@ import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starfall.ingestor.sim.SimTx.Delegate;
 import dev.starfall.ingestor.sim.SimTx.Failure;
 import dev.starfall.ingestor.sim.SimTx.Kind;
@@ -218,6 +224,59 @@ public final class ChainSimulator {
             }
         }
         return truth;
+    }
+
+    /**
+     * The chain head as the simulator's API shows it: the newest block the visible history is
+     * complete up to. With everything visible, the block of the newest transaction; in live mode the
+     * block before the first transaction not yet revealed (chain time here is the history's, not
+     * the clock's, so that "everything before the head is visible" holds), never before the newest
+     * visible transaction's block unless that block is only partly revealed.
+     *
+     * @param height block height
+     * @param time   block time
+     */
+    public record Head(long height, Instant time) {
+    }
+
+    /** See {@link Head}. */
+    public Head head() {
+        int visible = visibleCount();
+        if (visible >= txs.size()) {
+            SimTx last = txs.get(txs.size() - 1);
+            return new Head(last.height(), last.blockTime());
+        }
+        SimTx next = txs.get(visible);
+        return new Head(next.height() - 1, next.blockTime().minus(BLOCK_INTERVAL));
+    }
+
+    /**
+     * Writes the ground truth over every transaction as JSON: {@code wallet}, {@code denom},
+     * {@code showers} (shower number -> sender -> sum as a decimal string) and {@code wallets}
+     * (sender -> sum over all showers). Sums are integer minor units.
+     */
+    public void writeGroundTruth(Path file) throws IOException {
+        ObjectMapper json = JsonMapper.builder().build();
+        ObjectNode root = json.createObjectNode();
+        root.put("wallet", wallet);
+        root.put("denom", denom);
+        root.put("transactions", txs.size());
+        ObjectNode showers = root.putObject("showers");
+        Map<String, BigInteger> perWallet = new TreeMap<>();
+        groundTruth().forEach((shower, senders) -> {
+            ObjectNode node = showers.putObject(Integer.toString(shower));
+            senders.forEach((sender, sum) -> {
+                node.put(sender, sum.toString());
+                perWallet.merge(sender, sum, BigInteger::add);
+            });
+        });
+        ObjectNode wallets = root.putObject("wallets");
+        perWallet.forEach((sender, sum) -> wallets.put(sender, sum.toString()));
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);
     }
 
     /** Events the ingestor should publish for the first {@code count} transactions, by the model. */

@@ -7,6 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.starfall.ingestor.source.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +44,18 @@ import org.slf4j.LoggerFactory;
  *   <li>an account with no transactions gets {@code {"limit":..,"txs":[]}};</li>
  *   <li>an account's list holds every transaction naming it in a message or an event.</li>
  * </ul>
+ * Also {@code GET /v1/blocks/latest} (the chain head, {@link ChainSimulator#head()}) and Solana
+ * JSON-RPC on {@code POST} ({@code getSignaturesForAddress} with before/until/limit,
+ * {@code getTransaction} jsonParsed, {@code getSlot}, {@code getBlockTime}; see {@link SolanaRenderer}).
  * Only visible transactions ({@link ChainSimulator#visibleCount()}) are served. {@link #faults()}
- * injects error answers.
+ * injects error answers, slow answers, malformed bodies and repeated pages.
  */
 public final class SimulatorServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
     private static final String TXS_PATH = "/v1/txs";
+    /** FCD-style chain head: {@code {"chainId", "height", "timestamp"}}. */
+    public static final String HEAD_PATH = "/v1/blocks/latest";
 
     private final ChainSimulator simulator;
     private final HttpServer server;
@@ -54,6 +65,12 @@ public final class SimulatorServer implements AutoCloseable {
     /** Ascending positions in {@code simulator.transactions()} per account. */
     private final Map<String, int[]> byAccount;
     private final AtomicReferenceArray<ObjectNode> rendered;
+    private final SolanaRenderer solana;
+    private final Map<String, int[]> bySolanaAccount;
+    private final Map<String, Integer> bySignature;
+    private final Sleeper sleeper;
+    private volatile String lastTxsBody;
+    private volatile String lastRpcBody;
 
     private SimulatorServer(ChainSimulator simulator, HttpServer server, ExecutorService executor) {
         this.simulator = simulator;
@@ -70,10 +87,136 @@ public final class SimulatorServer implements AutoCloseable {
         index.forEach((k, v) -> compact.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byAccount = Map.copyOf(compact);
         this.rendered = new AtomicReferenceArray<>(txs.size());
+        this.sleeper = Sleeper.SYSTEM;
+        this.solana = new SolanaRenderer(simulator);
+        Map<String, List<Integer>> solIndex = new HashMap<>();
+        Map<String, Integer> sigs = new HashMap<>();
+        for (int i = 0; i < txs.size(); i++) {
+            for (String key : solana.accountKeys(txs.get(i))) {
+                solIndex.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+            }
+            sigs.put(solana.signature(txs.get(i)), i);
+        }
+        Map<String, int[]> solCompact = new HashMap<>();
+        solIndex.forEach((k, v) -> solCompact.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        this.bySolanaAccount = Map.copyOf(solCompact);
+        this.bySignature = Map.copyOf(sigs);
+    }
+
+    /** The Solana view of the history (address mapping for targets and ground truth). */
+    public SolanaRenderer solana() {
+        return solana;
+    }
+
+    /** JSON-RPC 2.0 over {@code POST} (any path): the Solana methods the ingestor uses. */
+    private void jsonRpc(HttpExchange exchange) throws IOException, InterruptedException {
+        JsonNode request;
+        try (var in = exchange.getRequestBody()) {
+            request = FcdRenderer.JSON.readTree(in);
+        } catch (IOException e) {
+            respond(exchange, 200, rpcError(-32700, "Parse error", null));
+            return;
+        }
+        JsonNode id = request == null ? null : request.get("id");
+        String method = request == null || request.get("method") == null ? "" : request.get("method").asText();
+        JsonNode params = request == null || request.get("params") == null ? FcdRenderer.JSON.createArrayNode() : request.get("params");
+        switch (method) {
+            case "getSlot" -> respond(exchange, 200, rpcResult(id, FcdRenderer.JSON.getNodeFactory().numberNode(simulator.head().height())));
+            case "getBlockTime" -> {
+                long slot = params.path(0).asLong(-1);
+                if (slot < 0 || slot > simulator.head().height()) {
+                    respond(exchange, 200, rpcError(-32004, "Block not available for slot " + slot, id));
+                    return;
+                }
+                Instant time = SolanaRenderer.blockTimeOf(simulator.transactions().get(0), slot);
+                respond(exchange, 200, rpcResult(id, FcdRenderer.JSON.getNodeFactory().numberNode(time.getEpochSecond())));
+            }
+            case "getSignaturesForAddress", "getTransaction" -> {
+                Optional<Faults.Fault> fault = faults.take();
+                if (fault.isPresent() && applyFault(exchange, fault.get(), true)) {
+                    return;
+                }
+                String body = "getTransaction".equals(method) ? getTransaction(params, id) : getSignatures(params, id);
+                if (!body.contains("\"error\"")) {
+                    lastRpcBody = body;
+                }
+                respond(exchange, 200, body);
+            }
+            default -> respond(exchange, 200, rpcError(-32601, "Method not found", id));
+        }
+    }
+
+    private String getSignatures(JsonNode params, JsonNode id) {
+        String address = params.path(0).asText("");
+        JsonNode options = params.path(1);
+        int limit = options.path("limit").asInt(1000);
+        if (limit < 1 || limit > 1000) {
+            return rpcError(-32602, "Invalid limit; max 1000", id);
+        }
+        int visible = simulator.visibleCount();
+        int[] positions = bySolanaAccount.getOrDefault(address, new int[0]);
+        int start = upperBound(positions, visible) - 1;
+        if (options.hasNonNull("before")) {
+            Integer before = bySignature.get(options.get("before").asText());
+            if (before == null) {
+                return rpcError(-32602, "Invalid param: before signature not found", id);
+            }
+            start = Math.min(start, upperBound(positions, before) - 1);
+        }
+        int until = -1;
+        if (options.hasNonNull("until")) {
+            Integer u = bySignature.get(options.get("until").asText());
+            if (u == null) {
+                return rpcError(-32602, "Invalid param: until signature not found", id);
+            }
+            until = u;
+        }
+        ArrayNode result = FcdRenderer.JSON.createArrayNode();
+        List<SimTx> txs = simulator.transactions();
+        for (int p = start; p >= 0 && result.size() < limit; p--) {
+            if (positions[p] <= until) {
+                break;
+            }
+            result.add(solana.signatureInfo(txs.get(positions[p])));
+        }
+        return rpcResult(id, result);
+    }
+
+    private String getTransaction(JsonNode params, JsonNode id) {
+        JsonNode options = params.path(1);
+        if (!"jsonParsed".equals(options.path("encoding").asText(""))) {
+            return rpcError(-32602, "the simulator serves encoding jsonParsed only", id);
+        }
+        Integer position = bySignature.get(params.path(0).asText(""));
+        if (position == null || position >= simulator.visibleCount()) {
+            return rpcResult(id, FcdRenderer.JSON.nullNode());
+        }
+        return rpcResult(id, solana.transaction(simulator.transactions().get(position)));
+    }
+
+    private static String rpcResult(JsonNode id, JsonNode result) {
+        ObjectNode node = FcdRenderer.JSON.createObjectNode();
+        node.put("jsonrpc", "2.0");
+        node.set("result", result);
+        node.set("id", id == null ? FcdRenderer.JSON.nullNode() : id);
+        return FcdRenderer.write(node);
+    }
+
+    private static String rpcError(long code, String message, JsonNode id) {
+        ObjectNode node = FcdRenderer.JSON.createObjectNode();
+        node.put("jsonrpc", "2.0");
+        node.putObject("error").put("code", code).put("message", message);
+        node.set("id", id == null ? FcdRenderer.JSON.getNodeFactory().numberNode(1) : id);
+        return FcdRenderer.write(node);
     }
 
     /** Starts serving on 127.0.0.1:{@code port} (0 picks a free port). */
     public static SimulatorServer start(ChainSimulator simulator, int port) {
+        // the JDK server writes headers and body separately; without TCP_NODELAY each answer waits for
+        // a delayed ACK (~40 ms). Read once when the JDK server's configuration class loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -122,24 +265,73 @@ public final class SimulatorServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             requests.incrementAndGet();
+            String path = exchange.getRequestURI().getPath();
+            if ("POST".equals(exchange.getRequestMethod())) {
+                jsonRpc(exchange);
+                return;
+            }
             if (!"GET".equals(exchange.getRequestMethod())) {
                 respond(exchange, 405, error("INVALID_REQUEST_ERROR", "method not allowed", 405));
                 return;
             }
-            if (!TXS_PATH.equals(exchange.getRequestURI().getPath())) {
-                respond(exchange, 404, error("NOT_FOUND_ERROR", "not found: " + exchange.getRequestURI().getPath(), 404));
+            if (HEAD_PATH.equals(path)) {
+                ChainSimulator.Head head = simulator.head();
+                ObjectNode body = FcdRenderer.JSON.createObjectNode();
+                body.put("chainId", simulator.chainId());
+                body.put("height", head.height());
+                body.put("timestamp", head.time().toString());
+                respond(exchange, 200, FcdRenderer.write(body));
+                return;
+            }
+            if (!TXS_PATH.equals(path)) {
+                respond(exchange, 404, error("NOT_FOUND_ERROR", "not found: " + path, 404));
                 return;
             }
             Optional<Faults.Fault> fault = faults.take();
-            if (fault.isPresent()) {
-                respondFault(exchange, fault.get());
+            if (fault.isPresent() && applyFault(exchange, fault.get(), false)) {
                 return;
             }
             txs(exchange);
+        } catch (IOException e) {
+            // the client went away (e.g. it timed out before a slow answer)
+            log.debug("Simulator could not answer {}: {}", exchange.getRequestURI(), e.toString());
         } catch (RuntimeException e) {
             log.warn("Simulator failed to answer {}", exchange.getRequestURI(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Applies a fault; returns true when it answered, false when the normal answer should follow
+     * (a slow answer after its delay).
+     */
+    private boolean applyFault(HttpExchange exchange, Faults.Fault fault, boolean rpc) throws IOException, InterruptedException {
+        switch (fault.kind()) {
+            case SLOW -> {
+                sleeper.sleep(fault.delay());
+                return false;
+            }
+            case MALFORMED -> {
+                String last = rpc ? lastRpcBody : lastTxsBody;
+                String whole = last != null ? last : "{\"limit\":100,\"txs\":[{\"id\":1,\"tx\":{\"type\":\"core/StdTx\"}}]}";
+                respond(exchange, 200, whole.substring(0, Math.max(1, whole.length() / 2)));
+                return true;
+            }
+            case REPEAT_PAGE -> {
+                String last = rpc ? lastRpcBody : lastTxsBody;
+                if (last == null) {
+                    return false;
+                }
+                respond(exchange, 200, last);
+                return true;
+            }
+            default -> {
+                respondFault(exchange, fault, rpc);
+                return true;
+            }
         }
     }
 
@@ -187,7 +379,9 @@ public final class SimulatorServer implements AutoCloseable {
         for (int position : page) {
             items.add(render(position));
         }
-        respond(exchange, 200, FcdRenderer.write(body));
+        String text = FcdRenderer.write(body);
+        lastTxsBody = text;
+        respond(exchange, 200, text);
     }
 
     /** Number of positions below {@code visible} (positions are ascending). */
@@ -216,9 +410,18 @@ public final class SimulatorServer implements AutoCloseable {
         return node;
     }
 
-    private void respondFault(HttpExchange exchange, Faults.Fault fault) throws IOException {
+    private void respondFault(HttpExchange exchange, Faults.Fault fault, boolean rpc) throws IOException {
         if (fault.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(fault.retryAfter().toSeconds()));
+            exchange.getResponseHeaders().set("Retry-After", fault.retryAfterAsDate()
+                    ? DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(
+                            Instant.now().plus(fault.retryAfter()).plusSeconds(1), ZoneOffset.UTC))
+                    : Long.toString(fault.retryAfter().toSeconds()));
+        }
+        if (rpc) {
+            respond(exchange, fault.status(), rpcError(fault.status() == 429 ? 429 : -32603,
+                    fault.status() == 429 ? "Too many requests for a specific RPC call, contact your app developer or support@rpcpool.com."
+                            : "Internal error", null));
+            return;
         }
         String body = fault.status() == 429
                 ? error("RATE_LIMIT_ERROR", "Too many requests", 429)

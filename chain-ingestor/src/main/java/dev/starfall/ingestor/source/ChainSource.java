@@ -6,7 +6,8 @@ import java.util.Optional;
  * One chain API read for one {@link WatchTarget}. Implementations walk the API from the newest
  * transaction down to a cursor and hand what is new over oldest first, in batches, so that the
  * caller can publish each batch with its cursor atomically. The manifest's chain picks the
- * implementation (FCD for Terra Classic today; LCD, Solana RPC later).
+ * implementation ({@link Sources}): FCD for Terra Classic and the simulator, LCD for Cosmos SDK
+ * chains, JSON-RPC for Solana.
  *
  * <p>Not thread-safe: one caller thread walks at a time.
  */
@@ -32,8 +33,17 @@ public interface ChainSource {
         }
     }
 
-    /** Outcome of one walk. */
-    record WalkResult(int pages, int transactions, int events, boolean stopped) {
+    /**
+     * Outcome of one walk.
+     *
+     * @param headTime the chain head's time read at the start of the walk, or null when the API
+     *                 does not say; every transaction of the wallet up to it was handed over unless
+     *                 {@code stopped}
+     */
+    record WalkResult(int pages, int transactions, int events, boolean stopped, java.time.Instant headTime) {
+        public WalkResult(int pages, int transactions, int events, boolean stopped) {
+            this(pages, transactions, events, stopped, null);
+        }
     }
 
     /** Stable id (chain, network, wallet and API); keys the cursor and derives the transactional id. */

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -88,7 +92,26 @@ public final class Failures {
 
     /** A page that does not connect to the previous one (or contradicts itself): fetched again. */
     public static SourceException discontinuity(String source, String request, String problem) {
-        return new SourceException(source, request + " returned a page that does not connect: " + problem, true, 0, null, null, null);
+        return new PageDiscontinuityException(source, request + " returned a page that does not connect: " + problem);
+    }
+
+    /**
+     * JSON-RPC error codes worth asking again: 429 (rate limit reused as a JSON-RPC code), -32005
+     * (node unhealthy or behind; some providers use it for rate limits), -32603 (internal error),
+     * -32004 (block not available yet), -32014 (block status not yet available), -32016 (minimum
+     * context slot not reached). Everything else (invalid params, method not found, slot skipped...)
+     * stays wrong when asked again.
+     */
+    public static boolean isRetriableRpcCode(long code) {
+        return code == 429 || code == -32005 || code == -32603 || code == -32004 || code == -32014 || code == -32016;
+    }
+
+    /** A JSON-RPC error answer ({@code {"error":{"code","message"}}}), with the HTTP status it came with. */
+    public static SourceException rpcError(String source, String request, int httpStatus, long code, String message, Duration retryAfter) {
+        boolean retriable = isRetriableRpcCode(code) || isRetriableStatus(httpStatus);
+        int status = code == 429 ? 429 : httpStatus;
+        return new SourceException(source, request + " answered JSON-RPC error " + code + ": " + message + " (HTTP " + httpStatus + ")",
+                retriable, status, "JSON_RPC_" + code, retriable ? retryAfter : null, null);
     }
 
     /** A 2xx answer whose body is not what the API documents: fatal. */
@@ -102,16 +125,33 @@ public final class Failures {
                 true, last instanceof SourceException s ? s.httpStatus() : 0, null, null, last);
     }
 
-    /** Parses a {@code Retry-After} header given in seconds (the HTTP-date form is ignored). */
+    /** Parses a {@code Retry-After} header in either form against the system clock; see {@link #parseRetryAfter(String, Instant)}. */
     public static Duration parseRetryAfter(String header) {
-        if (header == null) {
+        return parseRetryAfter(header, Instant.now());
+    }
+
+    /**
+     * Parses a {@code Retry-After} header: delta-seconds ({@code 120}) or an HTTP-date
+     * ({@code Wed, 21 Oct 2015 07:28:00 GMT}, counted from {@code now}; a date in the past is zero).
+     *
+     * @return the delay, or null when absent or unreadable
+     */
+    public static Duration parseRetryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
             return null;
         }
+        String value = header.trim();
         try {
-            long seconds = Long.parseLong(header.trim());
+            long seconds = Long.parseLong(value);
             return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
         } catch (NumberFormatException e) {
-            return null;
+            try {
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration d = Duration.between(now, at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.starfall.ingestor.source;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,22 +9,45 @@ import dev.starfall.schemas.avro.TransferRejected;
 
 /**
  * Consecutive transactions of a source, oldest first, turned into events. Published in one Kafka
- * transaction together with the cursor {@link #newest()}.
+ * transaction together with the cursor {@link #newest()}. A batch without transactions only moves
+ * the cursor's chain time (a "cursor-only" transaction that lets downstream watermarks advance).
  *
  * @param observed     transfers that count, in chain order
  * @param rejected     things that touched the wallet but do not count, in chain order
  * @param transactions number of chain transactions the batch covers (some may yield no event)
  * @param newest       position of the newest transaction in the batch
+ * @param chainTime    newest chain time the source can vouch for: every transaction of the wallet
+ *                     with a block time strictly before it is in this or an earlier batch (at least
+ *                     {@code newest.blockTime()}; the chain head's time on the last batch of a walk)
  */
-public record SourceBatch(List<TransferObserved> observed, List<TransferRejected> rejected, int transactions, SourcePosition newest) {
+public record SourceBatch(List<TransferObserved> observed, List<TransferRejected> rejected, int transactions, SourcePosition newest,
+                          Instant chainTime) {
 
     public SourceBatch {
         observed = List.copyOf(observed);
         rejected = List.copyOf(rejected);
         Objects.requireNonNull(newest, "newest");
+        if (chainTime == null || chainTime.isBefore(newest.blockTime())) {
+            chainTime = newest.blockTime();
+        }
+    }
+
+    /** A batch whose chain time is its newest block time. */
+    public SourceBatch(List<TransferObserved> observed, List<TransferRejected> rejected, int transactions, SourcePosition newest) {
+        this(observed, rejected, transactions, newest, null);
+    }
+
+    /** A cursor-only batch: no transactions, position unchanged, chain time moved to {@code chainTime}. */
+    public static SourceBatch cursorOnly(SourcePosition position, Instant chainTime) {
+        return new SourceBatch(List.of(), List.of(), 0, position, chainTime);
     }
 
     public int events() {
         return observed.size() + rejected.size();
+    }
+
+    /** The same batch with a later chain time (never earlier than it has). */
+    public SourceBatch withChainTime(Instant time) {
+        return time == null || !time.isAfter(chainTime) ? this : new SourceBatch(observed, rejected, transactions, newest, time);
     }
 }

@@ -30,6 +30,9 @@ import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
 import dev.starfall.ingestor.source.SourcePosition;
 import dev.starfall.ingestor.source.WatchTarget;
+import dev.starfall.ingestor.source.http.CircuitBreaker;
+import dev.starfall.ingestor.source.http.EndpointPool;
+import dev.starfall.ingestor.source.http.FakeTime;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.avro.TransferRejected;
 import dev.starfall.schemas.manifest.Manifest;
@@ -51,7 +54,8 @@ class FcdSourceTest {
     static ChainSimulator simulator;
     static SimulatorServer server;
 
-    final List<Duration> sleeps = new ArrayList<>();
+    final FakeTime time = new FakeTime();
+    final List<Duration> sleeps = time.sleeps();
 
     @BeforeAll
     static void start() {
@@ -73,7 +77,10 @@ class FcdSourceTest {
         return FcdSource.builder(baseUrl, WatchTarget.of(MANIFEST))
                 .httpClient(HTTP)
                 .retryPolicy(policy)
-                .sleeper(sleeps::add)
+                .readHead(false)
+                .pacing(new EndpointPool.Settings(1_000, 1_000, CircuitBreaker.Config.DEFAULT))
+                .ticker(time)
+                .sleeper(time)
                 .random(new SplittableRandom(1))
                 .batchSize(50)
                 .build();
