@@ -1,5 +1,6 @@
 package dev.starfall.ingestor.sim;
 
+import dev.starfall.schemas.Bech32;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
