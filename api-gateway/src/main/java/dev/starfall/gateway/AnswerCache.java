@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
 /**
  * In-process cache of encoded answers, so hot requests (leaderboards, shower summaries, the
@@ -44,13 +45,21 @@ public final class AnswerCache {
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
-        Entry fresh = entries.compute(key, (k, existing) -> {
-            if (existing != null && existing != current && now - existing.expiresAtNanos() < 0) {
-                return existing; // another caller renewed it meanwhile
-            }
+        Promise<Answer> promise = Promise.promise();
+        Entry mine = new Entry(promise.future(), now + ttlNanos);
+        // the loader runs outside compute(): it may itself use the cache (composite answers)
+        Entry fresh = entries.compute(key, (k, existing) ->
+                existing != null && existing != current && now - existing.expiresAtNanos() < 0 ? existing : mine);
+        if (fresh == mine) {
             misses.increment();
-            return new Entry(loader.get(), now + ttlNanos);
-        });
+            try {
+                loader.get().onComplete(promise);
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        } else {
+            hits.increment(); // another caller renewed it meanwhile
+        }
         fresh.answer().onComplete(ar -> {
             if (ar.failed() || !ar.result().cacheable()) {
                 entries.remove(key, fresh);

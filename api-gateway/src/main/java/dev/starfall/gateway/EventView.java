@@ -10,7 +10,8 @@ import dev.starfall.schemas.manifest.ShowerSchedule;
 /** The manifest as loaded, for {@code GET /api/v1/event}: schedule, destination wallet, rules, digest, signatures. */
 record EventView(int manifestVersion, String id, String name, String chain, String chainId, String destinationWallet,
                  String denom, int decimals, String opensAt, List<ShowerTimes> showers, String minimumContribution,
-                 String gracePeriod, List<TierView> tiers, String eggSeedCommitment, String digest, List<Manifest.Signature> signatures) {
+                 String gracePeriod, List<TierView> tiers, String eggSeedCommitment, String digest, List<Manifest.Signature> signatures,
+                 String canonicalEvent, String verifiedByKey) {
 
     record ShowerTimes(int shower, String startsAfter, String closesAt, String finalAt) {
     }
@@ -18,7 +19,11 @@ record EventView(int manifestVersion, String id, String name, String chain, Stri
     record TierView(String name, String cumulativePercent, int eggsPerShower) {
     }
 
-    static EventView of(Manifest m) {
+    /**
+     * @param verifiedByKey fingerprint of the key the manifest was verified with at start, or null
+     *                      when no key was configured; {@code canonicalEvent} is the exact signed text
+     */
+    static EventView of(Manifest m, String verifiedByKey) {
         ShowerSchedule s = m.schedule();
         List<ShowerTimes> showers = new ArrayList<>();
         for (int n = 1; n <= s.showerCount(); n++) {
@@ -29,6 +34,6 @@ record EventView(int manifestVersion, String id, String name, String chain, Stri
         var e = m.event();
         return new EventView(e.getManifestVersion(), e.getId(), e.getName(), e.getChain(), e.getChainId(), e.getDestinationWallet(),
                 e.getDenom(), e.getDecimals(), s.opensAt().toString(), showers, m.minimumContribution().toString(), s.grace().toString(),
-                tiers, e.getEggSeedCommitment(), m.digest(), m.signatures());
+                tiers, e.getEggSeedCommitment(), m.digest(), m.signatures(), m.canonicalEventJson(), verifiedByKey);
     }
 }

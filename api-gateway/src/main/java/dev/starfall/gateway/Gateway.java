@@ -9,10 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import dev.starfall.projections.ProjectionsService;
-import dev.starfall.projections.domain.Tiers;
+import dev.starfall.projections.Stores;
+import dev.starfall.projections.domain.Cave;
+import dev.starfall.projections.query.CaveReader;
+import dev.starfall.projections.query.MeteorView;
+import dev.starfall.projections.query.TelescopeReader;
+import dev.starfall.projections.query.WalletStanding;
+import dev.starfall.schemas.avro.ShowerSummary;
+import dev.starfall.schemas.manifest.signing.HaltNotice;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ShowerSchedule;
 import io.vertx.core.Future;
@@ -29,7 +35,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +75,10 @@ public final class Gateway implements AutoCloseable {
     private final AnswerCache cache;
     private final ClientRateLimiter rateLimiter;
     private final GatewayMetrics metrics = new GatewayMetrics();
-    private final Supplier<List<IngestView>> ingest;
+    private final GatewayHooks hooks;
+    private final java.util.concurrent.atomic.AtomicReference<Map.Entry<Optional<HaltNotice>, Answer>> eventAnswer =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final WebClient peers;
-    private final Answer eventAnswer;
     private final Answer openApiAnswer;
     private final String selfName;
     private LiveFeeds live;
@@ -77,25 +86,24 @@ public final class Gateway implements AutoCloseable {
     private long evictionTimer;
 
     private Gateway(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, GatewayConfig config,
-                    Supplier<List<IngestView>> ingest) {
+                    GatewayHooks hooks) {
         this.vertx = vertx;
         this.projections = projections;
         this.manifest = manifest;
         this.schedule = manifest.schedule();
         this.minimum = manifest.minimumContribution();
         this.config = config;
-        this.ingest = ingest;
+        this.hooks = hooks;
         this.addresses = new Addresses(manifest.event().getChain(), manifest.event().getDestinationWallet());
         this.selfName = self.host() + ":" + self.port();
         this.peers = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) config.forwardTimeout().toMillis())
                 .setKeepAlive(true)
                 .setUserAgent("starfall-gateway"), new PoolOptions().setHttp1MaxSize(64));
-        this.owners = new OwnerRouter(vertx, projections, new Tiers(manifest.tiers()), self, peers,
+        this.owners = new OwnerRouter(vertx, projections, manifest, self, peers,
                 config.forwardTimeout().toMillis(), metrics);
         this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
-        this.eventAnswer = Answer.ok(Json.encode(EventView.of(manifest)), selfName, false, "public, max-age=60");
         this.openApiAnswer = Answer.ok(openApiDocument(), selfName, false, "public, max-age=300");
     }
 
@@ -104,8 +112,8 @@ public final class Gateway implements AutoCloseable {
      * Streams instance advertises as {@code application.server}.
      */
     public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, GatewayConfig config,
-                                Supplier<List<IngestView>> ingest) {
-        Gateway gateway = new Gateway(vertx, projections, manifest, self, config, ingest);
+                                GatewayHooks hooks) {
+        Gateway gateway = new Gateway(vertx, projections, manifest, self, config, hooks);
         gateway.live = new LiveFeeds(vertx, config, gateway.metrics, gateway::liveLeaderboard);
         gateway.server = vertx.createHttpServer(new HttpServerOptions()
                         .setIdleTimeout((int) config.idleTimeout().toSeconds())
@@ -122,7 +130,7 @@ public final class Gateway implements AutoCloseable {
 
     /** With default settings and no in-process ingestor. */
     public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, String bindHost) {
-        return start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(bindHost), List::of);
+        return start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(bindHost), GatewayHooks.none());
     }
 
     private Router routes() {
@@ -134,11 +142,18 @@ public final class Gateway implements AutoCloseable {
         get(router, "/health/ready", this::ready, true);
         get(router, "/metrics", this::metrics, true);
         get(router, "/openapi.json", ctx -> send(ctx, openApiAnswer), true);
-        get(router, "/api/v1/event", ctx -> send(ctx, eventAnswer), true);
+        get(router, "/api/v1/event", ctx -> send(ctx, eventAnswer()), true);
+        get(router, "/api/v1/halt", this::halt, true);
         get(router, "/api/v1/status", this::status, true);
+        get(router, "/api/v1/showers", this::showers, true);
+        get(router, "/api/v1/showers/:n", this::showerSummary, true);
         get(router, "/api/v1/showers/:n/leaderboard", this::leaderboard, true);
         get(router, "/api/v1/showers/:n/wallets/:address", this::walletInShower, true);
+        get(router, "/api/v1/showers/:n/digest", this::digest, true);
         get(router, "/api/v1/showers/:n/live", this::liveFeed, false);
+        get(router, "/api/v1/wallets/:address", this::cave, true);
+        get(router, "/api/v1/telescope", this::telescope, true);
+        get(router, "/internal/v1/caves/:address", this::closedMeteors, true);
 
         router.route().last().handler(ctx -> {
             if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD) {
@@ -251,7 +266,7 @@ public final class Gateway implements AutoCloseable {
         }
         body.put("instances", instances);
         List<Map<String, Object>> sources = new ArrayList<>();
-        for (IngestView v : ingest.get()) {
+        for (IngestView v : hooks.ingest().get()) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("source", v.sourceId());
             s.put("state", v.state());
@@ -265,6 +280,7 @@ public final class Gateway implements AutoCloseable {
             sources.add(s);
         }
         body.put("ingest", sources);
+        body.put("halt", haltView().orElse(null));
         body.put("time", Instant.now().toString());
         ctx.response().putHeader("Cache-Control", "no-store");
         json(ctx, 200, body);
@@ -279,7 +295,7 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics.gauge(out, "starfall_streams_running", "1 when Kafka Streams is RUNNING.",
                 "{state=\"" + projections.streams().state().name() + "\"}", projections.streams().state().isRunningOrRebalancing() ? 1 : 0);
         GatewayMetrics.gauge(out, "starfall_ready", "1 when stores run and are restored.", "", projections.isReady() ? 1 : 0);
-        for (IngestView v : ingest.get()) {
+        for (IngestView v : hooks.ingest().get()) {
             String labels = "{source=\"" + v.sourceId().replace("\"", "'") + "\"}";
             GatewayMetrics.gauge(out, "starfall_ingest_lag_seconds", "Newest chain time read minus newest published.", labels,
                     v.lag().toMillis() / 1000.0);
@@ -288,6 +304,41 @@ public final class Gateway implements AutoCloseable {
             GatewayMetrics.gauge(out, "starfall_ingest_rate_limited", "429 answers from chain APIs.", labels, v.rateLimited());
         }
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
+    }
+
+    /** The manifest answer, encoded again only when the halt state changes. */
+    private Answer eventAnswer() {
+        Optional<HaltNotice> halt = hooks.halt().get();
+        Map.Entry<Optional<HaltNotice>, Answer> current = eventAnswer.get();
+        if (current != null && current.getKey().equals(halt)) {
+            return current.getValue();
+        }
+        Map<String, Object> body = Json.mapper().convertValue(EventView.of(manifest, hooks.verifiedByKey()), MAP);
+        body.put("halt", haltView().orElse(null));
+        Answer a = Answer.ok(Json.encode(body), selfName, false, "public, max-age=5");
+        eventAnswer.set(Map.entry(halt, a));
+        return a;
+    }
+
+    private Optional<Map<String, Object>> haltView() {
+        return hooks.halt().get().map(h -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("state", h.state().name());
+            v.put("message", h.message());
+            v.put("issuedAt", h.issuedAt().toString());
+            v.put("signatures", h.signatures());
+            return v;
+        });
+    }
+
+    private void halt(RoutingContext ctx) {
+        ctx.response().putHeader("Cache-Control", "no-cache");
+        json(ctx, 200, haltView().orElseGet(() -> Map.of("state", "NONE")));
+    }
+
+    /** Adds the halt notice to a shower answer while the event is halted. */
+    private void putHalt(Map<String, Object> body) {
+        haltView().filter(h -> HaltNotice.State.HALTED.name().equals(h.get("state"))).ifPresent(h -> body.put("halt", h));
     }
 
     private void leaderboard(RoutingContext ctx) {
@@ -302,9 +353,182 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> leaderboardAnswer(int n, int offset, int limit, String forwardedFrom) {
         String uri = "/api/v1/showers/" + n + "/leaderboard?limit=" + limit + "&offset=" + offset;
-        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom,
-                reader -> Answer.ok(Json.encode(reader.leaderboard(n, offset, limit)), selfName, false, Answer.SHORT)));
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+            ShowerSchedule.Status status = reader.status(n);
+            Map<String, Object> body = Json.mapper().convertValue(reader.leaderboard(n, offset, limit), MAP);
+            body.put("status", status.name());
+            body.put("floors", reader.floors(n));
+            putHalt(body);
+            return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
+        }));
     }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+
+    private static String cacheControl(ShowerSchedule.Status status) {
+        return status == ShowerSchedule.Status.CLOSED ? Answer.IMMUTABLE : Answer.SHORT;
+    }
+
+    private void showers(RoutingContext ctx) {
+        send(ctx, cache.get("/api/v1/showers", () -> {
+            List<Future<Answer>> each = new ArrayList<>();
+            for (int n = 1; n <= schedule.showerCount(); n++) {
+                each.add(showerAnswer(n, null));
+            }
+            return Future.join(each).transform(ar -> {
+                List<Object> list = new ArrayList<>();
+                boolean allClosed = true;
+                for (int i = 0; i < each.size(); i++) {
+                    Future<Answer> f = each.get(i);
+                    Map<String, Object> item = f.succeeded() && f.result().status() == 200
+                            ? Json.decode(f.result().body().getBytes(), MAP) : unavailableShower(i + 1, f);
+                    allClosed &= ShowerSchedule.Status.CLOSED.name().equals(item.get("status"));
+                    list.add(item);
+                }
+                return Future.succeededFuture(Answer.ok(Json.encode(Map.of("showers", list)), selfName, false,
+                        allClosed ? Answer.IMMUTABLE : Answer.SHORT));
+            });
+        }));
+    }
+
+    private static Map<String, Object> unavailableShower(int n, Future<Answer> f) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("shower", n);
+        item.put("status", "UNAVAILABLE");
+        item.put("message", f.failed() ? String.valueOf(f.cause().getMessage()) : "HTTP " + f.result().status());
+        return item;
+    }
+
+    private void showerSummary(RoutingContext ctx) {
+        Optional<Integer> shower = shower(ctx);
+        if (shower.isPresent()) {
+            send(ctx, showerAnswer(shower.get(), ctx.request().getHeader(FORWARDED)));
+        }
+    }
+
+    private Future<Answer> showerAnswer(int n, String forwardedFrom) {
+        String uri = "/api/v1/showers/" + n;
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.summary(n).map(view -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("shower", n);
+            body.put("startsAfter", schedule.startOf(n).toString());
+            body.put("closesAt", schedule.closeOf(n).toString());
+            body.put("finalAt", schedule.finalAt(n).toString());
+            body.putAll(Json.mapper().convertValue(view, MAP));
+            putHalt(body);
+            return Answer.ok(Json.encode(body), selfName, false, cacheControl(ShowerSchedule.Status.valueOf(view.status())));
+        }).orElseGet(() -> Answer.error(404, "not_found", "no summary for shower " + n, selfName))));
+    }
+
+    /**
+     * SHA-256 over a shower's whole ranking, one line per wallet {@code rank,wallet,amount,tier\n}
+     * in rank order: equal before and after a rebuild proves nothing changed.
+     */
+    private void digest(RoutingContext ctx) {
+        Optional<Integer> shower = shower(ctx);
+        if (shower.isEmpty()) {
+            return;
+        }
+        int n = shower.get();
+        String uri = "/api/v1/showers/" + n + "/digest";
+        send(ctx, cache.get(uri, () -> owners.route(n, uri, ctx.request().getHeader(FORWARDED), reader -> {
+            ShowerSchedule.Status status = reader.status(n);
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            long wallets = 0;
+            int page = 10_000;
+            for (int offset = 0; ; offset += page) {
+                var entries = reader.leaderboard(n, offset, page).entries();
+                for (var e : entries) {
+                    sha.update((e.rank() + "," + e.wallet() + "," + e.amount() + "," + (e.tier() == null ? "" : e.tier()) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                wallets += entries.size();
+                if (entries.size() < page) {
+                    break;
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("shower", n);
+            body.put("status", status.name());
+            body.put("wallets", wallets);
+            body.put("algorithm", "SHA-256 of 'rank,wallet,amount,tier\\n' lines in rank order");
+            body.put("digest", java.util.HexFormat.of().formatHex(sha.digest()));
+            return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
+        })));
+    }
+
+    private void telescope(RoutingContext ctx) {
+        send(ctx, cache.get("/api/v1/telescope", () -> owners.readLocally(() -> Answer.ok(
+                Json.encode(Map.of("showers", new TelescopeReader(owners.<String, ShowerSummary>globalStore(Stores.TELESCOPE)).telescope())),
+                selfName, false, Answer.SHORT))));
+    }
+
+    /** Closed meteors of a wallet, from the instance owning the wallet's partition of the cave store. */
+    private void closedMeteors(RoutingContext ctx) {
+        Optional<String> address = address(ctx);
+        if (address.isPresent()) {
+            send(ctx, closedMeteorsAnswer(address.get(), ctx.request().getHeader(FORWARDED)));
+        }
+    }
+
+    private Future<Answer> closedMeteorsAnswer(String wallet, String forwardedFrom) {
+        String uri = "/internal/v1/caves/" + wallet;
+        return cache.get(uri, () -> owners.route(Stores.CAVE, wallet, new StringSerializer(), "wallet " + wallet, uri, forwardedFrom,
+                (partition, stale) -> Answer.ok(Json.encode(new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
+                        QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet)), selfName, false, Answer.SHORT)));
+    }
+
+    /** The cave: meteors of closed showers, plus live standings in showers still open or closing. */
+    private void cave(RoutingContext ctx) {
+        Optional<String> address = address(ctx);
+        if (address.isEmpty()) {
+            return;
+        }
+        String wallet = address.get();
+        send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> {
+            Future<Answer> closed = closedMeteorsAnswer(wallet, null);
+            List<Future<Answer>> statuses = new ArrayList<>();
+            for (int n = 1; n <= schedule.showerCount(); n++) {
+                statuses.add(showerAnswer(n, null));
+            }
+            return Future.join(statuses).transform(ignored -> {
+                List<Future<Answer>> live = new ArrayList<>();
+                for (int i = 0; i < statuses.size(); i++) {
+                    Future<Answer> f = statuses.get(i);
+                    Object status = f.succeeded() && f.result().status() == 200 ? Json.decode(f.result().body().getBytes(), MAP).get("status") : null;
+                    // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
+                    // still say UPCOMING while transfers of the shower are already counted)
+                    if (!ShowerSchedule.Status.CLOSED.name().equals(status)) {
+                        live.add(walletAnswer(i + 1, wallet, null));
+                    }
+                }
+                return Future.join(live).transform(done -> closed.map(c -> {
+                    if (c.status() != 200) {
+                        return c;
+                    }
+                    List<MeteorView> meteors = Json.decode(c.body().getBytes(), METEORS);
+                    List<WalletStanding> standings = new ArrayList<>();
+                    for (Future<Answer> l : live) {
+                        if (l.succeeded() && l.result().status() == 200) {
+                            standings.add(Json.decode(l.result().body().getBytes(), WalletStanding.class));
+                        }
+                    }
+                    return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
+                }));
+            });
+        }));
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<MeteorView>> METEORS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
 
     private Future<Answer> liveLeaderboard(int n, int limit) {
         return leaderboardAnswer(n, 0, limit, null);
@@ -316,13 +540,18 @@ public final class Gateway implements AutoCloseable {
         if (address.isEmpty()) {
             return;
         }
-        int n = shower.get();
-        String wallet = address.get();
+        send(ctx, walletAnswer(shower.get(), address.get(), ctx.request().getHeader(FORWARDED)));
+    }
+
+    private Future<Answer> walletAnswer(int n, String wallet, String forwardedFrom) {
         String uri = "/api/v1/showers/" + n + "/wallets/" + wallet;
-        send(ctx, cache.get(uri, () -> owners.route(n, uri, ctx.request().getHeader(FORWARDED),
-                reader -> reader.wallet(n, wallet, minimum)
-                        .map(w -> Answer.ok(Json.encode(w), selfName, false, Answer.SHORT))
-                        .orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName)))));
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.wallet(n, wallet, minimum).map(w -> {
+            ShowerSchedule.Status status = reader.status(n);
+            Map<String, Object> body = Json.mapper().convertValue(w, MAP);
+            body.put("status", status.name());
+            body.put("nextTier", reader.nextTier(n, wallet).orElse(null));
+            return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
+        }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName))));
     }
 
     private void liveFeed(RoutingContext ctx) {

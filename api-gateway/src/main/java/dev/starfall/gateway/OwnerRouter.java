@@ -7,8 +7,8 @@ import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
-import dev.starfall.projections.domain.Tiers;
 import dev.starfall.projections.query.ShowerReader;
+import dev.starfall.schemas.manifest.Manifest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,18 +42,18 @@ final class OwnerRouter {
 
     private final Vertx vertx;
     private final ProjectionsService projections;
-    private final Tiers tiers;
+    private final Manifest manifest;
     private final HostInfo self;
     private final String selfName;
     private final WebClient peers;
     private final long forwardTimeoutMs;
     private final GatewayMetrics metrics;
 
-    OwnerRouter(Vertx vertx, ProjectionsService projections, Tiers tiers, HostInfo self, WebClient peers, long forwardTimeoutMs,
+    OwnerRouter(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, WebClient peers, long forwardTimeoutMs,
                 GatewayMetrics metrics) {
         this.vertx = vertx;
         this.projections = projections;
-        this.tiers = tiers;
+        this.manifest = manifest;
         this.self = self;
         this.selfName = self.host() + ":" + self.port();
         this.peers = peers;
@@ -65,31 +65,48 @@ final class OwnerRouter {
         return selfName;
     }
 
+    /** Reads an answer from this instance's copy of one partition (active, or a standby when {@code stale}). */
+    interface LocalQuery {
+        Answer answer(int partition, boolean stale);
+    }
+
     /**
      * The answer for shower {@code n}: from local stores via {@code query}, or from the owner at {@code uri}.
      *
      * @param forwardedFrom the peer that forwarded this request, or null for a client request
      */
     Future<Answer> route(int n, String uri, String forwardedFrom, Function<ShowerReader, Answer> query) {
+        return route(Stores.RANKINGS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom,
+                (partition, stale) -> query.apply(reader(partition, stale)));
+    }
+
+    /**
+     * The answer about {@code key} of {@code store}: read where the key's partition lives.
+     *
+     * @param what          names the key in messages, e.g. "shower 3"
+     * @param forwardedFrom the peer that forwarded this request, or null for a client request
+     */
+    <K> Future<Answer> route(String store, K key, Serializer<K> serializer, String what, String uri, String forwardedFrom,
+                             LocalQuery query) {
         KafkaStreams streams = projections.streams();
         KeyQueryMetadata md;
         try {
-            md = streams.queryMetadataForKey(Stores.RANKINGS, n, SHOWER_KEY);
+            md = streams.queryMetadataForKey(store, key, serializer);
         } catch (IllegalStateException e) {
             return Future.succeededFuture(Answer.error(503, "unavailable", "not running yet: " + e.getMessage(), selfName));
         }
         if (md == null) {
-            return Future.succeededFuture(Answer.error(500, "internal", "store " + Stores.RANKINGS + " is unknown to this instance", selfName));
+            return Future.succeededFuture(Answer.error(500, "internal", "store " + store + " is unknown to this instance", selfName));
         }
         if (md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null || md.activeHost().port() < 0) {
-            return Future.succeededFuture(Answer.error(503, "unavailable", "shower " + n + " is being reassigned between instances", selfName));
+            return Future.succeededFuture(Answer.error(503, "unavailable", what + " is being reassigned between instances", selfName));
         }
         if (md.activeHost().equals(self)) {
             return local(md.partition(), false, query);
         }
         if (forwardedFrom != null) {
             return Future.succeededFuture(Answer.error(503, "unavailable",
-                    "instances disagree on the owner of shower " + n + " (rebalance in progress)", selfName));
+                    "instances disagree on the owner of " + what + " (rebalance in progress)", selfName));
         }
         metrics.forwarded.increment();
         return forward(md.activeHost(), uri).transform(ar -> {
@@ -99,22 +116,22 @@ final class OwnerRouter {
             metrics.forwardFailures.increment();
             String why = ar.succeeded() ? "HTTP " + ar.result().status() : String.valueOf(ar.cause().getMessage());
             if (md.standbyHosts().contains(self)) {
-                log.warn("Owner {} of shower {} failed ({}); answering from the local standby", md.activeHost(), n, why);
+                log.warn("Owner {} of {} failed ({}); answering from the local standby", md.activeHost(), what, why);
                 metrics.staleAnswers.increment();
                 return local(md.partition(), true, query);
             }
             if (ar.succeeded()) {
                 return Future.succeededFuture(ar.result());
             }
-            return Future.succeededFuture(Answer.error(502, "owner_unreachable", "the instance owning shower " + n + " ("
+            return Future.succeededFuture(Answer.error(502, "owner_unreachable", "the instance owning " + what + " ("
                     + md.activeHost().host() + ":" + md.activeHost().port() + ") did not answer: " + why, selfName));
         });
     }
 
-    private Future<Answer> local(int partition, boolean stale, Function<ShowerReader, Answer> query) {
+    private Future<Answer> local(int partition, boolean stale, LocalQuery query) {
         return vertx.executeBlocking(() -> {
             try {
-                Answer a = query.apply(reader(partition, stale));
+                Answer a = query.answer(partition, stale);
                 return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag()) : a;
             } catch (InvalidStateStoreException e) {
                 return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
@@ -130,10 +147,28 @@ final class OwnerRouter {
                 QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,
                 QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
-        return new ShowerReader(rankings, contributions, totals, tiers);
+        ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
+                QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
+        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.INGEST_CURSORS), manifest);
     }
 
-    private static <T> StoreQueryParameters<T> params(String store, QueryableStoreType<T> type, int partition, boolean stale) {
+    /** A global store: every instance holds all of it, so it is read locally without routing. */
+    <K, V> ReadOnlyKeyValueStore<K, V> globalStore(String name) {
+        return projections.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+    }
+
+    /** Runs a read of local (global) stores off the event loop; a store not queryable now gives 503. */
+    Future<Answer> readLocally(java.util.function.Supplier<Answer> read) {
+        return vertx.executeBlocking(() -> {
+            try {
+                return read.get();
+            } catch (InvalidStateStoreException e) {
+                return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
+            }
+        }, false);
+    }
+
+    static <T> StoreQueryParameters<T> params(String store, QueryableStoreType<T> type, int partition, boolean stale) {
         StoreQueryParameters<T> p = StoreQueryParameters.fromNameAndType(store, type).withPartition(partition);
         return stale ? p.enableStaleStores() : p;
     }

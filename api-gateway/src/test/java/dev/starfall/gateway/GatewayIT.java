@@ -84,9 +84,9 @@ class GatewayIT {
         port = freePort();
         HostInfo self = new HostInfo("127.0.0.1", port);
         projections = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
-                "gateway-it", dir.resolve("state"), "127.0.0.1:" + port, 0, 1), AvroSerdes.specific(TransferObserved.class, client, false));
+                "gateway-it", dir.resolve("state"), "127.0.0.1:" + port, 0, 1), client);
         vertx = Vertx.vertx();
-        gateway = Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withLive(Duration.ofMillis(100), Duration.ofSeconds(1)), List::of);
+        gateway = Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withLive(Duration.ofMillis(100), Duration.ofSeconds(1)), GatewayHooks.none());
         base = "http://127.0.0.1:" + port;
     }
 
@@ -248,7 +248,7 @@ class GatewayIT {
         await("/health/ready", b -> "ready".equals(b.path("status").asText()));
         int otherPort = freePort();
         Gateway other = Gateway.start(vertx, projections, manifest, new HostInfo("127.0.0.1", otherPort),
-                GatewayConfig.defaults().withRateLimit(1, 2), List::of);
+                GatewayConfig.defaults().withRateLimit(1, 2), GatewayHooks.none());
         try {
             String otherBase = "http://127.0.0.1:" + otherPort;
             HttpResponse<String> forwarded = raw(otherBase, "/api/v1/showers/3/leaderboard?limit=5", Map.of());
@@ -301,6 +301,42 @@ class GatewayIT {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(10));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldSummariseShowersAndServeCaveAndTelescope() throws Exception {
+        Instant t = manifest.schedule().closeOf(12).minusSeconds(30);
+        publish(List.of(transfer("tx-sum-1", 0, wallet(60), "20000000", t), transfer("tx-sum-2", 0, wallet(61), "5000000", t),
+                transfer("tx-sum-3", 0, wallet(60), "1000000", manifest.schedule().closeOf(13).minusSeconds(30))));
+        JsonNode summary = await("/api/v1/showers/12", b -> b.path("transfers").asLong() == 2);
+
+        assertThat(summary.path("wallets").asLong()).isEqualTo(2);
+        assertThat(summary.path("eligibleWallets").asLong()).isEqualTo(1);
+        assertThat(summary.path("raised").asText()).isEqualTo("25000000");
+        assertThat(summary.path("closesAt").asText()).isEqualTo(manifest.schedule().closeOf(12).toString());
+        assertThat(summary.path("status").asText()).isIn("OPEN", "CLOSING", "UPCOMING", "CLOSED");
+        assertThat(summary.path("floors")).isNotEmpty();
+
+        JsonNode all = await("/api/v1/showers", b -> b.path("showers").size() == 44
+                && b.path("showers").get(11).path("transfers").asLong() == 2);
+        assertThat(all.path("showers").get(0).path("shower").asInt()).isEqualTo(1);
+
+        JsonNode standing = get("/api/v1/showers/12/wallets/" + wallet(61), 200);
+        assertThat(standing.path("eligible").asBoolean()).isFalse();
+        assertThat(standing.path("nextTier").path("amount").asText()).as("what lifts it to the minimum").isEqualTo("3000000");
+
+        JsonNode cave = await("/api/v1/wallets/" + wallet(60), b -> b.path("live").size() + b.path("meteors").size() == 2);
+        assertThat(cave.path("wallet").asText()).isEqualTo(wallet(60));
+        assertThat(get("/api/v1/wallets/terra1notvalid", 400).path("error").asText()).isEqualTo("bad_address");
+
+        JsonNode digest = get("/api/v1/showers/12/digest", 200);
+        assertThat(digest.path("digest").asText()).hasSize(64);
+        assertThat(digest.path("wallets").asLong()).isEqualTo(2);
+        assertThat(get("/api/v1/showers/12/digest", 200).path("digest")).isEqualTo(digest.path("digest"));
+        assertThat(get("/api/v1/halt", 200).path("state").asText()).isEqualTo("NONE");
+
+        JsonNode telescope = get("/api/v1/telescope", 200);
+        assertThat(telescope.path("showers").isArray()).isTrue();
     }
 
     private static List<List<String>> entries(JsonNode board) {

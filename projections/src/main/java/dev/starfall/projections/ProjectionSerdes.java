@@ -6,8 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 
+import dev.starfall.projections.domain.Cave;
 import dev.starfall.projections.domain.Contribution;
+import dev.starfall.projections.domain.Meteor;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import org.apache.kafka.common.errors.SerializationException;
@@ -21,6 +25,8 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class ProjectionSerdes {
 
     private static final byte FORMAT_1 = 1;
+    /** ShowerTotals with late count and closed flag. */
+    private static final byte FORMAT_2 = 2;
 
     private ProjectionSerdes() {
     }
@@ -41,14 +47,42 @@ public final class ProjectionSerdes {
     }
 
     public static Serde<ShowerTotals> showerTotals() {
-        return Serdes.serdeFrom((topic, t) -> t == null ? null : write(out -> {
+        return Serdes.serdeFrom((topic, t) -> t == null ? null : write(FORMAT_2, out -> {
             out.writeLong(t.wallets());
             out.writeLong(t.eligibleWallets());
             writeAmount(out, t.raised());
             out.writeLong(t.transfers());
             out.writeLong(t.duplicates());
-        }), (topic, bytes) -> bytes == null ? null : read(bytes, "ShowerTotals",
-                in -> new ShowerTotals(in.readLong(), in.readLong(), readAmount(in), in.readLong(), in.readLong())));
+            out.writeLong(t.late());
+            out.writeBoolean(t.closed());
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, "ShowerTotals", FORMAT_2, (format, in) -> {
+            long wallets = in.readLong();
+            long eligible = in.readLong();
+            BigInteger raised = readAmount(in);
+            long transfers = in.readLong();
+            long duplicates = in.readLong();
+            return format == FORMAT_1 ? new ShowerTotals(wallets, eligible, raised, transfers, duplicates)
+                    : new ShowerTotals(wallets, eligible, raised, transfers, duplicates, in.readLong(), in.readBoolean());
+        }));
+    }
+
+    public static Serde<Cave> cave() {
+        return Serdes.serdeFrom((topic, c) -> c == null ? null : write(out -> {
+            out.writeInt(c.meteors().size());
+            for (Meteor m : c.meteors()) {
+                out.writeInt(m.shower());
+                out.writeLong(m.rank());
+                out.writeUTF(m.tier());
+                writeAmount(out, m.contribution());
+            }
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, "Cave", in -> {
+            int n = in.readInt();
+            List<Meteor> meteors = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                meteors.add(new Meteor(in.readInt(), in.readLong(), in.readUTF(), readAmount(in)));
+            }
+            return new Cave(meteors);
+        }));
     }
 
     private interface Writer {
@@ -59,11 +93,19 @@ public final class ProjectionSerdes {
         T read(DataInputStream in) throws IOException;
     }
 
+    private interface VersionedReader<T> {
+        T read(byte format, DataInputStream in) throws IOException;
+    }
+
     private static byte[] write(Writer writer) {
+        return write(FORMAT_1, writer);
+    }
+
+    private static byte[] write(byte format, Writer writer) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_1);
+            out.writeByte(format);
             writer.write(out);
             out.flush();
             return bytes.toByteArray();
@@ -73,12 +115,17 @@ public final class ProjectionSerdes {
     }
 
     private static <T> T read(byte[] bytes, String what, Reader<T> reader) {
+        return read(bytes, what, FORMAT_1, (format, in) -> reader.read(in));
+    }
+
+    /** Reads formats 1 up to {@code newest}. */
+    private static <T> T read(byte[] bytes, String what, byte newest, VersionedReader<T> reader) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT_1) {
+            if (format < FORMAT_1 || format > newest) {
                 throw new SerializationException("unknown " + what + " format " + format);
             }
-            return reader.read(in);
+            return reader.read(format, in);
         } catch (IOException e) {
             throw new SerializationException("cannot decode " + what + " (" + bytes.length + " bytes)", e);
         }

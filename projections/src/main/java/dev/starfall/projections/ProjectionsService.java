@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -34,14 +35,21 @@ public final class ProjectionsService implements AutoCloseable {
      * @param applicationServer {@code host:port} this instance answers queries on
      * @param standbyReplicas   standby copies of each store on other instances
      * @param replicationFactor replication factor of internal topics
+     * @param overrides         further Kafka Streams settings, applied last (e.g. session.timeout.ms)
      */
     public record Settings(String bootstrapServers, String applicationId, Path stateDir, String applicationServer,
-                           int standbyReplicas, int replicationFactor) {
+                           int standbyReplicas, int replicationFactor, java.util.Map<String, Object> overrides) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(applicationId, "applicationId");
             Objects.requireNonNull(stateDir, "stateDir");
             Objects.requireNonNull(applicationServer, "applicationServer");
+            overrides = java.util.Map.copyOf(overrides);
+        }
+
+        public Settings(String bootstrapServers, String applicationId, Path stateDir, String applicationServer,
+                        int standbyReplicas, int replicationFactor) {
+            this(bootstrapServers, applicationId, stateDir, applicationServer, standbyReplicas, replicationFactor, java.util.Map.of());
         }
 
         /** Application id derived from the event, so two events never share state. */
@@ -59,8 +67,26 @@ public final class ProjectionsService implements AutoCloseable {
         this.settings = settings;
     }
 
+    /**
+     * Counting only (live stores, no closing, results, caves, telescope or eggs): see
+     * {@link ProjectionsTopology#build(Manifest, Serde)}. Prefer {@link #start(Manifest, Settings, SchemaRegistryClient)}.
+     */
     public static ProjectionsService start(Manifest manifest, Settings settings, Serde<TransferObserved> transferSerde) {
-        KafkaStreams streams = new KafkaStreams(ProjectionsTopology.build(manifest, transferSerde), properties(settings));
+        return start(ProjectionsTopology.build(manifest, transferSerde), settings);
+    }
+
+    /** The full topology with the Confluent wire-format serdes over {@code registry}. */
+    public static ProjectionsService start(Manifest manifest, Settings settings, SchemaRegistryClient registry) {
+        return start(manifest, settings, TopologySerdes.of(registry));
+    }
+
+    /** The full topology: counting, closing, results, caves, telescope and eggs. */
+    public static ProjectionsService start(Manifest manifest, Settings settings, TopologySerdes serdes) {
+        return start(ProjectionsTopology.build(manifest, serdes), settings);
+    }
+
+    private static ProjectionsService start(org.apache.kafka.streams.Topology topology, Settings settings) {
+        KafkaStreams streams = new KafkaStreams(topology, properties(settings));
         ProjectionsService service = new ProjectionsService(streams, settings);
         streams.setStateListener((now, before) -> log.info("Projections {} -> {} ({})", before, now, settings.applicationServer()));
         streams.setGlobalStateRestoreListener(service.restoreListener());
@@ -90,6 +116,7 @@ public final class ProjectionsService implements AutoCloseable {
         // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
         // the handler will always cover global state in a later release, which is what we want.
         p.put("processing.exception.handler.global.enabled", true);
+        p.putAll(s.overrides());
         return p;
     }
 

@@ -1,16 +1,32 @@
 package dev.starfall.projections;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.EggDrawn;
+import dev.starfall.schemas.avro.EggRevealRejected;
+import dev.starfall.schemas.avro.EggSeedRevealed;
+import dev.starfall.schemas.avro.ShowerResult;
+import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
-import dev.starfall.schemas.manifest.ShowerSchedule;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -19,9 +35,32 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * so changelog and repartition topics keep stable names across versions.
  *
  * <pre>
- * transfers.observed (key: sender) --key by shower--> transfers-by-shower (repartition, key: shower)
+ * transfers.observed (key: sender) --key-by-shower--> transfers-by-shower (repartition, key: shower;
+ *   reads global [ingest-cursors]                          plus watermark ticks to every partition)
  *   --count-contributions--> [transfer-ids] [shower-wallet-contributions] [shower-rankings] [shower-totals]
+ *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
+ *     closes showers (in-band chain-time watermark, on each tick and a punctuator every 1 s) and emits:
+ *     --results--> starfall.results.v1 (key shower:wallet)
+ *                  --key-results-by-wallet--> results-by-wallet (repartition) --collect-caves--> [wallet-caves]
+ *     --summaries--> starfall.shower-summaries.v1 (key shower) --global--> [telescope]
+ *     --eggs--> starfall.eggs.v1 (key shower:tier)
+ *     --late--> starfall.transfers.late.v1 (key transfer id)
+ * egg-reveals.v1 --verify-egg-reveals--> rejected: starfall.egg-reveals.rejected.v1
+ *                                   \--> accepted: egg-seed-broadcast (repartition to every partition)
+ *                                        --draw-eggs--> [egg-seed], starfall.eggs.v1 for already closed showers
+ * ingest.cursors.v1 --global--> [ingest-cursors]
  * </pre>
+ *
+ * <p>Watermark ticks (full topology only): each task of the first sub-topology (one input partition
+ * of {@code Topics.TRANSFERS_OBSERVED}) sends, besides the transfers, ticks saying how far its
+ * partition has been processed to every partition of {@link Stores#BY_SHOWER}; a tick is a record
+ * with key {@code -1 - input partition} and a {@code TransferObserved} value with chain
+ * {@code "watermark"}, empty {@code txHash} and the tick time as {@code blockTime} (see
+ * {@link WatermarkTicks}; internal to the repartition topic, never on a public topic). The shower
+ * tasks close by the minimum over input partitions (see {@link ShowerProcessor},
+ * {@link ShowerKeyProcessor} and {@link dev.starfall.projections.domain.ChainWatermark#of}).
+ * Transfers keep the default partitioning of their Integer shower key, so
+ * {@code queryMetadataForKey(store, shower, IntegerSerializer)} finds a shower's owner.
  */
 public final class ProjectionsTopology {
 
@@ -31,23 +70,125 @@ public final class ProjectionsTopology {
     private ProjectionsTopology() {
     }
 
+    /**
+     * Counting only: the live stores, no closing, results, caves, telescope or eggs (those need the
+     * Avro serdes of {@link TopologySerdes}). Kept for callers that only hold the transfer serde;
+     * prefer {@link #build(Manifest, TopologySerdes)}.
+     */
     public static Topology build(Manifest manifest, Serde<TransferObserved> transferSerde) {
-        ShowerSchedule schedule = manifest.schedule();
         StreamsBuilder builder = new StreamsBuilder();
+        addShowerStores(builder);
+        int partitions = Topics.TRANSFERS_OBSERVED.partitions();
+        builder.stream(Topics.TRANSFERS_OBSERVED.name(), Consumed.with(Serdes.String(), transferSerde).withName("transfers-observed"))
+                .selectKey((wallet, t) -> manifest.schedule().showerOf(t.getBlockTime()).orElse(OUTSIDE), Named.as("key-by-shower"))
+                .repartition(Repartitioned.with(Serdes.Integer(), transferSerde).withName(Stores.BY_SHOWER).withNumberOfPartitions(partitions))
+                .process(() -> new ShowerProcessor(manifest, false, partitions, partitions), Named.as("count-contributions"),
+                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS);
+        return builder.build();
+    }
+
+    /** The full topology, with the by-shower topics partitioned like {@code Topics.TRANSFERS_OBSERVED}. */
+    public static Topology build(Manifest manifest, TopologySerdes serdes) {
+        return build(manifest, serdes, Topics.TRANSFERS_OBSERVED.partitions());
+    }
+
+    /**
+     * The full topology, with as many by-shower partitions as input partitions of the transfers
+     * topic (as in production; 1 and 1 under {@code TopologyTestDriver}).
+     */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions) {
+        return build(manifest, serdes, showerPartitions, showerPartitions);
+    }
+
+    /**
+     * The full topology.
+     *
+     * @param showerPartitions   partitions of the by-shower repartition topics; a task closes the showers
+     *                           of its partition, so this must be the real count (1 under {@code TopologyTestDriver})
+     * @param upstreamPartitions partitions of {@code Topics.TRANSFERS_OBSERVED}: the shower tasks wait for a
+     *                           watermark tick of each, so this must be the real count (1 under {@code TopologyTestDriver})
+     */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions) {
+        if (showerPartitions < 1 || upstreamPartitions < 1) {
+            throw new IllegalArgumentException("showerPartitions and upstreamPartitions must be positive");
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        addShowerStores(builder);
+        builder.addStateStore(store(Stores.EGG_SEED, Serdes.String(), Serdes.String()));
+        builder.addStateStore(store(Stores.CAVE, Serdes.String(), ProjectionSerdes.cave()));
+
+        KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
+                        Consumed.with(Serdes.String(), serdes.transfers()).withName("transfers-observed"))
+                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions), Named.as("key-by-shower"))
+                .repartition(Repartitioned.with(Serdes.Integer(), serdes.transfers()).withName(Stores.BY_SHOWER)
+                        .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))
+                .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions), Named.as("count-contributions"),
+                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS,
+                        Stores.EGG_SEED);
+        Map<String, KStream<String, SpecificRecord>> byType = out.split(Named.as("shower-output-"))
+                .branch((k, v) -> v instanceof ShowerResult, Branched.as("results"))
+                .branch((k, v) -> v instanceof ShowerSummary, Branched.as("summaries"))
+                .branch((k, v) -> v instanceof EggDrawn, Branched.as("eggs"))
+                .branch((k, v) -> v instanceof TransferObserved, Branched.as("late"))
+                .noDefaultBranch();
+
+        KStream<String, ShowerResult> results = byType.get("shower-output-results")
+                .mapValues(v -> (ShowerResult) v, Named.as("as-results"));
+        results.to(Topics.RESULTS.name(), Produced.with(Serdes.String(), serdes.results()).withName("results-sink"));
+        results.selectKey((k, r) -> r.getWallet(), Named.as("key-results-by-wallet"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.results()).withName(Stores.RESULTS_BY_WALLET))
+                .process(CaveProcessor::new, Named.as("collect-caves"), Stores.CAVE);
+        byType.get("shower-output-summaries").mapValues(v -> (ShowerSummary) v, Named.as("as-summaries"))
+                .to(Topics.SHOWER_SUMMARIES.name(), Produced.with(Serdes.String(), serdes.summaries()).withName("summaries-sink"));
+        byType.get("shower-output-eggs").mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-close"))
+                .to(Topics.EGGS.name(), Produced.with(Serdes.String(), serdes.eggs()).withName("eggs-at-close-sink"));
+        byType.get("shower-output-late").mapValues(v -> (TransferObserved) v, Named.as("as-late-transfers"))
+                .to(Topics.TRANSFERS_LATE.name(), Produced.with(Serdes.String(), serdes.transfers()).withName("late-transfers-sink"));
+
+        String commitment = manifest.event().getEggSeedCommitment();
+        Map<String, KStream<String, SpecificRecord>> reveals = builder.stream(Topics.EGG_REVEALS.name(),
+                        Consumed.with(Serdes.String(), serdes.reveals()).withName("egg-reveals"))
+                .process(() -> new EggRevealProcessor(commitment), Named.as("verify-egg-reveals"))
+                .split(Named.as("egg-reveal-"))
+                .branch((k, v) -> v instanceof EggRevealRejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        reveals.get("egg-reveal-rejected").mapValues(v -> (EggRevealRejected) v, Named.as("as-rejected-reveals"))
+                .to(Topics.EGG_REVEALS_REJECTED.name(), Produced.with(Serdes.String(), serdes.rejectedReveals()).withName("rejected-reveals-sink"));
+        reveals.get("egg-reveal-accepted").mapValues(v -> (EggSeedRevealed) v, Named.as("as-accepted-reveals"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.reveals()).withName(Stores.EGG_SEED_BROADCAST)
+                        .withNumberOfPartitions(showerPartitions).withStreamPartitioner(toEveryPartition()))
+                .process(() -> new EggDrawProcessor(manifest, showerPartitions), Named.as("draw-eggs"),
+                        Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.EGG_SEED)
+                .mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-reveal"))
+                .to(Topics.EGGS.name(), Produced.with(Serdes.String(), serdes.eggs()).withName("eggs-at-reveal-sink"));
+
+        Topology topology = builder.build();
+        topology.addGlobalStore(store(Stores.INGEST_CURSORS, Serdes.String(), serdes.cursors()).withLoggingDisabled(),
+                "ingest-cursors-source", new StringDeserializer(), serdes.cursors().deserializer(), Topics.INGEST_CURSORS.name(),
+                "ingest-cursors-update", () -> new GlobalPutProcessor<>(Stores.INGEST_CURSORS));
+        topology.addGlobalStore(store(Stores.TELESCOPE, Serdes.String(), serdes.summaries()).withLoggingDisabled(),
+                "telescope-source", new StringDeserializer(), serdes.summaries().deserializer(), Topics.SHOWER_SUMMARIES.name(),
+                "telescope-update", () -> new GlobalPutProcessor<>(Stores.TELESCOPE));
+        return topology;
+    }
+
+    private static void addShowerStores(StreamsBuilder builder) {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()));
         builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()));
-
-        builder.stream(Topics.TRANSFERS_OBSERVED.name(), Consumed.with(Serdes.String(), transferSerde).withName("transfers-observed"))
-                .selectKey((wallet, t) -> schedule.showerOf(t.getBlockTime()).orElse(OUTSIDE), Named.as("key-by-shower"))
-                .repartition(Repartitioned.with(Serdes.Integer(), transferSerde).withName(Stores.BY_SHOWER))
-                .process(() -> new ContributionProcessor(manifest.minimumContribution()), Named.as("count-contributions"),
-                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS);
-        return builder.build();
+        builder.addStateStore(store(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()));
     }
 
-    private static <K, V> StoreBuilder<?> store(String name, Serde<K> keys, Serde<V> values) {
+    /** Multicast: a copy of the record to every partition. */
+    private static <K, V> StreamPartitioner<K, V> toEveryPartition() {
+        return (topic, key, value, partitions) -> {
+            Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
+            return Optional.of(all);
+        };
+    }
+
+    private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(supplier, keys, values);
     }

@@ -21,8 +21,38 @@ public final class Stores {
     /** Per shower totals (shower 0 counts transfers outside every shower): shower -> {@code ShowerTotals}. */
     public static final String SHOWER_TOTALS = "shower-totals";
 
-    /** Name of the repartition step that moves transfers to the partition of their shower. */
+    /**
+     * Name of the repartition step that moves transfers to the partition of their shower (default
+     * partitioning of the Integer shower key), with watermark ticks (negative keys) to every partition.
+     */
     public static final String BY_SHOWER = "transfers-by-shower";
+
+    /**
+     * Chain-time watermarks of a shower task (epoch millis, Long): key = the task's partition -> the
+     * watermark the task closes by (never decreases); key = {@code -1 - u} -> the last watermark
+     * tick received from input partition {@code u} of the transfers topic (see
+     * {@code ProjectionsTopology}: ticks are records with a negative shower key and chain
+     * {@code "watermark"} inside the {@link #BY_SHOWER} repartition topic only).
+     */
+    public static final String TASK_WATERMARKS = "task-chain-watermarks";
+
+    /** The accepted egg seed (hex) of the event, in every shower task: key {@code "seed"} -> hex. */
+    public static final String EGG_SEED = "egg-seed";
+
+    /** Global store of the ingest cursors ({@code Topics.INGEST_CURSORS}): source id -> {@code SourceCursor}. */
+    public static final String INGEST_CURSORS = "ingest-cursors";
+
+    /** Global store of the final summaries ({@code Topics.SHOWER_SUMMARIES}): shower as a string -> {@code ShowerSummary}. */
+    public static final String TELESCOPE = "telescope";
+
+    /** Per wallet, its meteors in closed showers: wallet -> {@code Cave}. Partitioned by wallet, not shower. */
+    public static final String CAVE = "wallet-caves";
+
+    /** Name of the repartition step that moves results to the partition of their wallet. */
+    public static final String RESULTS_BY_WALLET = "results-by-wallet";
+
+    /** Name of the repartition step that broadcasts an accepted egg seed to every shower partition. */
+    public static final String EGG_SEED_BROADCAST = "egg-seed-broadcast";
 
     /** The stores that answer queries, all partitioned by shower number. */
     public static final String[] SHOWER_STORES = {CONTRIBUTIONS, RANKINGS, SHOWER_TOTALS};

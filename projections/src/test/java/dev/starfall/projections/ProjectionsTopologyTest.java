@@ -59,13 +59,14 @@ class ProjectionsTopologyTest {
 
     @BeforeEach
     void setUp() {
-        Serde<TransferObserved> serde = TestSerdes.transfers();
+        TopologySerdes serdes = TestSerdes.all();
+        Serde<TransferObserved> serde = serdes.transfers();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serde), props);
+        driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serdes, 1), props);
         input = driver.createInputTopic(Topics.TRANSFERS_OBSERVED.name(), new StringSerializer(), serde.serializer());
         KeyValueStore<Bytes, byte[]> rankings = driver.getKeyValueStore(Stores.RANKINGS);
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
@@ -140,55 +141,85 @@ class ProjectionsTopologyTest {
         assertThat(board.raised()).isEqualTo("0");
     }
 
-    /** Random streams (duplicates, out of order, outside showers) against a plain reference computation. */
+    /**
+     * Random streams (re-ingests, out of order within and beyond the grace period, late events,
+     * transfers outside every shower) against a plain reference computation: the live leaderboards,
+     * then - once the chain passed every close - the results topic, the late topic and the late counts.
+     */
     @Test
     void shouldMatchAReferenceComputationOnRandomStreams() {
-        Random random = new Random(20211108);
-        List<TransferObserved> sent = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            Instant at = schedule.opensAt().minusSeconds(3600)
-                    .plusSeconds(random.nextInt((int) (schedule.closeOf(6).getEpochSecond() - schedule.opensAt().getEpochSecond() + 7200)));
-            BigInteger amount = BigInteger.TEN.pow(4 + random.nextInt(6)).multiply(BigInteger.valueOf(1 + random.nextInt(20)));
-            TransferObserved t = transfer("tx" + i, random.nextInt(2), "w" + random.nextInt(120), amount, at);
-            sent.add(t);
-            if (random.nextInt(10) == 0) {
-                sent.add(t); // re-ingested
-            }
-        }
-        Collections.shuffle(sent, random);
-        sent.forEach(t -> input.pipeInput(t.getSender(), t));
+        for (long seed = 20211108; seed < 20211112; seed++) {
+            Random random = new Random(seed);
+            try (Harness h = new Harness(manifest, stateDir.resolve("run-" + seed))) {
+                List<TransferObserved> log = new ArrayList<>();
+                long from = schedule.opensAt().minusSeconds(3600).toEpochMilli();
+                long span = schedule.closeOf(6).toEpochMilli() + 7_200_000L - from;
+                for (int i = 0; i < 3000; i++) {
+                    Instant at = Instant.ofEpochMilli(from + Math.floorMod(random.nextLong(), span));
+                    BigInteger amount = BigInteger.TEN.pow(4 + random.nextInt(6)).multiply(BigInteger.valueOf(1 + random.nextInt(20)));
+                    log.add(h.transfer("tx" + i, random.nextInt(2), "w" + random.nextInt(120), amount, at));
+                }
+                // arrival = block time + a delay: mostly within the grace, 3 % up to three hours (late once their shower closed)
+                long grace = schedule.grace().toMillis();
+                Map<TransferObserved, Long> arrivesAt = new java.util.IdentityHashMap<>();
+                for (TransferObserved t : log) {
+                    long delay = random.nextInt(100) < 3 ? random.nextInt(3 * 3_600_000) : random.nextInt((int) (grace * 3 / 2));
+                    arrivesAt.put(t, t.getBlockTime().toEpochMilli() + delay);
+                }
+                List<TransferObserved> sent = new ArrayList<>(log);
+                sent.sort(Comparator.comparingLong(arrivesAt::get));
+                for (int i = 1; i < sent.size(); i++) {
+                    if (random.nextInt(10) == 0) {
+                        sent.add(i, sent.get(random.nextInt(i))); // re-ingested
+                        i++;
+                    }
+                }
+                sent.forEach(h::pipe);
 
-        Map<Integer, Map<String, Contribution>> expected = reference(sent);
-        for (int shower = 1; shower <= 6; shower++) {
-            Map<String, Contribution> byWallet = expected.getOrDefault(shower, Map.of());
-            List<String> order = new ArrayList<>(byWallet.keySet());
-            order.sort(Comparator.<String, BigInteger>comparing(w -> byWallet.get(w).amount()).reversed()
-                    .thenComparingLong(w -> byWallet.get(w).reachedAt()).thenComparing(w -> w));
-            Leaderboard board = reader.leaderboard(shower, 0, 1000);
-            assertThat(board.entries()).extracting(LeaderboardEntry::wallet).as("shower %d order", shower).isEqualTo(order);
-            assertThat(board.entries()).extracting(LeaderboardEntry::amount)
-                    .isEqualTo(order.stream().map(w -> byWallet.get(w).amount().toString()).toList());
-            assertThat(board.eligibleWallets()).isEqualTo(byWallet.values().stream().filter(c -> c.isEligible(manifest.minimumContribution())).count());
+                Reference expected = new Reference(manifest, sent);
+                for (int shower = 1; shower <= 6; shower++) {
+                    Map<String, Reference.Sum> byWallet = expected.sums.getOrDefault(shower, Map.of());
+                    List<String> order = new ArrayList<>(byWallet.keySet());
+                    order.sort(Comparator.<String, BigInteger>comparing(w -> byWallet.get(w).amount()).reversed()
+                            .thenComparingLong(w -> byWallet.get(w).lastAt()).thenComparing(w -> w));
+                    Leaderboard board = h.reader.leaderboard(shower, 0, 1000);
+                    assertThat(board.entries()).extracting(LeaderboardEntry::wallet).as("seed %d shower %d order", seed, shower).isEqualTo(order);
+                    assertThat(board.entries()).extracting(LeaderboardEntry::amount)
+                            .isEqualTo(order.stream().map(w -> byWallet.get(w).amount().toString()).toList());
+                    assertThat(board.eligibleWallets())
+                            .isEqualTo(byWallet.values().stream().filter(c -> c.amount().compareTo(manifest.minimumContribution()) >= 0).count());
+                }
+                h.chainReached("src", schedule.finalAt(44).plusSeconds(1));
+
+                assertThat(Reference.describe(h.resultsByKey())).as("seed %d results", seed).isEqualTo(expected.results());
+                long late = expected.late.values().stream().mapToLong(Long::longValue).sum();
+                assertThat(late).as("the stream has late events").isPositive();
+                assertThat(h.late.readRecordsToList()).hasSize((int) late);
+                for (int shower = 1; shower <= 6; shower++) {
+                    assertThat(h.totals.get(shower).late()).as("seed %d shower %d late", seed, shower)
+                            .isEqualTo(expected.late.getOrDefault(shower, 0L));
+                }
+            }
         }
     }
 
-    private Map<Integer, Map<String, Contribution>> reference(List<TransferObserved> transfers) {
-        Set<String> seen = new HashSet<>();
-        Map<Integer, Map<String, Contribution>> out = new HashMap<>();
-        for (TransferObserved t : transfers) {
-            if (!seen.add(TransferIds.of(t))) {
-                continue;
-            }
-            var shower = schedule.showerOf(t.getBlockTime());
-            if (shower.isEmpty()) {
-                continue;
-            }
-            BigInteger amount = t.getAmount().toBigIntegerExact();
-            long at = t.getBlockTime().toEpochMilli();
-            out.computeIfAbsent(shower.getAsInt(), s -> new HashMap<>())
-                    .merge(t.getSender(), Contribution.first(amount, at), (a, b) -> a.plus(amount, at));
+    /** The transfer-serde-only factory the gateway used so far still counts (no closing). */
+    @Test
+    void shouldStillCountWithTheTransferOnlyTopology(@TempDir Path legacyState) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-legacy-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, legacyState.toString());
+        Serde<TransferObserved> serde = TestSerdes.transfers();
+        try (TopologyTestDriver legacy = new TopologyTestDriver(ProjectionsTopology.build(manifest, serde), props)) {
+            TestInputTopic<String, TransferObserved> in = legacy.createInputTopic(Topics.TRANSFERS_OBSERVED.name(), new StringSerializer(),
+                    serde.serializer());
+            in.pipeInput("w1", transfer("x", 0, "w1", UST.multiply(BigInteger.TEN), schedule.closeOf(1)));
+            in.pipeInput("w1", transfer("y", 0, "w1", UST, schedule.closeOf(44)));
+            KeyValueStore<Integer, ShowerTotals> legacyTotals = legacy.getKeyValueStore(Stores.SHOWER_TOTALS);
+
+            assertThat(legacyTotals.get(1)).isEqualTo(new ShowerTotals(1, 1, UST.multiply(BigInteger.TEN), 1, 0));
         }
-        return out;
     }
 
     private void send(String tx, int msg, String wallet, BigInteger amount, Instant at) {

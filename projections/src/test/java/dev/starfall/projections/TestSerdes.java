@@ -23,6 +23,11 @@ final class TestSerdes {
         return AvroSerdes.specific(TransferObserved.class, new InMemoryRegistry(), false);
     }
 
+    /** Every serde of the full topology over one in-memory registry. */
+    static TopologySerdes all() {
+        return TopologySerdes.of(new InMemoryRegistry());
+    }
+
     /** Assigns ids in order; one version per distinct schema and subject. */
     static final class InMemoryRegistry implements SchemaRegistryClient {
         private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();

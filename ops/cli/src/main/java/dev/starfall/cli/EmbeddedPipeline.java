@@ -7,11 +7,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
+import dev.starfall.gateway.GatewayHooks;
 import dev.starfall.gateway.IngestView;
 import dev.starfall.ingestor.Ingestor;
 import dev.starfall.ingestor.IngestorConfig;
@@ -22,11 +24,11 @@ import dev.starfall.ingestor.source.fcd.FcdSource;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
-import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.signing.HaltWatcher;
+import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
-import dev.starfall.schemas.serde.AvroSerdes;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -54,6 +56,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private Ingestor ingestor;
     private ProjectionsService projections;
     private Gateway gateway;
+    private HaltWatcher haltWatcher;
 
     private EmbeddedPipeline(Manifest manifest) {
         this.manifest = manifest;
@@ -100,8 +103,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
         HostInfo self = new HostInfo(HOST, o.httpPort());
         projections = track(ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
                 ProjectionsService.Settings.applicationIdFor(manifest), data.resolve("streams"), HOST + ":" + o.httpPort(), 0, 1),
-                AvroSerdes.specific(TransferObserved.class, registryClient, false)));
-        gateway = track(Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(HOST), this::ingestViews));
+                registryClient));
+        if (o.publicKey().isPresent()) {
+            haltWatcher = track(HaltWatcher.start(kafka.bootstrapServers(), manifest.event().getId(),
+                    ManifestKeys.readPublicKey(o.publicKey().get())));
+        }
+        gateway = track(Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(HOST), GatewayHooks.none()
+                .withIngest(this::ingestViews)
+                .withHalt(() -> haltWatcher == null ? Optional.empty() : haltWatcher.current())
+                .withVerifiedKey(o.publicKey().map(k -> ManifestKeys.fingerprint(ManifestKeys.readPublicKey(k))).orElse(null))));
     }
 
     private List<IngestView> ingestViews() {
@@ -145,6 +155,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     public ProjectionsService projections() {
         return projections;
+    }
+
+    /** The halt-notice watcher; present when the run was given the manifest's public key. */
+    public Optional<HaltWatcher> haltWatcher() {
+        return Optional.ofNullable(haltWatcher);
     }
 
     /** Closes every started part in reverse order; a failure to close one does not stop the others. */

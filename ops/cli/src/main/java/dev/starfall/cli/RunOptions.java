@@ -20,9 +20,10 @@ import java.util.Optional;
  * @param seed            simulator seed: the same seed gives the same chain
  * @param wallets         simulated wallets
  * @param transactions    simulated transactions
+ * @param publicKey       when present, the manifest must verify against this Ed25519 public key or nothing starts
  */
 public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
-                         int simulatorPort, long seed, int wallets, int transactions) {
+                         int simulatorPort, long seed, int wallets, int transactions, Optional<Path> publicKey) {
 
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
@@ -36,6 +37,13 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
         HELP.put("--seed", "chain simulator seed (default 2021)");
         HELP.put("--wallets", "simulated wallets (default 400)");
         HELP.put("--transactions", "simulated transactions (default 3000)");
+        HELP.put("--public-key", "manifest signing public key; the manifest must verify or nothing starts (default: not checked)");
+    }
+
+    /** Without a public key: the manifest's signature is not checked. */
+    public RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
+                      int simulatorPort, long seed, int wallets, int transactions) {
+        this(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, Optional.empty());
     }
 
     public static RunOptions defaults() {
@@ -65,7 +73,8 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
                 port(given, "--simulator-port", 0, true),
                 longValue("--seed", given.getOrDefault("--seed", "2021")),
                 positive(given, "--wallets", 400, 1_000_000),
-                positive(given, "--transactions", 3000, 10_000_000));
+                positive(given, "--transactions", 3000, 10_000_000),
+                Optional.ofNullable(given.get("--public-key")).map(Path::of));
     }
 
     public static String usage() {

@@ -1,77 +1,92 @@
 package dev.starfall.cli;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 
-import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestException;
-import dev.starfall.schemas.manifest.ManifestLoader;
+import dev.starfall.schemas.manifest.signing.ManifestKeys;
+import dev.starfall.schemas.manifest.signing.SignatureRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@code starfall} command. */
+/**
+ * The {@code starfall} command: a dispatcher over one class per subcommand. Exit codes: 0 done,
+ * 1 refused or failed (the reason is printed), 2 bad usage.
+ */
 public final class Starfall {
+
+    private static final Logger log = LoggerFactory.getLogger(Starfall.class);
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        for (Command c : List.of(new RunCommand(), new ServeCommand(), new IngestCommand(), new KeygenCommand(), new SignCommand(),
+                new VerifyCommand(), NoticeCommand.halt(), NoticeCommand.resume(),
+                (Command) dev.starfall.cli.ops.CliBridge.of(new dev.starfall.cli.ops.ResetCommand()),
+                (Command) dev.starfall.cli.ops.CliBridge.of(new dev.starfall.cli.ops.ReplayCommand()))) {
+            COMMANDS.put(c.name(), c);
+        }
+    }
 
     private Starfall() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err));
+        System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err));
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
-            out.print("usage: starfall <command> [options]\n\ncommands:\n  run    the whole pipeline on this machine (embedded broker, registry, simulator)\n\n"
-                    + RunOptions.usage());
-            return args.isEmpty() ? 2 : 0;
-        }
-        if (!args.get(0).equals("run")) {
-            err.println("unknown command '" + args.get(0) + "'; try: starfall --help");
-            return 2;
-        }
-        RunOptions options;
-        Manifest manifest;
-        try {
-            options = RunOptions.parse(args.subList(1, args.size()));
-            manifest = options.manifest().map(ManifestLoader::load).orElseGet(ManifestLoader::loadDefault);
-        } catch (IllegalArgumentException | ManifestException e) {
-            err.println("starfall: " + e.getMessage());
-            return 2;
-        }
-        return runPipeline(manifest, options, out);
+        return run(args, System.getenv(), out, err);
     }
 
-    private static int runPipeline(Manifest manifest, RunOptions options, PrintStream out) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(manifest, options);
-        Thread hook = new Thread(() -> {
-            out.println("Stopping...");
-            pipeline.close();
-            out.println("Stopped; state kept in " + options.dataDir().toAbsolutePath());
-            stopped.countDown();
-        }, "starfall-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        String api = pipeline.gatewayUrl();
-        out.println();
-        out.println("starfall is running: " + manifest.event().getName() + " (" + manifest.schedule().showerCount() + " showers)");
-        out.println("  leaderboard      " + api + "/api/v1/showers/1/leaderboard?limit=10");
-        out.println("  a wallet         " + api + "/api/v1/showers/1/wallets/{address}");
-        out.println("  readiness        " + api + "/health/ready");
-        out.println("  kafka            " + pipeline.bootstrapServers());
-        out.println("  schema registry  " + pipeline.registryUrl() + "/subjects");
-        out.println("  chain simulator  " + pipeline.simulatorServer().baseUrl() + "/v1/txs?account="
-                + manifest.event().getDestinationWallet() + "&limit=10");
-        out.println("Ctrl-C stops it; a second run resumes from " + options.dataDir().toAbsolutePath());
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).equals(Args.HELP) || args.get(0).equals("help")) {
+            out.print(usage());
+            return args.isEmpty() ? USAGE : OK;
+        }
+        Command command = COMMANDS.get(args.get(0));
+        if (command == null) {
+            err.println("unknown command '" + args.get(0) + "'; try: starfall --help");
+            return USAGE;
+        }
+        List<String> rest = args.subList(1, args.size());
         try {
-            if (pipeline.ingestor().awaitCaughtUp(Duration.ofMinutes(10))) {
-                out.println("Ingestor caught up: " + pipeline.ingestor().stats().eventsPublished() + " events published by this run");
-            }
-            stopped.await();
+            return command.run(rest, env, out, err);
+        } catch (UsageException e) {
+            err.println("starfall " + command.name() + ": " + e.getMessage());
+            err.println("see: starfall " + command.name() + " --help");
+            return USAGE;
+        } catch (SignatureRefusedException e) {
+            err.println("starfall " + command.name() + ": refused (" + e.reason() + "): " + e.getMessage());
+            return FAILED;
+        } catch (ManifestException | ManifestKeys.KeyFileException e) {
+            err.println("starfall " + command.name() + ": " + e.getMessage());
+            return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            err.println("starfall " + command.name() + ": interrupted");
+            return FAILED;
+        } catch (Exception e) {
+            log.error("starfall {} failed", command.name(), e);
+            err.println("starfall " + command.name() + ": " + e.getMessage());
+            return FAILED;
         }
-        return 0;
+    }
+
+    static String usage() {
+        StringBuilder b = new StringBuilder("usage: starfall <command> [options]   (starfall <command> --help for its options)\n\ncommands:\n");
+        COMMANDS.values().forEach(c -> b.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+        return b.toString();
+    }
+
+    static Map<String, Command> commands() {
+        return COMMANDS;
     }
 }

@@ -1,9 +1,12 @@
 package dev.starfall.projections.query;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -12,7 +15,12 @@ import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
+import dev.starfall.projections.domain.ChainWatermark;
+import dev.starfall.projections.domain.TierFloors;
 import dev.starfall.projections.domain.Tiers;
+import dev.starfall.schemas.avro.SourceCursor;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ShowerSchedule;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -29,18 +37,184 @@ public final class ShowerReader {
     private final ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions;
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
     private final Tiers tiers;
+    private final ReadOnlyKeyValueStore<Integer, Long> taskWatermarks;
+    private final ReadOnlyKeyValueStore<String, SourceCursor> cursors;
+    private final Manifest manifest;
 
+    /** Leaderboard, wallet and totals only; the status, summary, floor and next-tier methods need the other constructor. */
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, Tiers tiers) {
         this.rankings = rankings;
         this.contributions = contributions;
         this.totals = totals;
         this.tiers = tiers;
+        this.taskWatermarks = null;
+        this.cursors = null;
+        this.manifest = null;
+    }
+
+    /**
+     * Every answer of one shower partition.
+     *
+     * @param taskWatermarks {@link Stores#TASK_WATERMARKS} of the same partition
+     * @param cursors        the global {@link Stores#INGEST_CURSORS} store (kept for compatibility; the
+     *                       watermark comes from the task, see {@link #watermark()})
+     */
+    public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
+                        ReadOnlyKeyValueStore<String, SourceCursor> cursors, Manifest manifest) {
+        this.rankings = rankings;
+        this.contributions = contributions;
+        this.totals = totals;
+        this.tiers = new Tiers(manifest.tiers());
+        this.taskWatermarks = taskWatermarks;
+        this.cursors = cursors;
+        this.manifest = manifest;
     }
 
     /** Names of the stores this reader needs, for the caller that opens them. */
     public static List<String> storeNames() {
         return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS);
+    }
+
+    /** Stores of the full constructor: the shower partition's stores, then the global cursor store. */
+    public static List<String> allStoreNames() {
+        return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.INGEST_CURSORS);
+    }
+
+    /**
+     * The chain-time watermark of this partition's task (epoch millis), as the task last stored it:
+     * the in-band low watermark over the input partitions of the transfers topic, advanced by the
+     * cursors' chain time once every input partition processed what the cursors vouch for (see
+     * {@link ChainWatermark#of}); {@link ChainWatermark#NONE} when nothing is known. It is the
+     * watermark the task closes showers by, at most a second old. (The cursor store is no longer
+     * read here: a cursor can be ahead of the transfers the task processed.)
+     */
+    public long watermark() {
+        requireFull();
+        long watermark = ChainWatermark.NONE;
+        try (KeyValueIterator<Integer, Long> it = taskWatermarks.all()) {
+            while (it.hasNext()) {
+                KeyValue<Integer, Long> kv = it.next();
+                if (kv.key != null && kv.key >= 0 && kv.value != null) {
+                    watermark = Math.max(watermark, kv.value);
+                }
+            }
+        }
+        return watermark;
+    }
+
+    /** UPCOMING, OPEN or CLOSING by the watermark; CLOSED only once the shower's results were emitted. */
+    public ShowerSchedule.Status status(int shower) {
+        return status(shower, watermark());
+    }
+
+    private ShowerSchedule.Status status(int shower, long watermark) {
+        requireFull();
+        if (totals(shower).closed()) {
+            return ShowerSchedule.Status.CLOSED;
+        }
+        ShowerSchedule.Status s = manifest.schedule().statusAt(shower, Instant.ofEpochMilli(watermark));
+        return s == ShowerSchedule.Status.CLOSED ? ShowerSchedule.Status.CLOSING : s;
+    }
+
+    /** The shower's summary with status and floors; empty when the manifest has no such shower. */
+    public Optional<ShowerView> summary(int shower) {
+        requireFull();
+        if (!manifest.schedule().isShower(shower)) {
+            return Optional.empty();
+        }
+        long watermark = watermark();
+        ShowerTotals t = totals(shower);
+        return Optional.of(new ShowerView(shower, status(shower, watermark).name(), watermark, t.wallets(), t.eligibleWallets(),
+                t.raised().toString(), t.transfers(), t.duplicates(), t.late(), floors(shower)));
+    }
+
+    /**
+     * Floors of every tier, best first (live while open, final once closed). Cost: one forward scan
+     * of at most the last rank of the second-to-last tier (about a third of the eligible wallets
+     * with the Levana tiers) and one reverse seek for the last tier - no sort, no full scan.
+     */
+    public List<FloorView> floors(int shower) {
+        requireFull();
+        long eligible = totals(shower).eligibleWallets();
+        List<Long> boundaries = TierFloors.boundaryRanks(tiers, eligible);
+        Map<Long, BigInteger> amounts = new HashMap<>();
+        long lastScanned = boundaries.size() > 1 ? boundaries.get(boundaries.size() - 2) : 0;
+        if (lastScanned > 0) {
+            long rank = 0;
+            try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+                while (it.hasNext() && rank < lastScanned) {
+                    byte[] key = it.next().key.get();
+                    rank++;
+                    if (boundaries.contains(rank)) {
+                        amounts.put(rank, RankingKey.decode(key).amount());
+                    }
+                }
+            }
+        }
+        if (eligible > 0) {
+            amounts.put(eligible, lowestEligible(shower).orElseThrow(
+                    () -> new IllegalStateException("shower " + shower + " counts eligible wallets but ranks none")).amount());
+        }
+        List<FloorView> out = new ArrayList<>();
+        for (TierFloors.Floor f : TierFloors.floors(tiers, eligible, amounts::get)) {
+            out.add(new FloorView(f.tier(), f.wallets(), f.lastRank(), f.floor() == null ? null : f.floor().toString()));
+        }
+        return out;
+    }
+
+    /**
+     * The smallest top-up that lifts a wallet to a better tier (definition in {@link TierFloors});
+     * empty when the wallet has not contributed or is in the top tier. Cost: scans up to the
+     * wallet's rank.
+     */
+    public Optional<NextTierView> nextTier(int shower, String wallet) {
+        requireFull();
+        Optional<WalletStanding> standing = wallet(shower, wallet, manifest.minimumContribution());
+        if (standing.isEmpty()) {
+            return Optional.empty();
+        }
+        WalletStanding w = standing.get();
+        long eligible = totals(shower).eligibleWallets();
+        return TierFloors.nextTier(tiers, manifest.minimumContribution(), eligible, new BigInteger(w.amount()), w.rank(),
+                        rank -> amountAt(shower, rank))
+                .map(n -> new NextTierView(shower, wallet, n.tier(), n.targetRank(), n.amount().toString()));
+    }
+
+    private BigInteger amountAt(int shower, long rank) {
+        long r = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+            while (it.hasNext()) {
+                byte[] key = it.next().key.get();
+                if (++r == rank) {
+                    return RankingKey.decode(key).amount();
+                }
+            }
+        }
+        throw new IllegalStateException("shower " + shower + " has no rank " + rank);
+    }
+
+    /** The lowest-ranked wallet whose contribution reaches the minimum: one reverse seek. */
+    private Optional<RankingKey> lowestEligible(int shower) {
+        BigInteger minimum = manifest == null ? BigInteger.ZERO : manifest.minimumContribution();
+        byte[] bound = minimum.signum() == 0 ? RankingKey.showerPrefix(shower + 1)
+                : new RankingKey(shower, minimum.subtract(BigInteger.ONE), Long.MIN_VALUE, "").encode();
+        try (KeyValueIterator<Bytes, byte[]> it = rankings.reverseRange(Bytes.wrap(RankingKey.showerPrefix(shower)), Bytes.wrap(bound))) {
+            while (it.hasNext()) {
+                byte[] key = it.next().key.get();
+                if (!Arrays.equals(key, bound)) {
+                    return Optional.of(RankingKey.decode(key));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void requireFull() {
+        if (manifest == null) {
+            throw new IllegalStateException("this ShowerReader was built without the manifest, watermark and cursor stores");
+        }
     }
 
     public ShowerTotals totals(int shower) {

@@ -1,0 +1,85 @@
+package dev.starfall.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestException;
+
+/** {@code starfall run}: the whole pipeline on this machine. */
+final class RunCommand implements Command {
+
+    @Override
+    public String name() {
+        return "run";
+    }
+
+    @Override
+    public String summary() {
+        return "the whole pipeline on this machine (embedded broker, registry, simulator)";
+    }
+
+    @Override
+    public String usage() {
+        return RunOptions.usage();
+    }
+
+    @Override
+    public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.contains(Args.HELP)) {
+            out.print(usage());
+            return Starfall.OK;
+        }
+        RunOptions options;
+        try {
+            options = RunOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        CheckedManifest checked;
+        try {
+            checked = CheckedManifest.load(options.manifest(), options.publicKey());
+        } catch (ManifestException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        return runPipeline(checked.manifest(), options, out);
+    }
+
+    private static int runPipeline(Manifest manifest, RunOptions options, PrintStream out) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(manifest, options);
+        Thread hook = new Thread(() -> {
+            out.println("Stopping...");
+            pipeline.close();
+            out.println("Stopped; state kept in " + options.dataDir().toAbsolutePath());
+            stopped.countDown();
+        }, "starfall-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        String api = pipeline.gatewayUrl();
+        out.println();
+        out.println("starfall is running: " + manifest.event().getName() + " (" + manifest.schedule().showerCount() + " showers)");
+        out.println("  leaderboard      " + api + "/api/v1/showers/1/leaderboard?limit=10");
+        out.println("  a wallet         " + api + "/api/v1/showers/1/wallets/{address}");
+        out.println("  readiness        " + api + "/health/ready");
+        out.println("  kafka            " + pipeline.bootstrapServers());
+        out.println("  schema registry  " + pipeline.registryUrl() + "/subjects");
+        out.println("  chain simulator  " + pipeline.simulatorServer().baseUrl() + "/v1/txs?account="
+                + manifest.event().getDestinationWallet() + "&limit=10");
+        out.println("  manifest         " + (options.publicKey().isPresent() ? "signature verified" : "signature NOT checked (no --public-key)")
+                + ", digest " + manifest.digest().substring(0, 12));
+        out.println("Ctrl-C stops it; a second run resumes from " + options.dataDir().toAbsolutePath());
+        try {
+            if (pipeline.ingestor().awaitCaughtUp(Duration.ofMinutes(10))) {
+                out.println("Ingestor caught up: " + pipeline.ingestor().stats().eventsPublished() + " events published by this run");
+            }
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Starfall.OK;
+    }
+}

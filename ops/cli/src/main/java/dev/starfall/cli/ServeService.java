@@ -1,0 +1,104 @@
+package dev.starfall.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.starfall.gateway.Gateway;
+import dev.starfall.gateway.GatewayConfig;
+import dev.starfall.gateway.GatewayHooks;
+import dev.starfall.projections.ProjectionsService;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.signing.HaltWatcher;
+import dev.starfall.schemas.manifest.signing.ManifestKeys;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One serving instance against an external cluster: topics ensured, projections, the halt-notice
+ * watcher (when the manifest's public key is configured) and the gateway. Closes in reverse order.
+ */
+final class ServeService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServeService.class);
+
+    private final Closer parts = new Closer();
+    private ProjectionsService projections;
+    private HaltWatcher haltWatcher;
+    private Gateway gateway;
+
+    private ServeService() {
+    }
+
+    /** Starts every part; on a failure, closes what already started and rethrows. */
+    static ServeService start(ServiceSettings s, CheckedManifest checked) {
+        ServeService service = new ServeService();
+        try {
+            service.startAll(s, checked);
+            return service;
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void startAll(ServiceSettings s, CheckedManifest checked) {
+        Manifest manifest = checked.manifest();
+        try {
+            Files.createDirectories(s.stateDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create state directory " + s.stateDir() + ": " + e.getMessage(), e);
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
+            new TopicProvisioner(admin, s.replicationFactor()).ensure(Topics.PIPELINE, Duration.ofSeconds(120));
+        }
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
+        projections = parts.track(ProjectionsService.start(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
+                ProjectionsService.Settings.applicationIdFor(manifest), s.stateDir().toAbsolutePath(), s.applicationServer(),
+                s.standbyReplicas(), s.replicationFactor()), registry));
+        Vertx vertx = Vertx.vertx();
+        parts.track(() -> vertx.close().await());
+        if (checked.publicKey().isPresent()) {
+            haltWatcher = parts.track(HaltWatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()),
+                    manifest.event().getId(), checked.publicKey().get(),
+                    n -> log.warn("Event {} is now {}: {}", n.eventId(), n.state(), n.message())));
+        } else {
+            log.warn("Halt notices are not followed: no manifest public key to check them with");
+        }
+        gateway = parts.track(Gateway.start(vertx, projections, manifest, new HostInfo(s.advertisedHost(), s.httpPort()),
+                GatewayConfig.defaults().withBindHost(s.bindHost()).withRateLimit(s.rateLimitPerSecond(), s.rateLimitBurst()),
+                GatewayHooks.none()
+                        .withHalt(() -> haltWatcher == null ? Optional.empty() : haltWatcher.current())
+                        .withVerifiedKey(checked.publicKey().map(ManifestKeys::fingerprint).orElse(null))));
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    ProjectionsService projections() {
+        return projections;
+    }
+
+    /** Present when the manifest's public key was configured. */
+    Optional<HaltWatcher> haltWatcher() {
+        return Optional.ofNullable(haltWatcher);
+    }
+
+    @Override
+    public void close() {
+        parts.close();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.starfall.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The root {@code docker-compose.yml} (which cannot run here) read line by line: every
+ * {@code STARFALL_*} variable it names is one {@link ServiceSettings} reads, each service sets only
+ * variables its command reads, and the two serve instances advertise different hosts.
+ */
+class ComposeFileTest {
+
+    private static final Pattern VARIABLE = Pattern.compile("STARFALL_[A-Z0-9_]+");
+    private static final Pattern SERVICE = Pattern.compile("^  ([A-Za-z0-9_-]+):\\s*$");
+    private static final Pattern TOP_LEVEL = Pattern.compile("^([A-Za-z0-9_-]+):.*$");
+    private static final Pattern ENV_ENTRY = Pattern.compile("^\\s+(?:-\\s*)?(STARFALL_[A-Z0-9_]+)\\s*[:=]\\s*\"?([^\"#]*?)\"?\\s*$");
+    private static final Pattern KEY_VALUE = Pattern.compile("^    ([a-z_]+):\\s*(.*)$");
+
+    /** One service as the parser sees it. */
+    private record Service(String name, Map<String, String> fields, Map<String, String> env) {
+    }
+
+    private static Path root;
+    private static List<String> compose;
+    private static Map<String, Service> services;
+
+    @BeforeAll
+    static void parse() throws IOException {
+        root = repositoryRoot();
+        compose = Files.readAllLines(root.resolve("docker-compose.yml"));
+        services = new LinkedHashMap<>();
+        String top = "";
+        Service current = null;
+        for (String line : compose) {
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            Matcher m = TOP_LEVEL.matcher(line);
+            if (m.matches()) {
+                top = m.group(1);
+                current = null;
+                continue;
+            }
+            if (!top.equals("services")) {
+                continue;
+            }
+            m = SERVICE.matcher(line);
+            if (m.matches()) {
+                current = new Service(m.group(1), new LinkedHashMap<>(), new LinkedHashMap<>());
+                services.put(current.name(), current);
+                continue;
+            }
+            if (current == null) {
+                continue;
+            }
+            m = KEY_VALUE.matcher(line);
+            if (m.matches()) {
+                current.fields().put(m.group(1), m.group(2).strip());
+            }
+            m = ENV_ENTRY.matcher(line);
+            if (m.matches()) {
+                current.env().put(m.group(1), m.group(2).strip());
+            }
+        }
+    }
+
+    @Test
+    void shouldNameOnlyVariablesTheSettingsClassReads() throws IOException {
+        TreeSet<String> named = new TreeSet<>();
+        for (String line : compose) {
+            VARIABLE.matcher(line).results().forEach(r -> named.add(r.group()));
+        }
+        VARIABLE.matcher(Files.readString(root.resolve("ops/docker/Dockerfile"))).results().forEach(r -> named.add(r.group()));
+
+        assertThat(named).isNotEmpty();
+        assertThat(ServiceSettings.VARIABLES).containsAll(named);
+    }
+
+    @Test
+    void shouldSetOnlyVariablesEachServiceReads() {
+        for (Service s : services.values()) {
+            ServiceSettings.Use use = s.fields().getOrDefault("command", "").contains("serve") ? ServiceSettings.Use.SERVE
+                    : s.fields().getOrDefault("command", "").contains("ingest") ? ServiceSettings.Use.INGEST : null;
+            if (use == null) {
+                assertThat(s.env()).as("%s runs no starfall command", s.name()).isEmpty();
+                continue;
+            }
+            for (String variable : s.env().keySet()) {
+                ServiceSettings.Setting setting = ServiceSettings.Setting.valueOf(variable.substring("STARFALL_".length()));
+                assertThat(setting.usedBy(use)).as("%s sets %s, which %s does not read", s.name(), variable, use).isTrue();
+            }
+            assertThat(ServiceSettings.resolve(use, Map.of(), s.env())).as("%s settings resolve", s.name()).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldRunTwoServeInstancesWithDistinctAdvertisedHosts() {
+        List<Service> serve = services.values().stream().filter(s -> s.fields().getOrDefault("command", "").contains("serve")).toList();
+
+        assertThat(serve).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(serve).allSatisfy(s -> assertThat(s.env().get("STARFALL_ADVERTISED_HOST")).as(s.name()).isEqualTo(s.name()));
+        assertThat(serve.stream().map(s -> s.env().get("STARFALL_ADVERTISED_HOST")).distinct()).hasSameSizeAs(serve);
+    }
+
+    @Test
+    void shouldIngestFromTheSimulatorOnASingleKraftBroker() {
+        Service ingest = services.values().stream().filter(s -> s.fields().getOrDefault("command", "").contains("ingest"))
+                .findFirst().orElseThrow();
+        Service kafka = services.get("kafka");
+
+        assertThat(ingest.env()).containsEntry("STARFALL_SIMULATOR", "true");
+        assertThat(kafka.fields().get("image")).matches("apache/kafka:4\\.\\d+\\.\\d+");
+        assertThat(String.join("\n", compose)).contains("KAFKA_PROCESS_ROLES: broker,controller", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1",
+                "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1", "dockerfile: ops/docker/Dockerfile");
+    }
+
+    @Test
+    void shouldBuildTheImageFromTheCliJarAndItsLibraries() throws IOException {
+        String dockerfile = Files.readString(root.resolve("ops/docker/Dockerfile"));
+
+        assertThat(dockerfile).contains("FROM maven:3.9-eclipse-temurin-17 AS build", "mvn -B -q package -DskipTests",
+                "FROM eclipse-temurin:17-jre", "ops/cli/target/starfall.jar", "ops/cli/target/lib/");
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("docker-compose.yml")) && Files.isDirectory(p.resolve("ops"))) {
+                return p;
+            }
+        }
+        throw new AssertionError("no docker-compose.yml above " + dir);
+    }
+}

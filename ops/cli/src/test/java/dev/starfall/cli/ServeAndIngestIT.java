@@ -1,0 +1,157 @@
+package dev.starfall.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.schemas.manifest.ManifestLoader;
+import dev.starfall.schemas.manifest.signing.HaltNotice;
+import dev.starfall.schemas.manifest.signing.HaltNotices;
+import dev.starfall.schemas.manifest.signing.ManifestKeys;
+import dev.starfall.schemas.manifest.signing.ManifestSigner;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code starfall ingest} and two {@code starfall serve} instances against a cluster they did not
+ * start (a broker and a registry standing in for external ones), on a signed manifest: both
+ * instances answer every shower with the simulator's ground truth (routing between them), and both
+ * follow a signed halt notice.
+ */
+class ServeAndIngestIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void shouldServeTheGroundTruthFromTwoInstancesAndFollowAHalt() throws Exception {
+        KeyPair key = ManifestKeys.generate();
+        Path pub = dir.resolve("m.pub");
+        ManifestKeys.writePublicKey(key.getPublic(), pub);
+        Path manifestFile = dir.resolve("event.json");
+        try (InputStream in = ManifestLoader.class.getClassLoader().getResourceAsStream(ManifestLoader.DEFAULT_RESOURCE)) {
+            Files.write(manifestFile, in.readAllBytes());
+        }
+        ManifestSigner.signFile(manifestFile, key.getPrivate());
+        CheckedManifest checked = CheckedManifest.load(Optional.of(manifestFile), Optional.of(pub));
+        int showers = checked.manifest().schedule().showerCount();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(dir.resolve("kafka")));
+             SchemaRegistryServer registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0)) {
+            Map<String, String> common = Map.of(
+                    "STARFALL_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "STARFALL_SCHEMA_REGISTRY_URL", registry.url(),
+                    "STARFALL_MANIFEST", manifestFile.toString(),
+                    "STARFALL_MANIFEST_PUBLIC_KEY", pub.toString());
+            ServiceSettings ingestSettings = ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of(), with(common,
+                    "STARFALL_SIMULATOR", "true", "STARFALL_SIMULATOR_SEED", "11", "STARFALL_SIMULATOR_WALLETS", "120",
+                    "STARFALL_SIMULATOR_TRANSACTIONS", "900"));
+            try (IngestService ingest = IngestService.start(ingestSettings, checked.manifest());
+                 ServeService one = ServeService.start(serveSettings(common, "state-1"), checked);
+                 ServeService two = ServeService.start(serveSettings(common, "state-2"), checked)) {
+                assertThat(ingest.ingestor().awaitCaughtUp(TIMEOUT)).as("ingestor caught up").isTrue();
+                Map<Integer, Map<String, BigInteger>> truth = ingest.simulator().orElseThrow().groundTruth();
+                List<String> urls = List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port());
+
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                Map<String, Integer> matching = new HashMap<>();
+                while (System.nanoTime() < deadline) {
+                    for (String url : urls) {
+                        int m = 0;
+                        for (int shower = 1; shower <= showers; shower++) {
+                            JsonNode board = leaderboard(url, shower);
+                            if (board != null && amounts(board).equals(truth.getOrDefault(shower, Map.of()))) {
+                                m++;
+                            }
+                        }
+                        matching.put(url, m);
+                    }
+                    if (matching.values().stream().allMatch(m -> m == showers)) {
+                        break;
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+                }
+                assertThat(matching).as("showers matching the ground truth per instance").containsOnlyKeys(urls)
+                        .allSatisfy((url, m) -> assertThat(m).as(url).isEqualTo(showers));
+
+                HaltNotice halt = HaltNotice.of(checked.manifest().event().getId(), HaltNotice.State.HALTED, "halted for the test",
+                        Instant.now()).signedWith(key.getPrivate());
+                try (Producer<String, byte[]> producer = HaltNotices.producer(kafka.bootstrapServers(), Duration.ofSeconds(30))) {
+                    HaltNotices.publish(producer, halt, key.getPublic(), Duration.ofSeconds(30));
+                }
+                awaitTrue(() -> one.haltWatcher().orElseThrow().halted() && two.haltWatcher().orElseThrow().halted());
+                assertThat(one.haltWatcher().orElseThrow().current()).contains(halt);
+            }
+        }
+    }
+
+    private ServiceSettings serveSettings(Map<String, String> common, String stateDir) throws Exception {
+        return ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), with(common,
+                "STARFALL_ADVERTISED_HOST", "127.0.0.1", "STARFALL_BIND_HOST", "127.0.0.1",
+                "STARFALL_HTTP_PORT", Integer.toString(freePort()), "STARFALL_STATE_DIR", dir.resolve(stateDir).toString(),
+                "STARFALL_RATE_LIMIT_PER_SECOND", "0"));
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... pairs) {
+        Map<String, String> out = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    private JsonNode leaderboard(String base, int shower) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/" + shower + "/leaderboard?limit=1000"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? json.readTree(r.body()) : null;
+    }
+
+    private static Map<String, BigInteger> amounts(JsonNode board) {
+        Map<String, BigInteger> out = new HashMap<>();
+        board.path("entries").forEach(e -> out.put(e.path("wallet").asText(), new BigInteger(e.path("amount").asText())));
+        return out;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.starfall.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.projections.domain.ShowerTotals;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.ShowerResult;
+import dev.starfall.schemas.avro.SourceCursor;
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestLoader;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real broker and registry: two Streams instances of one application (different state dirs
+ * and application.server) produce the same results topic content as one instance over the same
+ * input, and both equal the reference computation.
+ *
+ * <p>Each run counts every transfer before the chain watermark (a cursor) passes the closes, and the
+ * cursor is removed (tombstone) between runs. (Since the in-band watermark a run that starts with
+ * the cursor already past the closes would count the transfers first too; see
+ * {@code ShowerClosingTopologyTest#shouldReplayTheWholeLogWithTheFinalCursorFirst}.)
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProjectionsIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    private final Manifest manifest = ManifestLoader.loadDefault();
+    private EmbeddedKafka kafka;
+    private SchemaRegistryServer registry;
+    private SchemaRegistryClient client;
+    private Path dir;
+    private final List<ProjectionsService> running = new ArrayList<>();
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(tmp.resolve("kafka")));
+        registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
+        }
+        client = new HttpSchemaRegistryClient(registry.url());
+    }
+
+    @AfterAll
+    void stop() {
+        running.forEach(ProjectionsService::close);
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldWriteTheSameResultsWithTwoInstancesAsWithOne() throws Exception {
+        List<TransferObserved> transfers = transfers();
+        publish(transfers);
+        Map<String, String> expected = new Reference(manifest, transfers).results();
+        long counted = transfers.size();
+
+        ProjectionsService a = start("projections-it-pair", "a");
+        ProjectionsService b = start("projections-it-pair", "b");
+        await("the pair counted every transfer", () -> countedAndDuplicates(List.of(a, b)) == counted);
+        chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
+        Map<String, String> pair = awaitResults(0, expected.size());
+        a.close();
+        b.close();
+        running.removeAll(List.of(a, b));
+
+        chainReached(null); // forget the cursor before the second run
+        ProjectionsService single = start("projections-it-single", "c");
+        await("the single instance counted every transfer", () -> countedAndDuplicates(List.of(single)) == counted);
+        chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
+        Map<String, String> alone = awaitResults(expected.size(), expected.size());
+
+        assertThat(pair).isEqualTo(alone);
+        assertThat(pair).isEqualTo(expected);
+        assertThat(expected).hasSizeGreaterThan(50);
+    }
+
+    /** Showers 1 and 2 inside a window shorter than the grace, so transfers alone never close a shower. */
+    private List<TransferObserved> transfers() {
+        Random random = new Random(4);
+        Instant close1 = manifest.schedule().closeOf(1);
+        List<TransferObserved> out = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            Instant at = close1.plusMillis(random.nextInt(480_000) - 239_999);
+            BigInteger amount = BigInteger.valueOf(1 + random.nextInt(20)).multiply(BigInteger.valueOf(1_000_000));
+            out.add(TransferObserved.newBuilder().setChain("terra-classic").setChainId("columbus-5").setTxHash("it" + i)
+                    .setMessageIndex(0).setBlockHeight(1).setBlockTime(at).setSender("terra1it" + random.nextInt(80))
+                    .setRecipient(manifest.event().getDestinationWallet()).setDenom("uusd").setAmount(new BigDecimal(amount))
+                    .setSourceEndpoint("it").setObservedAt(at).build());
+            if (random.nextInt(10) == 0) {
+                out.add(out.get(random.nextInt(out.size())));
+            }
+        }
+        return out;
+    }
+
+    private ProjectionsService start(String applicationId, String name) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProjectionsService s = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(), applicationId,
+                dir.resolve("state-" + name), "127.0.0.1:" + port, 0, 1), client);
+        running.add(s);
+        return s;
+    }
+
+    /** Counted plus duplicate transfers over the instances' local shower-totals stores. */
+    private long countedAndDuplicates(List<ProjectionsService> instances) {
+        long sum = 0;
+        for (ProjectionsService s : instances) {
+            if (s.streams().state() != KafkaStreams.State.RUNNING) {
+                return -1;
+            }
+            try {
+                ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = s.streams().store(StoreQueryParameters.fromNameAndType(
+                        Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()));
+                try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
+                    while (it.hasNext()) {
+                        ShowerTotals t = it.next().value;
+                        sum += t.transfers() + t.duplicates();
+                    }
+                }
+            } catch (InvalidStateStoreException e) {
+                return -1; // rebalancing: ask again
+            }
+        }
+        return sum;
+    }
+
+    private void publish(List<TransferObserved> transfers) throws Exception {
+        try (KafkaProducer<String, TransferObserved> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                AvroSerdes.specific(TransferObserved.class, client, false).serializer())) {
+            for (TransferObserved t : transfers) {
+                producer.send(new ProducerRecord<>(Topics.TRANSFERS_OBSERVED.name(), t.getSender(), t));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Writes the one source's cursor at {@code chainTime}, or its tombstone when null. */
+    private void chainReached(Instant chainTime) throws Exception {
+        SourceCursor cursor = chainTime == null ? null : SourceCursor.newBuilder().setSourceId("it").setPosition("1").setNewestBlockHeight(1)
+                .setNewestBlockTime(manifest.schedule().opensAt()).setPublishedCount(1).setUpdatedAt(Instant.now()).setChainTime(chainTime).build();
+        try (KafkaProducer<String, SourceCursor> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                AvroSerdes.specific(SourceCursor.class, client, false).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.INGEST_CURSORS.name(), "it", cursor)).get();
+        }
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+
+    /** Reads committed results after the first {@code skip} records until {@code count} more arrived; key -> description. */
+    private Map<String, String> awaitResults(int skip, int count) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, ShowerResult>> records = new ArrayList<>();
+        try (KafkaConsumer<String, ShowerResult> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                AvroSerdes.specific(ShowerResult.class, client, false).deserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.RESULTS.name()).forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (records.size() < skip + count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        assertThat(records).as("results records").hasSize(skip + count);
+        Map<String, ShowerResult> run = new HashMap<>();
+        if (skip == 0) {
+            records.forEach(r -> run.put(r.key(), r.value()));
+        } else {
+            run.putAll(latestAfter(records, count));
+        }
+        return new TreeMap<>(Reference.describe(run));
+    }
+
+    /** Each key's record written by the later run: every key appears once per run, so its second record. */
+    private static Map<String, ShowerResult> latestAfter(List<ConsumerRecord<String, ShowerResult>> records, int perRun) {
+        Map<String, Integer> occurrences = new HashMap<>();
+        Map<String, ShowerResult> second = new HashMap<>();
+        for (ConsumerRecord<String, ShowerResult> r : records) {
+            if (occurrences.merge(r.key(), 1, Integer::sum) == 2) {
+                second.put(r.key(), r.value());
+            }
+        }
+        assertThat(second).as("every key written again by the second run").hasSize(perRun);
+        return second;
+    }
+
+    private static void await(String what, BooleanSupplier done) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+        throw new AssertionError("not within " + DEADLINE + ": " + what);
+    }
+}
