@@ -254,6 +254,7 @@ public final class Ingestor implements AutoCloseable {
             publisher.init();
             Optional<SourceCursor> cursor = CursorReader.latest(config.bootstrapServers(), Topics.INGEST_CURSORS.name(), id,
                     cursorDeserializer, config.startupTimeout());
+            cursor.ifPresent(publisher::resumeFrom);
             position = cursor.map(SourcePosition::of);
             publishedCount = cursor.map(SourceCursor::getPublishedCount).orElse(0L);
             chainTimePublished = cursor.map(Ingestor::chainTimeOf).orElse(null);

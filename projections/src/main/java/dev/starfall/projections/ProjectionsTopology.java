@@ -116,10 +116,12 @@ public final class ProjectionsTopology {
         addShowerStores(builder);
         builder.addStateStore(store(Stores.EGG_SEED, Serdes.String(), Serdes.String()));
         builder.addStateStore(store(Stores.CAVE, Serdes.String(), ProjectionSerdes.cave()));
+        builder.addStateStore(store(Stores.PROCESSED_OFFSETS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
                         Consumed.with(Serdes.String(), serdes.transfers()).withName("transfers-observed"))
-                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions), Named.as("key-by-shower"))
+                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions), Named.as("key-by-shower"),
+                        Stores.PROCESSED_OFFSETS)
                 .repartition(Repartitioned.with(Serdes.Integer(), serdes.transfers()).withName(Stores.BY_SHOWER)
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))
                 .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions), Named.as("count-contributions"),

@@ -3,6 +3,7 @@ package dev.starfall.projections;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 import dev.starfall.projections.domain.ChainWatermark;
 import dev.starfall.schemas.avro.SourceCursor;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -25,17 +27,27 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <ul>
  *   <li>the newest block time processed from this partition: the ingestor publishes each source
  *       oldest first, so every transfer of the partition up to it has been processed;</li>
- *   <li>the confirmed idle time: the cursor watermark (min over sources of max(newest block time,
- *       chain time), see {@link ChainWatermark}) seen in the global cursor store at least
- *       {@link #IDLE} of wall-clock time ago, with no record of this partition processed since.
- *       A cursor is committed in the same transaction as its transfers, so once the task stayed
- *       idle that long after seeing it, it has processed them; and the chain time vouches that no
- *       older transaction will follow. This lets empty and quiet partitions (and batches whose
- *       newest transaction was rejected) report progress.</li>
+ *   <li>the vouched cursor watermark (min over sources of max(newest block time, chain time), see
+ *       {@link ChainWatermark}): each cursor names, per partition of the transfers topic, the
+ *       offset of the last transfer its source had written there when it committed
+ *       ({@code observedOffsets}; the cursor is in the same transaction). Once this task has
+ *       processed its partition up to that offset for every source, it has seen everything
+ *       committed with those cursors, and the chain time vouches that no older transaction will
+ *       follow. This lets empty and quiet partitions (and batches whose newest transaction was
+ *       rejected) report progress, exactly, however far the task lags behind the global store.
+ *       The offset processed last is kept in {@link Stores#PROCESSED_OFFSETS}, so a restarted
+ *       task vouches without reprocessing.</li>
+ *   <li>for cursors from writers that do not name offsets only: the cursor watermark seen in the
+ *       global store at least {@link #IDLE} of wall-clock time ago with no record of this
+ *       partition processed since (a heuristic that a task lagging that long can defeat).</li>
  * </ul>
- * A tick is forwarded when this time advances: after the record that advanced it (at most one per
- * record) or from a wall-clock punctuator every second. The state is in memory: after a restart
- * the ticks start lower, and the shower tasks keep the highest tick they received.
+ * A tick is forwarded when this time advances: after a record that moved it past a boundary the
+ * shower tasks act on (a shower's close or final time, or the cursors' newest block time, from
+ * which they may follow the cursor watermark), else from a wall-clock punctuator every
+ * second. A tick is broadcast to every shower partition, so one per record would multiply the
+ * repartition traffic by the partition count during a backfill; one per boundary and second costs
+ * nothing and closes showers as early. The shower tasks keep the highest tick
+ * they received.
  */
 final class ShowerKeyProcessor implements Processor<String, TransferObserved, Integer, TransferObserved> {
 
@@ -44,8 +56,14 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
 
     private final ShowerSchedule schedule;
     private final int upstreamPartitions;
+    /** Close and final times of every shower, ascending: a tick crossing one is sent at once. */
+    private final long[] boundaries;
     private ProcessorContext<Integer, TransferObserved> context;
     private ReadOnlyKeyValueStore<String, SourceCursor> cursors;
+    private KeyValueStore<Integer, Long> processedOffsets;
+    private long processedOffset = -1;
+    /** Newest block time over the cursors as last read: the shower tasks may advance to the cursor watermark once past it. */
+    private long cursorsNewest = Long.MAX_VALUE;
     private int partition;
     private long newestProcessed = ChainWatermark.NONE;
     private long confirmed = ChainWatermark.NONE;
@@ -57,6 +75,9 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
     ShowerKeyProcessor(ShowerSchedule schedule, int upstreamPartitions) {
         this.schedule = schedule;
         this.upstreamPartitions = upstreamPartitions;
+        this.boundaries = java.util.stream.IntStream.rangeClosed(1, schedule.showerCount())
+                .mapToObj(n -> java.util.stream.LongStream.of(schedule.closeOf(n).toEpochMilli(), schedule.finalAt(n).toEpochMilli()))
+                .flatMapToLong(s -> s).sorted().distinct().toArray();
     }
 
     @Override
@@ -68,6 +89,10 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
                     + ": the topology's upstream partition count does not match the transfers topic");
         }
         cursors = context.getStateStore(Stores.INGEST_CURSORS);
+        processedOffsets = context.getStateStore(Stores.PROCESSED_OFFSETS);
+        Long stored = processedOffsets.get(partition);
+        processedOffset = stored == null ? -1 : stored;
+        cursorsNewest = newestOf(allCursors());
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
@@ -80,29 +105,71 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
         long blockTime = t.getBlockTime().toEpochMilli();
         context.forward(record.withKey(schedule.showerOf(t.getBlockTime()).orElse(ProjectionsTopology.OUTSIDE)));
         lastRecordAt = context.currentSystemTimeMs();
+        OptionalLong offset = context.recordMetadata().map(m -> OptionalLong.of(m.offset())).orElse(OptionalLong.empty());
+        if (offset.isPresent() && offset.getAsLong() > processedOffset) {
+            processedOffset = offset.getAsLong();
+            processedOffsets.put(partition, processedOffset);
+        }
         newestProcessed = Math.max(newestProcessed, blockTime);
-        tick(record.timestamp());
+        long time = Math.max(newestProcessed, confirmed);
+        if (crossesBoundary(time) || (time >= cursorsNewest && lastTick < cursorsNewest)) {
+            tick(record.timestamp());
+        }
+    }
+
+    /** Whether {@code time} is at or past a close or final time that the last tick was before. */
+    private boolean crossesBoundary(long time) {
+        if (time <= lastTick) {
+            return false;
+        }
+        int i = java.util.Arrays.binarySearch(boundaries, lastTick);
+        int next = i >= 0 ? i + 1 : -i - 1;
+        return next < boundaries.length && boundaries[next] <= time;
     }
 
     private void punctuate(long now) {
-        if (pendingSince >= 0 && lastRecordAt < pendingSince && now - pendingSince >= IDLE.toMillis()) {
-            confirmed = Math.max(confirmed, pending);
+        List<SourceCursor> all = allCursors();
+        cursorsNewest = newestOf(all);
+        if (!all.isEmpty() && all.stream().allMatch(c -> c.getObservedOffsets() != null)) {
+            if (all.stream().allMatch(this::processedEverythingOf)) {
+                confirmed = Math.max(confirmed, ChainWatermark.ofSources(all).orElse(ChainWatermark.NONE));
+            }
             pendingSince = -1;
-        }
-        if (pendingSince < 0 || lastRecordAt >= pendingSince) {
-            pending = cursorWatermark();
-            pendingSince = now;
+        } else {
+            idleRule(now, all);
         }
         long streamTime = context.currentStreamTimeMs();
         tick(streamTime >= 0 ? streamTime : Math.max(0, Math.max(newestProcessed, confirmed)));
     }
 
-    private long cursorWatermark() {
+    /** Whether this task has processed its partition up to the last transfer {@code cursor}'s source had written to it. */
+    private boolean processedEverythingOf(SourceCursor cursor) {
+        Long last = cursor.getObservedOffsets().get(Integer.toString(partition));
+        return last == null || processedOffset >= last;
+    }
+
+    /** The heuristic for cursors without offsets: vouch for a cursor watermark seen {@link #IDLE} ago with no record since. */
+    private void idleRule(long now, List<SourceCursor> all) {
+        if (pendingSince >= 0 && lastRecordAt < pendingSince && now - pendingSince >= IDLE.toMillis()) {
+            confirmed = Math.max(confirmed, pending);
+            pendingSince = -1;
+        }
+        if (pendingSince < 0 || lastRecordAt >= pendingSince) {
+            pending = ChainWatermark.ofSources(all).orElse(ChainWatermark.NONE);
+            pendingSince = now;
+        }
+    }
+
+    private static long newestOf(List<SourceCursor> all) {
+        return all.isEmpty() ? Long.MAX_VALUE : all.stream().mapToLong(c -> c.getNewestBlockTime().toEpochMilli()).max().getAsLong();
+    }
+
+    private List<SourceCursor> allCursors() {
         List<SourceCursor> all = new ArrayList<>();
         try (KeyValueIterator<String, SourceCursor> it = cursors.all()) {
             it.forEachRemaining(kv -> all.add(kv.value));
         }
-        return ChainWatermark.ofSources(all).orElse(ChainWatermark.NONE);
+        return all;
     }
 
     private void tick(long timestamp) {

@@ -36,6 +36,13 @@ public final class Stores {
      */
     public static final String TASK_WATERMARKS = "task-chain-watermarks";
 
+    /**
+     * Of each input partition of the transfers topic, in its keying task: key = the partition ->
+     * the offset of the last transfer processed (Long). Lets the task vouch for an ingest cursor
+     * after a restart without reprocessing (see {@code ShowerKeyProcessor}).
+     */
+    public static final String PROCESSED_OFFSETS = "transfer-processed-offsets";
+
     /** The accepted egg seed (hex) of the event, in every shower task: key {@code "seed"} -> hex. */
     public static final String EGG_SEED = "egg-seed";
 

@@ -126,6 +126,13 @@ final class Harness implements AutoCloseable {
                 .setNewestBlockTime(newestBlockTime).setPublishedCount(0).setUpdatedAt(Instant.now()).setChainTime(chainTime).build());
     }
 
+    /** A cursor naming the offset of its source's last transfer per partition, as the ingestor writes it. */
+    void cursor(String source, Instant newestBlockTime, Instant chainTime, java.util.Map<String, Long> observedOffsets) {
+        cursors.pipeInput(source, SourceCursor.newBuilder().setSourceId(source).setPosition("1").setNewestBlockHeight(1)
+                .setNewestBlockTime(newestBlockTime).setPublishedCount(0).setUpdatedAt(Instant.now()).setChainTime(chainTime)
+                .setObservedOffsets(observedOffsets).build());
+    }
+
     /** Wall-clock time passing in steps of one second (one punctuation each). */
     void seconds(int n) {
         for (int i = 0; i < n; i++) {

@@ -395,4 +395,21 @@ class ShowerClosingTopologyTest {
         assertThat(summaries.stream().mapToLong(ShowerSummary::getTransfers).sum()).isEqualTo(log.size());
         assertThat(h.reader.status(44)).isEqualTo(ShowerSchedule.Status.CLOSED);
     }
+
+    @Test
+    void shouldVouchForACursorOnlyOnceItsPartitionProcessedTheOffsetTheCursorNames() {
+        Instant first = schedule.startOf(1).plusSeconds(60);
+        h.send("a", "terra1w1", UST.multiply(BigInteger.TEN), first); // offset 0
+        // the cursor was committed with one more transfer on this partition (offset 1), which a busy task has not fetched yet
+        h.cursor("src", first.plusSeconds(1), schedule.finalAt(1).plusSeconds(1), java.util.Map.of("0", 1L));
+        h.seconds(10);
+        assertThat(h.reader.status(1)).as("no wall-clock wait vouches for a cursor whose transfers are unprocessed")
+                .isNotEqualTo(ShowerSchedule.Status.CLOSED);
+
+        h.send("b", "terra1w2", UST.multiply(BigInteger.valueOf(9)), first.plusSeconds(1)); // offset 1
+        h.seconds(1);
+        assertThat(h.reader.status(1)).isEqualTo(ShowerSchedule.Status.CLOSED);
+        assertThat(h.late.isEmpty()).as("nothing late").isTrue();
+        assertThat(h.reader.summary(1).orElseThrow().transfers()).isEqualTo(2);
+    }
 }

@@ -1,9 +1,14 @@
 package dev.starfall.ingestor.publish;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.schemas.Topics;
@@ -15,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -60,6 +66,7 @@ public final class TransactionalPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Serializers serializers;
     private final String transactionalId;
+    private Map<String, Long> observedOffsets = new TreeMap<>();
 
     /**
      * @param bootstrapServers Kafka bootstrap servers
@@ -81,6 +88,19 @@ public final class TransactionalPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Where this source's last committed cursor left the transfers topic: the offset of its last
+     * event per partition. Called once on start with the cursor it resumes from.
+     */
+    public void resumeFrom(SourceCursor cursor) {
+        Map<String, Long> offsets = cursor.getObservedOffsets();
+        Map<String, Long> copy = new TreeMap<>();
+        if (offsets != null) {
+            copy.putAll(offsets);
+        }
+        observedOffsets = copy;
+    }
+
     /** Registers the transactional id with the coordinator, fencing and aborting any older instance's transaction. */
     public void init() {
         try {
@@ -97,16 +117,49 @@ public final class TransactionalPublisher implements AutoCloseable {
             producer.beginTransaction();
             begun = true;
             String observedTopic = Topics.TRANSFERS_OBSERVED.name();
+            List<Future<RecordMetadata>> sent = new ArrayList<>(batch.observed().size());
             for (TransferObserved t : batch.observed()) {
-                producer.send(new ProducerRecord<>(observedTopic, t.getSender(), serializers.observed().serialize(observedTopic, t)));
+                sent.add(producer.send(new ProducerRecord<>(observedTopic, t.getSender(), serializers.observed().serialize(observedTopic, t))));
             }
             String rejectedTopic = Topics.TRANSFERS_REJECTED.name();
             for (TransferRejected t : batch.rejected()) {
                 producer.send(new ProducerRecord<>(rejectedTopic, t.getTxHash(), serializers.rejected().serialize(rejectedTopic, t)));
             }
+            Map<String, Long> offsets = new TreeMap<>(observedOffsets);
+            if (!sent.isEmpty()) {
+                // the offsets are assigned once the records are written: the cursor names them
+                producer.flush();
+                for (Future<RecordMetadata> f : sent) {
+                    RecordMetadata m = f.get();
+                    offsets.merge(Integer.toString(m.partition()), m.offset(), Math::max);
+                }
+            }
+            SourceCursor withOffsets = SourceCursor.newBuilder(cursor).setObservedOffsets(offsets).build();
             String cursorTopic = Topics.INGEST_CURSORS.name();
-            producer.send(new ProducerRecord<>(cursorTopic, cursor.getSourceId(), serializers.cursor().serialize(cursorTopic, cursor)));
+            producer.send(new ProducerRecord<>(cursorTopic, cursor.getSourceId(), serializers.cursor().serialize(cursorTopic, withOffsets)));
             producer.commitTransaction();
+            observedOffsets = offsets;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw new PublishException("Transaction of " + batch.events() + " events interrupted", true, e);
+        } catch (ExecutionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new KafkaException(e.getCause());
+            boolean fatal = isFatal(cause);
+            if (!fatal) {
+                try {
+                    producer.abortTransaction();
+                } catch (RuntimeException abort) {
+                    cause.addSuppressed(abort);
+                    fatal = true;
+                }
+            }
+            throw new PublishException("Transaction of " + batch.events() + " events up to position " + batch.newest().position()
+                    + (fatal ? " failed" : " aborted") + ": " + cause.getMessage(), fatal, cause);
         } catch (RuntimeException e) {
             boolean fatal = isFatal(e);
             if (begun && !fatal) {
