@@ -200,7 +200,8 @@ class IngestorIT {
                 IngestorMetrics m = ingestor.metrics();
                 assertThat(m.rateLimited()).isGreaterThanOrEqualTo(7);
                 assertThat(m.serverErrors()).isGreaterThanOrEqualTo(4);
-                assertThat(m.timeouts()).isEqualTo(1);
+                // the injected slow answer; on a loaded machine another request may also outlast the 500 ms timeout
+                assertThat(m.timeouts()).isGreaterThanOrEqualTo(1);
                 assertThat(m.failovers()).isPositive();
                 assertThat(m.endpoints().get(1).breakerOpened()).as("b's breaker opened").isPositive();
                 assertThat(m.endpoints().get(0).weight()).isEqualTo(1);

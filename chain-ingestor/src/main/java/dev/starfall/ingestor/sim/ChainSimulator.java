@@ -39,7 +39,10 @@ import dev.starfall.schemas.manifest.ShowerSchedule;
 /**
  * A deterministic, Terra-like transaction history of a whole event, by seed.
  *
- * <p>Wallets are bech32 {@code terra1...} addresses with a real checksum, derived from the seed.
+ * <p>Wallets are bech32 {@code terra1...} addresses with a real checksum, derived from the seed; on
+ * a manifest whose chain is {@code solana} they are base58 public keys of 32 bytes instead, and the
+ * other denoms are {@code lamports} and SPL mints (see {@link SolanaRenderer} for how that history
+ * is shown over JSON-RPC).
  * Senders are skewed (a few wallets send often), repeat within and across showers, and send
  * heavy-tailed (Pareto) amounts in integer minor units; activity bursts in the minutes before each
  * close. Mixed in: dust below the minimum, other denoms, multi-denom sends, failed transactions,
@@ -65,6 +68,7 @@ public final class ChainSimulator {
     private static final double PARETO_ALPHA = 1.16;
     private static final long MAX_FACTOR_MILLI = 2_500_000L;
     private static final String[] OTHER_DENOMS = {"uluna", "ukrw", "umnt", "usdr", "uusd"};
+    private static final String SOLANA = "solana";
 
     /**
      * Shares of each kind of transaction (they need not add up to one; the rest is plain sends).
@@ -137,6 +141,8 @@ public final class ChainSimulator {
     private final Instant liveSince;
     private final String wallet;
     private final String denom;
+    private final boolean solanaNative;
+    private final String[] otherDenoms;
     private final List<String> wallets;
     private final List<SimTx> txs;
 
@@ -148,6 +154,8 @@ public final class ChainSimulator {
         this.liveSince = clock.instant();
         this.wallet = manifest.event().getDestinationWallet();
         this.denom = manifest.event().getDenom();
+        this.solanaNative = SOLANA.equals(manifest.event().getChain());
+        this.otherDenoms = solanaNative ? solanaOtherDenoms() : OTHER_DENOMS;
         this.wallets = deriveAddresses("terra", "wallet", config.wallets());
         this.txs = new Generator().generate();
     }
@@ -167,6 +175,11 @@ public final class ChainSimulator {
     /** The destination wallet. */
     public String wallet() {
         return wallet;
+    }
+
+    /** Whether addresses and denoms are Solana keys and mints (the manifest's chain is {@code solana}). */
+    boolean solanaNative() {
+        return solanaNative;
     }
 
     /** Chain id stamped on served transactions. */
@@ -317,6 +330,7 @@ public final class ChainSimulator {
         private final ShowerSchedule schedule = manifest.schedule();
         private final List<String> elsewhere = deriveAddresses("terra", "elsewhere", 25);
         private final List<String> validators = deriveAddresses("terravaloper", "validator", 5);
+        private final String rewardsFrom = solanaNative ? deriveAddresses("terra", "distribution", 1).get(0) : DISTRIBUTION_MODULE;
         private final Map<Integer, List<String>> sendersByShower = new HashMap<>();
         private final BigInteger base = manifest.minimumContribution().signum() > 0
                 ? manifest.minimumContribution() : BigInteger.TEN.pow(Math.max(0, manifest.event().getDecimals()));
@@ -391,7 +405,7 @@ public final class ChainSimulator {
                 }
                 case STAKING_REWARD -> msgs.add(new Delegate(wallet, pick(validators), Coin.of(1_000_000L * (1 + rng.nextInt(50)), "uluna"),
                         sorted(List.of(Coin.of(1 + rng.nextInt(5_000_000), denom), Coin.of(1 + rng.nextInt(90_000), "uluna"))),
-                        DISTRIBUTION_MODULE));
+                        rewardsFrom));
                 case OUTGOING -> msgs.add(new Send(wallet, pick(elsewhere), List.of(new Coin(contribution().multiply(BigInteger.TEN), denom))));
                 default -> throw new IllegalStateException("unhandled kind " + kind);
             }
@@ -488,7 +502,7 @@ public final class ChainSimulator {
         private String otherDenom() {
             String d;
             do {
-                d = OTHER_DENOMS[rng.nextInt(OTHER_DENOMS.length)];
+                d = otherDenoms[rng.nextInt(otherDenoms.length)];
             } while (d.equals(denom));
             return d;
         }
@@ -519,13 +533,21 @@ public final class ChainSimulator {
         }
     }
 
+    /** Bech32 addresses with {@code hrp}, or base58 public keys on a Solana manifest. */
     private List<String> deriveAddresses(String hrp, String role, int count) {
         List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             byte[] hash = sha256("starfall-sim/" + config.seed() + "/" + role + "/" + i);
-            out.add(Bech32.encode(hrp, Arrays.copyOf(hash, 20)));
+            out.add(solanaNative ? Base58.encode(hash) : Bech32.encode(hrp, Arrays.copyOf(hash, 20)));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** The other denoms of a Solana history: native SOL and four SPL mints. */
+    private String[] solanaOtherDenoms() {
+        List<String> out = new ArrayList<>(List.of(SolanaRenderer.LAMPORTS));
+        out.addAll(deriveAddresses("terra", "mint", OTHER_DENOMS.length - 1));
+        return out.toArray(String[]::new);
     }
 
     static byte[] sha256(String text) {

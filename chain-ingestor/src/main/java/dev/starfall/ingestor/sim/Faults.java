@@ -19,7 +19,9 @@ import java.util.Optional;
  *       timeout is a timeout);</li>
  *   <li>{@link Kind#MALFORMED}: HTTP 200 with a body cut in the middle;</li>
  *   <li>{@link Kind#REPEAT_PAGE}: the previous history page served again instead of the one asked
- *       for (a stale cache).</li>
+ *       for (a stale cache): the previous FCD page; on JSON-RPC the previous answer to the same
+ *       method, for {@code getSignaturesForAddress} the previous page of the same address (none
+ *       yet: the right answer).</li>
  * </ul>
  */
 public final class Faults {

@@ -16,12 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -64,13 +64,14 @@ public final class SimulatorServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     /** Ascending positions in {@code simulator.transactions()} per account. */
     private final Map<String, int[]> byAccount;
-    private final AtomicReferenceArray<ObjectNode> rendered;
     private final SolanaRenderer solana;
-    private final Map<String, int[]> bySolanaAccount;
-    private final Map<String, Integer> bySignature;
+    /** The Solana indexes, built on the first JSON-RPC request: an FCD-only run never pays for its signatures. */
+    private volatile SolanaIndex solanaIndex;
     private final Sleeper sleeper;
     private volatile String lastTxsBody;
     private volatile String lastRpcBody;
+    /** Last answer per JSON-RPC request kind: {@code getTransaction}, or {@code getSignaturesForAddress} of one address. */
+    private final Map<String, String> lastRpcAnswers = new ConcurrentHashMap<>();
 
     private SimulatorServer(ChainSimulator simulator, HttpServer server, ExecutorService executor) {
         this.simulator = simulator;
@@ -86,21 +87,42 @@ public final class SimulatorServer implements AutoCloseable {
         Map<String, int[]> compact = new HashMap<>();
         index.forEach((k, v) -> compact.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byAccount = Map.copyOf(compact);
-        this.rendered = new AtomicReferenceArray<>(txs.size());
         this.sleeper = Sleeper.SYSTEM;
         this.solana = new SolanaRenderer(simulator);
-        Map<String, List<Integer>> solIndex = new HashMap<>();
-        Map<String, Integer> sigs = new HashMap<>();
-        for (int i = 0; i < txs.size(); i++) {
-            for (String key : solana.accountKeys(txs.get(i))) {
-                solIndex.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+    }
+
+    /**
+     * Positions per Solana account key and per signature.
+     *
+     * @param byAccount   ascending positions in {@code simulator.transactions()} per account key
+     * @param bySignature position of each signature
+     */
+    private record SolanaIndex(Map<String, int[]> byAccount, Map<String, Integer> bySignature) {
+    }
+
+    private SolanaIndex solanaIndex() {
+        SolanaIndex index = solanaIndex;
+        if (index == null) {
+            synchronized (this) {
+                index = solanaIndex;
+                if (index == null) {
+                    List<SimTx> txs = simulator.transactions();
+                    Map<String, List<Integer>> solIndex = new HashMap<>();
+                    Map<String, Integer> sigs = new HashMap<>();
+                    for (int i = 0; i < txs.size(); i++) {
+                        for (String key : solana.accountKeys(txs.get(i))) {
+                            solIndex.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                        }
+                        sigs.put(solana.signature(txs.get(i)), i);
+                    }
+                    Map<String, int[]> solCompact = new HashMap<>();
+                    solIndex.forEach((k, v) -> solCompact.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+                    index = new SolanaIndex(Map.copyOf(solCompact), Map.copyOf(sigs));
+                    solanaIndex = index;
+                }
             }
-            sigs.put(solana.signature(txs.get(i)), i);
         }
-        Map<String, int[]> solCompact = new HashMap<>();
-        solIndex.forEach((k, v) -> solCompact.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
-        this.bySolanaAccount = Map.copyOf(solCompact);
-        this.bySignature = Map.copyOf(sigs);
+        return index;
     }
 
     /** The Solana view of the history (address mapping for targets and ground truth). */
@@ -132,13 +154,15 @@ public final class SimulatorServer implements AutoCloseable {
                 respond(exchange, 200, rpcResult(id, FcdRenderer.JSON.getNodeFactory().numberNode(time.getEpochSecond())));
             }
             case "getSignaturesForAddress", "getTransaction" -> {
+                String kind = "getTransaction".equals(method) ? method : method + "/" + params.path(0).asText("");
                 Optional<Faults.Fault> fault = faults.take();
-                if (fault.isPresent() && applyFault(exchange, fault.get(), true)) {
+                if (fault.isPresent() && applyFault(exchange, fault.get(), true, lastRpcAnswers.get(kind))) {
                     return;
                 }
                 String body = "getTransaction".equals(method) ? getTransaction(params, id) : getSignatures(params, id);
                 if (!body.contains("\"error\"")) {
                     lastRpcBody = body;
+                    lastRpcAnswers.put(kind, body);
                 }
                 respond(exchange, 200, body);
             }
@@ -154,10 +178,10 @@ public final class SimulatorServer implements AutoCloseable {
             return rpcError(-32602, "Invalid limit; max 1000", id);
         }
         int visible = simulator.visibleCount();
-        int[] positions = bySolanaAccount.getOrDefault(address, new int[0]);
+        int[] positions = solanaIndex().byAccount().getOrDefault(address, new int[0]);
         int start = upperBound(positions, visible) - 1;
         if (options.hasNonNull("before")) {
-            Integer before = bySignature.get(options.get("before").asText());
+            Integer before = solanaIndex().bySignature().get(options.get("before").asText());
             if (before == null) {
                 return rpcError(-32602, "Invalid param: before signature not found", id);
             }
@@ -165,7 +189,7 @@ public final class SimulatorServer implements AutoCloseable {
         }
         int until = -1;
         if (options.hasNonNull("until")) {
-            Integer u = bySignature.get(options.get("until").asText());
+            Integer u = solanaIndex().bySignature().get(options.get("until").asText());
             if (u == null) {
                 return rpcError(-32602, "Invalid param: until signature not found", id);
             }
@@ -187,7 +211,7 @@ public final class SimulatorServer implements AutoCloseable {
         if (!"jsonParsed".equals(options.path("encoding").asText(""))) {
             return rpcError(-32602, "the simulator serves encoding jsonParsed only", id);
         }
-        Integer position = bySignature.get(params.path(0).asText(""));
+        Integer position = solanaIndex().bySignature().get(params.path(0).asText(""));
         if (position == null || position >= simulator.visibleCount()) {
             return rpcResult(id, FcdRenderer.JSON.nullNode());
         }
@@ -288,7 +312,7 @@ public final class SimulatorServer implements AutoCloseable {
                 return;
             }
             Optional<Faults.Fault> fault = faults.take();
-            if (fault.isPresent() && applyFault(exchange, fault.get(), false)) {
+            if (fault.isPresent() && applyFault(exchange, fault.get(), false, lastTxsBody)) {
                 return;
             }
             txs(exchange);
@@ -306,26 +330,30 @@ public final class SimulatorServer implements AutoCloseable {
 
     /**
      * Applies a fault; returns true when it answered, false when the normal answer should follow
-     * (a slow answer after its delay).
+     * (a slow answer after its delay, a repeated page with nothing to repeat).
+     *
+     * @param previous the previous answer to the same kind of request (FCD pages; JSON-RPC
+     *                 {@code getTransaction}, or {@code getSignaturesForAddress} of the same address),
+     *                 which a stale cache would serve again; null when none
      */
-    private boolean applyFault(HttpExchange exchange, Faults.Fault fault, boolean rpc) throws IOException, InterruptedException {
+    private boolean applyFault(HttpExchange exchange, Faults.Fault fault, boolean rpc, String previous)
+            throws IOException, InterruptedException {
         switch (fault.kind()) {
             case SLOW -> {
                 sleeper.sleep(fault.delay());
                 return false;
             }
             case MALFORMED -> {
-                String last = rpc ? lastRpcBody : lastTxsBody;
+                String last = previous != null ? previous : rpc ? lastRpcBody : lastTxsBody;
                 String whole = last != null ? last : "{\"limit\":100,\"txs\":[{\"id\":1,\"tx\":{\"type\":\"core/StdTx\"}}]}";
                 respond(exchange, 200, whole.substring(0, Math.max(1, whole.length() / 2)));
                 return true;
             }
             case REPEAT_PAGE -> {
-                String last = rpc ? lastRpcBody : lastTxsBody;
-                if (last == null) {
+                if (previous == null) {
                     return false;
                 }
-                respond(exchange, 200, last);
+                respond(exchange, 200, previous);
                 return true;
             }
             default -> {
@@ -361,12 +389,11 @@ public final class SimulatorServer implements AutoCloseable {
         List<SimTx> txs = simulator.transactions();
         int[] positions = byAccount.getOrDefault(account, new int[0]);
         // newest first among visible rows with id < offset; collect limit + 1 to know whether more exist
+        // ids ascend with positions: binary search for the first row at or above the offset, not a scan from the top
         List<Integer> page = new ArrayList<>(limit + 1);
-        for (int p = upperBound(positions, visible) - 1; p >= 0 && page.size() <= limit; p--) {
-            int position = positions[p];
-            if (txs.get(position).id() < offset) {
-                page.add(position);
-            }
+        int top = Math.min(upperBound(positions, visible), belowId(positions, txs, offset));
+        for (int p = top - 1; p >= 0 && page.size() <= limit; p--) {
+            page.add(positions[p]);
         }
         ObjectNode body = FcdRenderer.JSON.createObjectNode();
         boolean more = page.size() > limit;
@@ -384,6 +411,21 @@ public final class SimulatorServer implements AutoCloseable {
         respond(exchange, 200, text);
     }
 
+    /** Number of positions whose transaction id is below {@code offset} (ids ascend with positions). */
+    private static int belowId(int[] positions, List<SimTx> txs, long offset) {
+        int lo = 0;
+        int hi = positions.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (txs.get(positions[mid]).id() < offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** Number of positions below {@code visible} (positions are ascending). */
     private static int upperBound(int[] positions, int visible) {
         int lo = 0;
@@ -399,15 +441,9 @@ public final class SimulatorServer implements AutoCloseable {
         return lo;
     }
 
+    /** Renders on every request: rendering is cheap and deterministic, while a cache of trees took gigabytes at a million transactions. */
     private ObjectNode render(int position) {
-        ObjectNode node = rendered.get(position);
-        if (node == null) {
-            node = FcdRenderer.item(simulator.transactions().get(position), simulator.chainId());
-            if (!rendered.compareAndSet(position, null, node)) {
-                node = rendered.get(position);
-            }
-        }
-        return node;
+        return FcdRenderer.item(simulator.transactions().get(position), simulator.chainId());
     }
 
     private void respondFault(HttpExchange exchange, Faults.Fault fault, boolean rpc) throws IOException {

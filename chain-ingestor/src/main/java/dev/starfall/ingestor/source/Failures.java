@@ -20,15 +20,33 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li>Retriable: HTTP 408, 425, 429 and 5xx except 501; I/O errors and timeouts; a page that does
- *       not connect to the previous one (fetched again, never skipped).</li>
+ *       not connect to the previous one (fetched again, never skipped); the JSON-RPC error codes of
+ *       {@link #isRetriableRpcCode} and the gRPC codes of {@link #isRetriableGrpc}.</li>
  *   <li>Fatal: every other 4xx (the request is wrong and stays wrong), 501, an answer whose body
- *       cannot be parsed, and anything that is not a {@link SourceException} or an I/O error.</li>
+ *       cannot be parsed, every other JSON-RPC or gRPC error code, a node saying it is configured
+ *       for another request form (bad config), and anything that is not a {@link SourceException}
+ *       or an I/O error.</li>
  * </ul>
+ * The API-specific readers ({@code SolanaRpcError}, {@code LcdError}) say <em>what</em> an error
+ * body means for the operator; the verdict is asked here.
  *
  * <p>Error bodies are read in FCD's shape {@code {"type", "message", "code"}} where {@code code} is a
  * number (400) or a string (Postgres' {@code "42601"}).
  */
 public final class Failures {
+
+    /** JSON-RPC: rate limited (public Solana endpoints reuse the HTTP status as the error code). */
+    public static final long RPC_RATE_LIMITED = 429;
+    /** JSON-RPC: internal error of the node. */
+    public static final long RPC_INTERNAL_ERROR = -32603;
+    /** Solana JSON-RPC: block not available (yet) on this node. */
+    public static final long RPC_BLOCK_NOT_AVAILABLE = -32004;
+    /** Solana JSON-RPC: node unhealthy or behind (some providers also use it for their rate limit). */
+    public static final long RPC_NODE_UNHEALTHY = -32005;
+    /** Solana JSON-RPC: block status not yet available. */
+    public static final long RPC_BLOCK_STATUS_NOT_AVAILABLE_YET = -32014;
+    /** Solana JSON-RPC: minimum context slot not reached. */
+    public static final long RPC_MIN_CONTEXT_SLOT_NOT_REACHED = -32016;
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final int MAX_BODY_IN_MESSAGE = 300;
@@ -99,19 +117,50 @@ public final class Failures {
      * JSON-RPC error codes worth asking again: 429 (rate limit reused as a JSON-RPC code), -32005
      * (node unhealthy or behind; some providers use it for rate limits), -32603 (internal error),
      * -32004 (block not available yet), -32014 (block status not yet available), -32016 (minimum
-     * context slot not reached). Everything else (invalid params, method not found, slot skipped...)
-     * stays wrong when asked again.
+     * context slot not reached). Everything else (invalid params, method not found, unsupported
+     * transaction version, slot skipped...) stays wrong when asked again.
      */
     public static boolean isRetriableRpcCode(long code) {
-        return code == 429 || code == -32005 || code == -32603 || code == -32004 || code == -32014 || code == -32016;
+        return code == RPC_RATE_LIMITED || code == RPC_NODE_UNHEALTHY || code == RPC_INTERNAL_ERROR || code == RPC_BLOCK_NOT_AVAILABLE
+                || code == RPC_BLOCK_STATUS_NOT_AVAILABLE_YET || code == RPC_MIN_CONTEXT_SLOT_NOT_REACHED;
     }
 
-    /** A JSON-RPC error answer ({@code {"error":{"code","message"}}}), with the HTTP status it came with. */
-    public static SourceException rpcError(String source, String request, int httpStatus, long code, String message, Duration retryAfter) {
+    /**
+     * A JSON-RPC error answer ({@code {"error":{"code","message"}}}), with the HTTP status it came with
+     * (0 when unknown): retriable when the code is ({@link #isRetriableRpcCode}) or the status is
+     * ({@link #isRetriableStatus}). A code 429 counts as HTTP 429 (rate limited). Error type
+     * {@code jsonrpc<code>}.
+     *
+     * @param detail what the error says, for the operator
+     */
+    public static SourceException rpcError(String source, String request, int httpStatus, long code, String detail, Duration retryAfter) {
         boolean retriable = isRetriableRpcCode(code) || isRetriableStatus(httpStatus);
-        int status = code == 429 ? 429 : httpStatus;
-        return new SourceException(source, request + " answered JSON-RPC error " + code + ": " + message + " (HTTP " + httpStatus + ")",
-                retriable, status, "JSON_RPC_" + code, retriable ? retryAfter : null, null);
+        int status = code == RPC_RATE_LIMITED ? 429 : httpStatus;
+        return new SourceException(source, request + ": " + detail + (httpStatus > 0 ? " (HTTP " + httpStatus + ")" : ""),
+                retriable, status, "jsonrpc" + code, retriable ? retryAfter : null, null);
+    }
+
+    /**
+     * Whether a gRPC status (as a Cosmos SDK gRPC gateway puts it in an error body) is worth asking
+     * again: 4 deadline exceeded, 8 resource exhausted (also "message larger than max", which a
+     * smaller page cures), 10 aborted, 13 internal, 14 unavailable; never when the node says it
+     * expects another request form ({@code misconfigured}: a configuration error stays one).
+     * Everything else (3 invalid argument, 5 not found, 12 not implemented...) is fatal.
+     */
+    public static boolean isRetriableGrpc(int code, boolean misconfigured) {
+        return !misconfigured && (code == 4 || code == 8 || code == 10 || code == 13 || code == 14);
+    }
+
+    /**
+     * A gRPC-gateway error body, classified by {@link #isRetriableGrpc}; error type {@code grpc-<code>}.
+     *
+     * @param httpStatus    the HTTP status the gateway maps the code to (0 when none)
+     * @param misconfigured the node expects another request form (a configuration error)
+     * @param detail        what the error says, for the operator
+     */
+    public static SourceException grpcError(String source, String request, int code, int httpStatus, boolean misconfigured, String detail) {
+        return new SourceException(source, request + ": " + detail, isRetriableGrpc(code, misconfigured), httpStatus, "grpc-" + code, null,
+                null);
     }
 
     /** A 2xx answer whose body is not what the API documents: fatal. */

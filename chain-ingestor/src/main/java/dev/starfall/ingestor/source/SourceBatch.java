@@ -1,6 +1,7 @@
 package dev.starfall.ingestor.source;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +36,17 @@ public record SourceBatch(List<TransferObserved> observed, List<TransferRejected
     /** A batch whose chain time is its newest block time. */
     public SourceBatch(List<TransferObserved> observed, List<TransferRejected> rejected, int transactions, SourcePosition newest) {
         this(observed, rejected, transactions, newest, null);
+    }
+
+    /** The events of consecutive transactions, oldest first, up to {@code newest} (the position of the last of them). */
+    public static SourceBatch of(List<? extends ParsedTransaction> oldestFirst, SourcePosition newest) {
+        List<TransferObserved> observed = new ArrayList<>();
+        List<TransferRejected> rejected = new ArrayList<>();
+        for (ParsedTransaction tx : oldestFirst) {
+            observed.addAll(tx.observed());
+            rejected.addAll(tx.rejected());
+        }
+        return new SourceBatch(observed, rejected, oldestFirst.size(), newest);
     }
 
     /** A cursor-only batch: no transactions, position unchanged, chain time moved to {@code chainTime}. */

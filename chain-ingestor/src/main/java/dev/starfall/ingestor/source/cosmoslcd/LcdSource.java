@@ -13,23 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.starfall.ingestor.source.ChainSource;
 import dev.starfall.ingestor.source.Failures;
+import dev.starfall.ingestor.source.HttpChainSource;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
 import dev.starfall.ingestor.source.SourcePosition;
 import dev.starfall.ingestor.source.SourceSettings;
-import dev.starfall.ingestor.source.SourceStats;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.ingestor.source.http.Endpoint;
-import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.http.HttpApi;
 import dev.starfall.ingestor.source.lcd.LcdQuery;
 import dev.starfall.ingestor.source.lcd.LcdTxParser;
-import dev.starfall.schemas.avro.TransferObserved;
-import dev.starfall.schemas.avro.TransferRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,57 +42,32 @@ import org.slf4j.LoggerFactory;
  * that does not connect and are fetched again. An empty or short page, or gRPC code 3 past page 1,
  * ends the walk. The head comes from {@code GET /cosmos/base/tendermint/v1beta1/blocks/latest}.
  */
-public final class LcdSource implements ChainSource {
+public final class LcdSource extends HttpChainSource {
 
     private static final Logger log = LoggerFactory.getLogger(LcdSource.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** API name used in the source id. */
     public static final String API = "lcd";
     /** Path of the latest block. */
     public static final String HEAD_PATH = "/cosmos/base/tendermint/v1beta1/blocks/latest";
 
-    private final WatchTarget target;
     private final LcdQuery.Dialect dialect;
     private final SourceSettings settings;
-    private final EndpointPool pool;
-    private final SourceStats stats;
-    private final HttpApi api;
     private final Map<String, LcdTxParser> parsers = new ConcurrentHashMap<>();
-    private final String sourceId;
     private volatile boolean headSupported = true;
 
     public LcdSource(WatchTarget target, LcdQuery.Dialect dialect, SourceSettings settings) {
-        this.target = Objects.requireNonNull(target, "target");
+        super(checked(target, settings), settings, API);
         this.dialect = Objects.requireNonNull(dialect, "dialect");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.settings = settings;
+    }
+
+    private static WatchTarget checked(WatchTarget target, SourceSettings settings) {
         if (settings.pageLimit() > LcdQuery.MAX_LIMIT) {
             throw new IllegalArgumentException("LCD pages hold at most " + LcdQuery.MAX_LIMIT + " results, was " + settings.pageLimit());
         }
         LcdQuery.condition(target.wallet());
-        this.pool = settings.newPool();
-        this.stats = new SourceStats(pool);
-        this.api = settings.newApi(pool, stats);
-        this.sourceId = target.sourceId(API);
-    }
-
-    @Override
-    public String sourceId() {
-        return sourceId;
-    }
-
-    @Override
-    public String endpoint() {
-        return pool.primary().baseUrl();
-    }
-
-    public EndpointPool pool() {
-        return pool;
-    }
-
-    @Override
-    public SourceStats.Snapshot stats() {
-        return stats.snapshot();
+        return target;
     }
 
     private record Cursor(long height, String txHash, long page) {
@@ -203,15 +172,9 @@ public final class LcdSource implements ChainSource {
     /** Hands {@code txs} (a prefix of pending) over as one batch and removes them; returns the events. */
     private static int handOver(List<LcdTxParser.ParsedTx> txs, List<Long> pendingPages, BatchSink sink, Instant head)
             throws InterruptedException {
-        List<TransferObserved> observed = new ArrayList<>();
-        List<TransferRejected> rejected = new ArrayList<>();
-        for (LcdTxParser.ParsedTx tx : txs) {
-            observed.addAll(tx.observed());
-            rejected.addAll(tx.rejected());
-        }
         LcdTxParser.ParsedTx newest = txs.get(txs.size() - 1);
         long page = pendingPages.get(txs.size() - 1);
-        SourceBatch batch = new SourceBatch(observed, rejected, txs.size(),
+        SourceBatch batch = SourceBatch.of(txs,
                 new SourcePosition(newest.height() + ":" + newest.txHash() + ":" + page, newest.height(), newest.blockTime()))
                 .withChainTime(head);
         sink.accept(batch);
@@ -227,7 +190,7 @@ public final class LcdSource implements ChainSource {
                 + LcdQuery.transfersTo(dialect, target.wallet(), page, settings.pageLimit()));
         try {
             return api.call(request, (endpoint, status, body) -> {
-                LcdTxParser.Page p = parser(endpoint).parsePage(read(endpoint, request, body));
+                LcdTxParser.Page p = parser(endpoint).parsePage(readJson(endpoint, request, body));
                 long previous = Long.MIN_VALUE;
                 for (LcdTxParser.ParsedTx tx : p.txs()) {
                     if (tx.height() < previous) {
@@ -270,7 +233,7 @@ public final class LcdSource implements ChainSource {
         HttpApi.Request request = HttpApi.Request.get(HEAD_PATH);
         try {
             Instant head = api.call(request, (endpoint, status, body) -> {
-                JsonNode time = read(endpoint, request, body).path("block").path("header").path("time");
+                JsonNode time = readJson(endpoint, request, body).path("block").path("header").path("time");
                 if (!time.isTextual()) {
                     throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$.block.header.time", "missing or not a string", null);
                 }
@@ -289,18 +252,6 @@ public final class LcdSource implements ChainSource {
                 return null;
             }
             throw e;
-        }
-    }
-
-    private static JsonNode read(Endpoint endpoint, HttpApi.Request request, String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            if (json == null) {
-                throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "empty body", null);
-            }
-            return json;
-        } catch (JsonProcessingException e) {
-            throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "body is not JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -19,24 +19,19 @@ import java.util.random.RandomGenerator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.starfall.ingestor.source.ChainSource;
 import dev.starfall.ingestor.source.Failures;
+import dev.starfall.ingestor.source.HttpChainSource;
 import dev.starfall.ingestor.source.RetryPolicy;
 import dev.starfall.ingestor.source.Sleeper;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
 import dev.starfall.ingestor.source.SourcePosition;
-import dev.starfall.ingestor.source.SourceStats;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.ingestor.source.fcd.FcdTxParser.ParsedTx;
 import dev.starfall.ingestor.source.http.Endpoint;
 import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.http.HttpApi;
 import dev.starfall.ingestor.source.http.Ticker;
-import dev.starfall.schemas.avro.TransferObserved;
-import dev.starfall.schemas.avro.TransferRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each request times out after {@link Builder#requestTimeout}; retries follow {@link RetryPolicy}
  * as classified by {@link Failures}.
  */
-public final class FcdSource implements ChainSource {
+public final class FcdSource extends HttpChainSource {
 
     private static final Logger log = LoggerFactory.getLogger(FcdSource.class);
 
@@ -85,32 +80,22 @@ public final class FcdSource implements ChainSource {
     /** Path of the chain head. */
     public static final String HEAD_PATH = "/v1/blocks/latest";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-
-    private final WatchTarget target;
-    private final EndpointPool pool;
-    private final HttpApi api;
     private final Clock clock;
     private final Map<String, FcdTxParser> parsers = new ConcurrentHashMap<>();
     private final int pageLimit;
     private final int batchSize;
     private final int windowPages;
-    private final String sourceId;
-    private final SourceStats stats;
     private volatile boolean headSupported;
 
     private FcdSource(Builder b) {
-        this.target = b.target;
-        this.pool = b.pool != null ? b.pool : new EndpointPool(b.endpoints, b.settings, b.ticker);
-        this.stats = new SourceStats(pool);
+        super(b.target, API, b.pool != null ? b.pool : new EndpointPool(b.endpoints, b.settings, b.ticker),
+                (pool, stats) -> new HttpApi(pool, b.http != null ? b.http : HttpApi.defaultHttpClient(), b.retryPolicy, b.sleeper,
+                        b.random, b.requestTimeout, b.clock, stats));
         this.clock = b.clock;
-        this.api = new HttpApi(pool, b.http != null ? b.http : HttpApi.defaultHttpClient(), b.retryPolicy, b.sleeper, b.random,
-                b.requestTimeout, b.clock, stats);
         this.pageLimit = b.pageLimit;
         this.batchSize = b.batchSize;
         this.windowPages = b.windowPages;
         this.headSupported = b.readHead;
-        this.sourceId = b.target.sourceId(API);
     }
 
     /**
@@ -129,26 +114,6 @@ public final class FcdSource implements ChainSource {
     /** An HTTP/1.1 client with a 10 s connect timeout; share one per process. */
     public static HttpClient defaultHttpClient() {
         return HttpApi.defaultHttpClient();
-    }
-
-    @Override
-    public String sourceId() {
-        return sourceId;
-    }
-
-    @Override
-    public String endpoint() {
-        return pool.primary().baseUrl();
-    }
-
-    /** The endpoints, for changing weights while running. */
-    public EndpointPool pool() {
-        return pool;
-    }
-
-    @Override
-    public SourceStats.Snapshot stats() {
-        return stats.snapshot();
     }
 
     @Override
@@ -431,15 +396,8 @@ public final class FcdSource implements ChainSource {
     }
 
     private static SourceBatch batch(List<ParsedTx> oldestFirst) {
-        List<TransferObserved> observed = new ArrayList<>();
-        List<TransferRejected> rejected = new ArrayList<>();
-        for (ParsedTx tx : oldestFirst) {
-            observed.addAll(tx.observed());
-            rejected.addAll(tx.rejected());
-        }
         ParsedTx newest = oldestFirst.get(oldestFirst.size() - 1);
-        SourcePosition position = new SourcePosition(Long.toString(newest.id().orElseThrow()), newest.height(), newest.blockTime());
-        return new SourceBatch(observed, rejected, oldestFirst.size(), position);
+        return SourceBatch.of(oldestFirst, new SourcePosition(Long.toString(newest.id().orElseThrow()), newest.height(), newest.blockTime()));
     }
 
     private long parseCursor(String position) {

@@ -14,6 +14,8 @@ import java.util.OptionalLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.ingestor.source.Coin;
 import dev.starfall.ingestor.source.MalformedPayloadException;
+import dev.starfall.ingestor.source.ParsedTransaction;
+import dev.starfall.ingestor.source.TransferEvents;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.schemas.avro.RejectionReason;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -50,14 +52,10 @@ public final class FcdTxParser {
 
     /** The events of one transaction. {@code id} is FCD's row id, absent in pre-2020 payloads. */
     public record ParsedTx(OptionalLong id, String txHash, long height, Instant blockTime,
-                           List<TransferObserved> observed, List<TransferRejected> rejected) {
+                           List<TransferObserved> observed, List<TransferRejected> rejected) implements ParsedTransaction {
         public ParsedTx {
             observed = List.copyOf(observed);
             rejected = List.copyOf(rejected);
-        }
-
-        public int events() {
-            return observed.size() + rejected.size();
         }
     }
 
@@ -94,9 +92,7 @@ public final class FcdTxParser {
         private long height;
         private Instant blockTime;
         private String memo;
-        private Instant observedAt;
-        private final List<TransferObserved> observed = new ArrayList<>();
-        private final List<TransferRejected> rejected = new ArrayList<>();
+        private TransferEvents recorded;
 
         TxReader(JsonNode item) {
             this.item = item;
@@ -130,7 +126,7 @@ public final class FcdTxParser {
             if (logs != null && !logs.isNull() && !logs.isArray()) {
                 throw malformed("$.logs", "must be an array");
             }
-            observedAt = clock.instant();
+            recorded = new TransferEvents(target, chainId, endpoint, txHash, height, blockTime, memo, clock.instant());
 
             String failure = failure(logs);
             for (int i = 0; i < msgs.size(); i++) {
@@ -149,11 +145,10 @@ public final class FcdTxParser {
                     otherMessage(i, type, msgValue, path, logs);
                 }
             }
-            if (failure != null && rejected.isEmpty()) {
-                rejected.add(rejection(-1, null, null, null, null, RejectionReason.FAILED_TRANSACTION,
-                        "transaction failed: " + failure));
+            if (failure != null && recorded.isEmpty()) {
+                recorded.rejectTransaction(RejectionReason.FAILED_TRANSACTION, "transaction failed: " + failure);
             }
-            return new ParsedTx(id, txHash, height, blockTime, observed, rejected);
+            return new ParsedTx(id, txHash, height, blockTime, recorded.observed(), recorded.rejected());
         }
 
         /** Null when the transaction succeeded, else "code N (codespace X): raw log". */
@@ -197,11 +192,11 @@ public final class FcdTxParser {
                 String from = text(value, "from_address", path + ".value.from_address");
                 String to = text(value, "to_address", path + ".value.to_address");
                 for (CoinAt c : coins(value, path + ".value")) {
-                    BigInteger amount = c.coin().inRange() ? c.coin().amount() : null;
-                    rejected.add(rejection(index, from, to, c.coin().denom(), amount, RejectionReason.FAILED_TRANSACTION, detail));
+                    recorded.reject(index, from, to, c.coin().denom(), TransferEvents.inRangeOrNull(c.coin().amount()),
+                            RejectionReason.FAILED_TRANSACTION, detail);
                 }
             } else {
-                rejected.add(rejection(index, null, null, null, null, RejectionReason.FAILED_TRANSACTION, type + ": " + detail));
+                recorded.reject(index, null, null, null, null, RejectionReason.FAILED_TRANSACTION, type + ": " + detail);
             }
         }
 
@@ -214,33 +209,7 @@ public final class FcdTxParser {
                 return;
             }
             for (CoinAt c : coins(value, path + ".value")) {
-                Coin coin = c.coin();
-                if (outgoing) {
-                    rejected.add(rejection(index, from, to, coin.denom(), inRangeOrNull(coin), RejectionReason.OUTGOING,
-                            incoming ? "self-transfer by the wallet" : "sent by the wallet to " + to));
-                } else if (!coin.inRange()) {
-                    rejected.add(rejection(index, from, to, coin.denom(), null, RejectionReason.AMOUNT_OUT_OF_RANGE,
-                            "amount " + coin.amount() + " at " + c.path() + " exceeds 2^256-1"));
-                } else if (!target.denom().equals(coin.denom())) {
-                    rejected.add(rejection(index, from, to, coin.denom(), coin.amount(), RejectionReason.OTHER_DENOM,
-                            "denom " + coin.denom() + " is not the event denom " + target.denom()));
-                } else {
-                    observed.add(TransferObserved.newBuilder()
-                            .setChain(target.chain())
-                            .setChainId(chainId)
-                            .setTxHash(txHash)
-                            .setMessageIndex(index)
-                            .setBlockHeight(height)
-                            .setBlockTime(blockTime)
-                            .setSender(from)
-                            .setRecipient(to)
-                            .setDenom(coin.denom())
-                            .setAmount(new BigDecimal(coin.amount()))
-                            .setMemo(memo)
-                            .setSourceEndpoint(endpoint)
-                            .setObservedAt(observedAt)
-                            .build());
-                }
+                recorded.transfer(index, from, to, c.coin().denom(), c.coin().amount(), incoming, outgoing, c.path());
             }
         }
 
@@ -248,14 +217,14 @@ public final class FcdTxParser {
             List<Transfer> toWallet = transfersToWallet(index, logs);
             for (Transfer t : toWallet) {
                 for (Coin coin : t.coins()) {
-                    rejected.add(rejection(index, t.sender(), target.wallet(), coin.denom(), inRangeOrNull(coin),
+                    recorded.reject(index, t.sender(), target.wallet(), coin.denom(), TransferEvents.inRangeOrNull(coin.amount()),
                             RejectionReason.NOT_A_TRANSFER,
-                            type + " is not a " + MSG_SEND + "; its transfer of " + coin + " to the wallet does not count"));
+                            type + " is not a " + MSG_SEND + "; its transfer of " + coin + " to the wallet does not count");
                 }
             }
             if (toWallet.isEmpty() && mentionsWallet(value)) {
-                rejected.add(rejection(index, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
-                        type + " names the wallet but transfers nothing to it"));
+                recorded.reject(index, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
+                        type + " names the wallet but transfers nothing to it");
             }
         }
 
@@ -368,31 +337,6 @@ public final class FcdTxParser {
                 }
             }
             return false;
-        }
-
-        private TransferRejected rejection(int index, String sender, String recipient, String denom, BigInteger amount,
-                                           RejectionReason reason, String detail) {
-            return TransferRejected.newBuilder()
-                    .setChain(target.chain())
-                    .setChainId(chainId)
-                    .setTxHash(txHash)
-                    .setMessageIndex(index)
-                    .setBlockHeight(height)
-                    .setBlockTime(blockTime)
-                    .setSender(sender)
-                    .setRecipient(recipient)
-                    .setDenom(denom)
-                    .setAmount(amount == null ? null : new BigDecimal(amount))
-                    .setMemo(memo)
-                    .setSourceEndpoint(endpoint)
-                    .setObservedAt(observedAt)
-                    .setReason(reason)
-                    .setDetail(detail)
-                    .build();
-        }
-
-        private BigInteger inRangeOrNull(Coin coin) {
-            return coin.inRange() ? coin.amount() : null;
         }
 
         private JsonNode object(JsonNode parent, String field, String path) {

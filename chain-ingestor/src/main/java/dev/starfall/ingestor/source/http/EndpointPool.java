@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Several endpoints of one API with a weighted split of the traffic, failover and per-endpoint
  * pacing and circuit breakers (the JUP airdrop split RPC traffic 50/50 between two providers and
- * moved the split while running: {@link #setWeights(Map)}).
+ * moved the split while running: {@link #setWeights(Map)} for the whole split, {@link #setWeight}
+ * for one endpoint).
  *
  * <p>{@link #pick(RandomGenerator, Endpoint)} draws an endpoint at random by weight among those
  * whose breaker lets a request through and that are not cooling down after a {@code Retry-After};
  * the endpoint that just failed is avoided when another one can take the request (a failover).
  * Weight 0 means "only when every weighted endpoint is unavailable". When every breaker is open the
- * pick says how long to wait for the first to let a probe through. Thread-safe.
+ * pick says how long to wait for the first to let a probe through. Thread-safe: picks read the
+ * current split without locking; changes of the split are serialised, so none is lost.
  */
 public final class EndpointPool {
 
@@ -133,7 +135,7 @@ public final class EndpointPool {
      * Changes the split while running. Every endpoint of the pool must be named; weights are
      * non-negative and at least one is positive. Takes effect from the next pick.
      */
-    public void setWeights(Map<String, Integer> newWeights) {
+    public synchronized void setWeights(Map<String, Integer> newWeights) {
         Map<String, Integer> w = new LinkedHashMap<>();
         for (Endpoint e : endpoints) {
             Integer value = newWeights.get(e.name());
@@ -148,6 +150,26 @@ public final class EndpointPool {
         checkWeights(w);
         weights = Collections.unmodifiableMap(w);
         log.info("Endpoint weights now {}", w);
+    }
+
+    /**
+     * Changes one endpoint's weight while running, keeping the others'. The weight is non-negative
+     * (0: only when every weighted endpoint is unavailable), and at least one endpoint must keep a
+     * positive weight. Takes effect from the next pick.
+     *
+     * @throws IllegalArgumentException for an unknown endpoint or a weight that leaves no traffic;
+     *                                  the split is then unchanged
+     */
+    public synchronized void setWeight(String endpoint, int weight) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (!weights.containsKey(endpoint)) {
+            throw new IllegalArgumentException("unknown endpoint " + endpoint + "; the pool has " + weights.keySet());
+        }
+        Map<String, Integer> w = new LinkedHashMap<>(weights);
+        w.put(endpoint, weight);
+        checkWeights(w);
+        weights = Collections.unmodifiableMap(w);
+        log.info("Endpoint {} weight now {}; weights {}", endpoint, weight, w);
     }
 
     private static void checkWeights(Map<String, Integer> w) {

@@ -5,13 +5,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.starfall.ingestor.source.Failures;
 import dev.starfall.ingestor.source.SourceException;
 
 /**
  * A Cosmos SDK gRPC-gateway error body {@code {"code": <gRPC code>, "message": "...", "details": []}},
- * classified for the operator.
+ * explained for the operator; whether it is worth asking again is {@link Failures}' verdict
+ * ({@link Failures#isRetriableGrpc}, with {@link Kind#WRONG_QUERY_DIALECT} as a configuration error).
  *
- * <p>Verdicts (the HTTP status is the gateway's mapping of the gRPC code: 3→400, 5→404, 8→429,
+ * <p>Kinds (the HTTP status is the gateway's mapping of the gRPC code: 3→400, 5→404, 8→429,
  * 12→501, 13→500, 14→503):
  * <ul>
  *   <li>{@link Kind#LEGACY_ENDPOINT} (code 12, "Not Implemented", HTTP 501): the endpoint does not exist on
@@ -75,12 +77,17 @@ public record LcdError(int code, String message) {
         };
     }
 
-    /** Whether the same request may succeed later (or, for {@link Kind#RESPONSE_TOO_LARGE}, with a smaller page). */
+    /**
+     * Whether the same request may succeed later (or, for {@link Kind#RESPONSE_TOO_LARGE}, with a smaller page), as
+     * {@link Failures#isRetriableGrpc} decides.
+     */
     public boolean retriable() {
-        return switch (kind()) {
-            case RESPONSE_TOO_LARGE, UNAVAILABLE -> true;
-            case LEGACY_ENDPOINT, WRONG_QUERY_DIALECT, INVALID_REQUEST, OTHER -> false;
-        };
+        return Failures.isRetriableGrpc(code, misconfigured());
+    }
+
+    /** The node expects another request form: a configuration error, fatal whatever the code. */
+    private boolean misconfigured() {
+        return kind() == Kind.WRONG_QUERY_DIALECT;
     }
 
     /** The HTTP status grpc-gateway answers with for this code (0 when the code has no standard mapping). */
@@ -117,9 +124,8 @@ public record LcdError(int code, String message) {
         };
     }
 
-    /** As a {@link SourceException} with this verdict, its HTTP status and error type {@code grpc-<code>}. */
+    /** As a {@link SourceException} ({@link Failures#grpcError}): its HTTP status and error type {@code grpc-<code>}. */
     public SourceException toException(String source, String request) {
-        return new SourceException(source, request + ": " + operatorMessage(), retriable(), httpStatus(),
-                "grpc-" + code, null, null);
+        return Failures.grpcError(source, request, code, httpStatus(), misconfigured(), operatorMessage());
     }
 }

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.ingestor.source.Coin;
 import dev.starfall.ingestor.source.MalformedPayloadException;
+import dev.starfall.ingestor.source.ParsedTransaction;
 import dev.starfall.ingestor.source.SourceException;
+import dev.starfall.ingestor.source.TransferEvents;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.schemas.avro.RejectionReason;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -67,14 +69,10 @@ public final class LcdTxParser {
 
     /** The events of one transaction. */
     public record ParsedTx(String txHash, long height, Instant blockTime,
-                           List<TransferObserved> observed, List<TransferRejected> rejected) {
+                           List<TransferObserved> observed, List<TransferRejected> rejected) implements ParsedTransaction {
         public ParsedTx {
             observed = List.copyOf(observed);
             rejected = List.copyOf(rejected);
-        }
-
-        public int events() {
-            return observed.size() + rejected.size();
         }
     }
 
@@ -219,9 +217,7 @@ public final class LcdTxParser {
         private long height;
         private Instant blockTime;
         private String memo;
-        private Instant observedAt;
-        private final List<TransferObserved> observed = new ArrayList<>();
-        private final List<TransferRejected> rejected = new ArrayList<>();
+        private TransferEvents recorded;
 
         TxReader(JsonNode resp, String respPath, JsonNode tx, String txPath) {
             this.resp = resp;
@@ -260,9 +256,9 @@ public final class LcdTxParser {
                 throw malformed(txPath + ".body", "required object is missing");
             }
             memo = memoNode != null && memoNode.isTextual() && !memoNode.textValue().isEmpty() ? memoNode.textValue() : null;
-            observedAt = clock.instant();
+            recorded = new TransferEvents(target, target.chainId(), endpoint, txHash, height, blockTime, memo, clock.instant());
 
-            Events events = events(messages.size());
+            Events credits = events(messages.size());
             String failure = failure();
             for (int i = 0; i < messages.size(); i++) {
                 String path = messagesPath + "[" + i + "]";
@@ -272,26 +268,25 @@ public final class LcdTxParser {
                 } else if (MSG_SEND.equals(msg.type()) || AMINO_MSG_SEND.equals(msg.type())) {
                     send(i, msg);
                 } else {
-                    otherMessage(i, msg, events.perMessage().get(i));
+                    otherMessage(i, msg, credits.perMessage().get(i));
                 }
             }
             if (failure != null) {
                 JsonNode rawLog = resp.get("raw_log");
-                if (rejected.isEmpty() && (events.mentionsWallet()
+                if (recorded.isEmpty() && (credits.mentionsWallet()
                         || (rawLog != null && rawLog.isTextual() && rawLog.textValue().contains(target.wallet())))) {
-                    rejected.add(rejection(-1, null, null, null, null, RejectionReason.FAILED_TRANSACTION,
-                            "transaction failed: " + failure));
+                    recorded.rejectTransaction(RejectionReason.FAILED_TRANSACTION, "transaction failed: " + failure);
                 }
             } else {
-                for (Credit c : events.txLevel()) {
+                for (Credit c : credits.txLevel()) {
                     for (Coin coin : c.coins()) {
-                        rejected.add(rejection(-1, c.sender(), target.wallet(), coin.denom(), inRangeOrNull(coin),
+                        recorded.reject(-1, c.sender(), target.wallet(), coin.denom(), TransferEvents.inRangeOrNull(coin.amount()),
                                 RejectionReason.NOT_A_TRANSFER, "transaction-level " + c.eventType() + " of " + coin
-                                        + " to the wallet (fee or ante handler, not a message) does not count"));
+                                        + " to the wallet (fee or ante handler, not a message) does not count");
                     }
                 }
             }
-            return new ParsedTx(txHash, height, blockTime, observed, rejected);
+            return new ParsedTx(txHash, height, blockTime, recorded.observed(), recorded.rejected());
         }
 
         /** Null when the transaction succeeded, else "code N (codespace X): raw log". */
@@ -342,12 +337,11 @@ public final class LcdTxParser {
                 String from = text(msg.value(), "from_address", msg.path() + ".from_address");
                 String to = text(msg.value(), "to_address", msg.path() + ".to_address");
                 for (CoinAt c : coins(msg.value(), msg.path())) {
-                    rejected.add(rejection(index, from, to, c.coin().denom(), inRangeOrNull(c.coin()),
-                            RejectionReason.FAILED_TRANSACTION, detail));
+                    recorded.reject(index, from, to, c.coin().denom(), TransferEvents.inRangeOrNull(c.coin().amount()),
+                            RejectionReason.FAILED_TRANSACTION, detail);
                 }
             } else {
-                rejected.add(rejection(index, null, null, null, null, RejectionReason.FAILED_TRANSACTION,
-                        msg.type() + ": " + detail));
+                recorded.reject(index, null, null, null, null, RejectionReason.FAILED_TRANSACTION, msg.type() + ": " + detail);
             }
         }
 
@@ -360,47 +354,21 @@ public final class LcdTxParser {
                 return;
             }
             for (CoinAt c : coins(msg.value(), msg.path())) {
-                Coin coin = c.coin();
-                if (outgoing) {
-                    rejected.add(rejection(index, from, to, coin.denom(), inRangeOrNull(coin), RejectionReason.OUTGOING,
-                            incoming ? "self-transfer by the wallet" : "sent by the wallet to " + to));
-                } else if (!coin.inRange()) {
-                    rejected.add(rejection(index, from, to, coin.denom(), null, RejectionReason.AMOUNT_OUT_OF_RANGE,
-                            "amount " + coin.amount() + " at " + c.path() + " exceeds 2^256-1"));
-                } else if (!target.denom().equals(coin.denom())) {
-                    rejected.add(rejection(index, from, to, coin.denom(), coin.amount(), RejectionReason.OTHER_DENOM,
-                            "denom " + coin.denom() + " is not the event denom " + target.denom()));
-                } else {
-                    observed.add(TransferObserved.newBuilder()
-                            .setChain(target.chain())
-                            .setChainId(target.chainId())
-                            .setTxHash(txHash)
-                            .setMessageIndex(index)
-                            .setBlockHeight(height)
-                            .setBlockTime(blockTime)
-                            .setSender(from)
-                            .setRecipient(to)
-                            .setDenom(coin.denom())
-                            .setAmount(new BigDecimal(coin.amount()))
-                            .setMemo(memo)
-                            .setSourceEndpoint(endpoint)
-                            .setObservedAt(observedAt)
-                            .build());
-                }
+                recorded.transfer(index, from, to, c.coin().denom(), c.coin().amount(), incoming, outgoing, c.path());
             }
         }
 
         private void otherMessage(int index, Msg msg, List<Credit> credits) {
             for (Credit c : credits) {
                 for (Coin coin : c.coins()) {
-                    rejected.add(rejection(index, c.sender(), target.wallet(), coin.denom(), inRangeOrNull(coin),
+                    recorded.reject(index, c.sender(), target.wallet(), coin.denom(), TransferEvents.inRangeOrNull(coin.amount()),
                             RejectionReason.NOT_A_TRANSFER, msg.type() + " is not a MsgSend; its " + c.eventType()
-                                    + " of " + coin + " to the wallet does not count"));
+                                    + " of " + coin + " to the wallet does not count");
                 }
             }
             if (credits.isEmpty() && mentionsWallet(msg.value())) {
-                rejected.add(rejection(index, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
-                        msg.type() + " names the wallet but transfers nothing to it"));
+                recorded.reject(index, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
+                        msg.type() + " names the wallet but transfers nothing to it");
             }
         }
 
@@ -663,31 +631,6 @@ public final class LcdTxParser {
                 }
             }
             return false;
-        }
-
-        private TransferRejected rejection(int index, String sender, String recipient, String denom, BigInteger amount,
-                                           RejectionReason reason, String detail) {
-            return TransferRejected.newBuilder()
-                    .setChain(target.chain())
-                    .setChainId(target.chainId())
-                    .setTxHash(txHash)
-                    .setMessageIndex(index)
-                    .setBlockHeight(height)
-                    .setBlockTime(blockTime)
-                    .setSender(sender)
-                    .setRecipient(recipient)
-                    .setDenom(denom)
-                    .setAmount(amount == null ? null : new BigDecimal(amount))
-                    .setMemo(memo)
-                    .setSourceEndpoint(endpoint)
-                    .setObservedAt(observedAt)
-                    .setReason(reason)
-                    .setDetail(detail)
-                    .build();
-        }
-
-        private BigInteger inRangeOrNull(Coin coin) {
-            return coin.inRange() ? coin.amount() : null;
         }
 
         private JsonNode object(JsonNode parent, String field, String path) {

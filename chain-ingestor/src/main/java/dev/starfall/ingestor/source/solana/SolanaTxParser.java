@@ -15,6 +15,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.ingestor.source.Coin;
 import dev.starfall.ingestor.source.MalformedPayloadException;
+import dev.starfall.ingestor.source.ParsedTransaction;
+import dev.starfall.ingestor.source.TransferEvents;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.schemas.avro.RejectionReason;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -67,14 +69,10 @@ public final class SolanaTxParser {
 
     /** The events of one transaction; {@code signature} is its first signature. */
     public record ParsedTx(String signature, long slot, Instant blockTime,
-                           List<TransferObserved> observed, List<TransferRejected> rejected) {
+                           List<TransferObserved> observed, List<TransferRejected> rejected) implements ParsedTransaction {
         public ParsedTx {
             observed = List.copyOf(observed);
             rejected = List.copyOf(rejected);
-        }
-
-        public int events() {
-            return observed.size() + rejected.size();
         }
     }
 
@@ -173,13 +171,10 @@ public final class SolanaTxParser {
         private String signature;
         private long slot;
         private Instant blockTime;
-        private String memo;
         private String failure;
-        private Instant observedAt;
         private List<String> accountKeys;
         private final Map<String, TokenAccount> tokenAccounts = new HashMap<>();
-        private final List<TransferObserved> observed = new ArrayList<>();
-        private final List<TransferRejected> rejected = new ArrayList<>();
+        private TransferEvents recorded;
 
         TxReader(JsonNode result, String base) {
             this.result = result;
@@ -218,22 +213,19 @@ public final class SolanaTxParser {
             List<Ix> flat = flatten(array(message, "instructions", base + ".transaction.message.instructions"),
                     meta.get("innerInstructions"));
             accountsFromInstructions(flat);
-            memo = memo(flat);
-            observedAt = clock.instant();
+            recorded = new TransferEvents(target, target.chainId(), endpoint, signature, slot, blockTime, memo(flat), clock.instant());
 
             for (Ix ix : flat) {
                 instruction(ix);
             }
-            if (rejected.isEmpty() && observed.isEmpty() && namesWallet()) {
+            if (recorded.isEmpty() && namesWallet()) {
                 if (failure != null) {
-                    rejected.add(rejection(-1, null, null, null, null, RejectionReason.FAILED_TRANSACTION,
-                            "transaction failed: " + failure));
+                    recorded.rejectTransaction(RejectionReason.FAILED_TRANSACTION, "transaction failed: " + failure);
                 } else {
-                    rejected.add(rejection(-1, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
-                            "the transaction names the wallet but transfers nothing to it"));
+                    recorded.rejectTransaction(RejectionReason.NOT_A_TRANSFER, "the transaction names the wallet but transfers nothing to it");
                 }
             }
-            return new ParsedTx(signature, slot, blockTime, observed, rejected);
+            return new ParsedTx(signature, slot, blockTime, recorded.observed(), recorded.rejected());
         }
 
         private List<String> accountKeys(JsonNode keys, String path) {
@@ -475,40 +467,17 @@ public final class SolanaTxParser {
 
         private void classify(int index, String sender, String recipient, String denom, BigInteger amount,
                               boolean incoming, boolean outgoing, String amountPath) {
-            BigInteger inRange = amount.compareTo(Coin.MAX_AMOUNT) <= 0 ? amount : null;
             if (failure != null) {
-                touched(index, sender, recipient, denom, inRange, RejectionReason.FAILED_TRANSACTION, "transaction failed: " + failure);
-            } else if (outgoing) {
-                touched(index, sender, recipient, denom, inRange, RejectionReason.OUTGOING,
-                        incoming ? "self-transfer by the wallet" : "sent by the wallet to " + recipient);
-            } else if (inRange == null) {
-                touched(index, sender, recipient, denom, null, RejectionReason.AMOUNT_OUT_OF_RANGE,
-                        "amount " + amount + " at " + amountPath + " exceeds 2^256-1");
-            } else if (!target.denom().equals(denom)) {
-                touched(index, sender, recipient, denom, amount, RejectionReason.OTHER_DENOM,
-                        "denom " + denom + " is not the event denom " + target.denom());
+                touched(index, sender, recipient, denom, TransferEvents.inRangeOrNull(amount), RejectionReason.FAILED_TRANSACTION,
+                        "transaction failed: " + failure);
             } else {
-                observed.add(TransferObserved.newBuilder()
-                        .setChain(target.chain())
-                        .setChainId(target.chainId())
-                        .setTxHash(signature)
-                        .setMessageIndex(index)
-                        .setBlockHeight(slot)
-                        .setBlockTime(blockTime)
-                        .setSender(sender)
-                        .setRecipient(recipient)
-                        .setDenom(denom)
-                        .setAmount(new BigDecimal(amount))
-                        .setMemo(memo)
-                        .setSourceEndpoint(endpoint)
-                        .setObservedAt(observedAt)
-                        .build());
+                recorded.transfer(index, sender, recipient, denom, amount, incoming, outgoing, amountPath);
             }
         }
 
         private void touched(int index, String sender, String recipient, String denom, BigInteger amount,
                              RejectionReason reason, String detail) {
-            rejected.add(rejection(index, sender, recipient, denom, amount, reason, detail));
+            recorded.reject(index, sender, recipient, denom, amount, reason, detail);
         }
 
         private boolean namesWallet() {
@@ -532,27 +501,6 @@ public final class SolanaTxParser {
                 return v.bigIntegerValue();
             }
             throw malformed(path, "must be a non-negative integer of base units, was " + v);
-        }
-
-        private TransferRejected rejection(int index, String sender, String recipient, String denom, BigInteger amount,
-                                           RejectionReason reason, String detail) {
-            return TransferRejected.newBuilder()
-                    .setChain(target.chain())
-                    .setChainId(target.chainId())
-                    .setTxHash(signature)
-                    .setMessageIndex(index)
-                    .setBlockHeight(slot)
-                    .setBlockTime(blockTime)
-                    .setSender(sender)
-                    .setRecipient(recipient)
-                    .setDenom(denom)
-                    .setAmount(amount == null ? null : new BigDecimal(amount))
-                    .setMemo(memo)
-                    .setSourceEndpoint(endpoint)
-                    .setObservedAt(observedAt)
-                    .setReason(reason)
-                    .setDetail(detail)
-                    .build();
         }
 
         private JsonNode object(JsonNode parent, String field, String path) {

@@ -2,37 +2,32 @@ package dev.starfall.ingestor.source.solanarpc;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.starfall.ingestor.source.ChainSource;
 import dev.starfall.ingestor.source.Failures;
+import dev.starfall.ingestor.source.HttpChainSource;
+import dev.starfall.ingestor.source.MalformedPayloadException;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
 import dev.starfall.ingestor.source.SourcePosition;
 import dev.starfall.ingestor.source.SourceSettings;
-import dev.starfall.ingestor.source.SourceStats;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.ingestor.source.http.Endpoint;
-import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.http.HttpApi;
+import dev.starfall.ingestor.source.solana.SolanaRpcError;
 import dev.starfall.ingestor.source.solana.SolanaSignaturesParser;
 import dev.starfall.ingestor.source.solana.SolanaTxParser;
-import dev.starfall.schemas.avro.TransferObserved;
-import dev.starfall.schemas.avro.TransferRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,61 +45,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cursor: the newest published signature and its slot. Because batches hold whole slots, every
  * signature in a slot at or below the cursor's slot is published, which makes the merge of several
- * addresses unambiguous. A signature page that does not connect (a signature already seen in this
- * walk, slots going up, the {@code before} signature itself) is fetched again, never skipped.
- * {@code result: null} for a listed finalized signature is asked again (retriable).
+ * addresses unambiguous. A transaction listed under several of the addresses (a deposit that also
+ * creates the wallet's token account, a payment from the wallet's token account) is read once. A
+ * signature page that does not connect (a signature already listed in this address's walk, slots
+ * going up, the {@code before} signature itself) is fetched again, never skipped.
+ * {@code result: null} for a listed finalized signature is asked again (retriable). JSON-RPC errors
+ * are read by {@link SolanaRpcError} and classified by {@link Failures}.
  */
-public final class SolanaSource implements ChainSource {
+public final class SolanaSource extends HttpChainSource {
 
     private static final Logger log = LoggerFactory.getLogger(SolanaSource.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** API name used in the source id. */
     public static final String API = "solana-rpc";
+    /** Most signatures {@code getSignaturesForAddress} returns per page. */
+    public static final int MAX_PAGE_LIMIT = 1000;
 
-    private final WatchTarget target;
     private final List<String> tokenAccounts;
     private final SourceSettings settings;
-    private final EndpointPool pool;
-    private final SourceStats stats;
-    private final HttpApi api;
     private final Map<String, SolanaTxParser> parsers = new ConcurrentHashMap<>();
-    private final String sourceId;
 
     /**
      * @param target        wallet (Solana address) and denom ({@code lamports} or an SPL mint)
      * @param tokenAccounts token accounts of the wallet to watch as well (may be empty)
      */
     public SolanaSource(WatchTarget target, List<String> tokenAccounts, SourceSettings settings) {
-        this.target = Objects.requireNonNull(target, "target");
+        super(target, checked(settings), API);
         this.tokenAccounts = List.copyOf(tokenAccounts);
-        this.settings = Objects.requireNonNull(settings, "settings");
-        if (settings.pageLimit() > 1000) {
-            throw new IllegalArgumentException("getSignaturesForAddress takes limit 1..1000, was " + settings.pageLimit());
+        this.settings = settings;
+    }
+
+    private static SourceSettings checked(SourceSettings settings) {
+        if (settings.pageLimit() > MAX_PAGE_LIMIT) {
+            throw new IllegalArgumentException("getSignaturesForAddress takes limit 1.." + MAX_PAGE_LIMIT + ", was " + settings.pageLimit());
         }
-        this.pool = settings.newPool();
-        this.stats = new SourceStats(pool);
-        this.api = settings.newApi(pool, stats);
-        this.sourceId = target.sourceId(API);
-    }
-
-    @Override
-    public String sourceId() {
-        return sourceId;
-    }
-
-    @Override
-    public String endpoint() {
-        return pool.primary().baseUrl();
-    }
-
-    public EndpointPool pool() {
-        return pool;
-    }
-
-    @Override
-    public SourceStats.Snapshot stats() {
-        return stats.snapshot();
+        return settings;
     }
 
     private record Sig(String signature, long slot, Instant blockTime, int order) {
@@ -125,16 +100,19 @@ public final class SolanaSource implements ChainSource {
         addresses.addAll(tokenAccounts);
         for (String address : addresses) {
             String before = null;
+            long beforeSlot = Long.MAX_VALUE;
+            Set<String> listedHere = new HashSet<>();
             boolean done = false;
             while (!done) {
                 if (sink.stopRequested()) {
                     return new WalkResult(pages, 0, 0, true, head);
                 }
                 String until = address.equals(target.wallet()) ? cursorSig : null;
-                SolanaSignaturesParser.Page page = signatures(address, before, until, found.keySet());
+                SolanaSignaturesParser.Page page = signatures(address, before, beforeSlot, until, listedHere);
                 pages++;
                 stats.page();
                 for (SolanaSignaturesParser.Signature s : page.signatures()) {
+                    listedHere.add(s.signature());
                     if (s.slot() <= cursorSlot) {
                         done = true;
                         break;
@@ -145,7 +123,10 @@ public final class SolanaSource implements ChainSource {
                 if (page.end() || page.signatures().size() < settings.pageLimit()) {
                     done = true;
                 }
-                before = page.oldest().orElse(null);
+                if (!page.end()) {
+                    before = page.oldest().orElseThrow();
+                    beforeSlot = page.signatures().get(page.signatures().size() - 1).slot();
+                }
             }
         }
         // oldest first: by slot ascending, then by reverse discovery order (the lists are newest first)
@@ -162,18 +143,14 @@ public final class SolanaSource implements ChainSource {
             while (to < oldestFirst.size() && oldestFirst.get(to).slot() == oldestFirst.get(to - 1).slot()) {
                 to++;
             }
-            List<TransferObserved> observed = new ArrayList<>();
-            List<TransferRejected> rejected = new ArrayList<>();
-            SolanaTxParser.ParsedTx newest = null;
+            List<SolanaTxParser.ParsedTx> txs = new ArrayList<>(to - from);
             for (Sig sig : oldestFirst.subList(from, to)) {
                 SolanaTxParser.ParsedTx tx = transaction(sig.signature());
-                observed.addAll(tx.observed());
-                rejected.addAll(tx.rejected());
                 stats.transaction(tx.blockTime());
-                newest = tx;
+                txs.add(tx);
             }
-            SourceBatch batch = new SourceBatch(observed, rejected, to - from,
-                    new SourcePosition(newest.signature(), newest.slot(), newest.blockTime()));
+            SolanaTxParser.ParsedTx newest = txs.get(txs.size() - 1);
+            SourceBatch batch = SourceBatch.of(txs, new SourcePosition(newest.signature(), newest.slot(), newest.blockTime()));
             if (to == oldestFirst.size()) {
                 batch = batch.withChainTime(head);
             }
@@ -194,7 +171,12 @@ public final class SolanaSource implements ChainSource {
         return node.toString();
     }
 
-    private SolanaSignaturesParser.Page signatures(String address, String before, String until, Set<String> seen)
+    /**
+     * One page of {@code address}'s signatures below {@code before} (at slot {@code beforeSlot}); a page that lists
+     * {@code before} itself, a signature {@code listed} already in this address's walk, or slots going up does not
+     * connect.
+     */
+    private SolanaSignaturesParser.Page signatures(String address, String before, long beforeSlot, String until, Set<String> listed)
             throws InterruptedException {
         ArrayNode params = JSON.createArrayNode().add(address);
         ObjectNode options = params.addObject();
@@ -207,14 +189,14 @@ public final class SolanaSource implements ChainSource {
             options.put("until", until);
         }
         HttpApi.Request request = HttpApi.Request.postJson("/", rpc("getSignaturesForAddress", params));
-        Set<String> seenNow = new HashSet<>(seen);
+        Set<String> listedBefore = Collections.unmodifiableSet(listed);
         return api.call(request, (endpoint, status, body) -> {
             JsonNode json = read(endpoint, request, body);
             rpcError(endpoint, request, status, json);
             SolanaSignaturesParser.Page page = new SolanaSignaturesParser(endpoint.baseUrl()).parse(json);
-            long previousSlot = Long.MAX_VALUE;
+            long previousSlot = beforeSlot;
             for (SolanaSignaturesParser.Signature s : page.signatures()) {
-                if (s.signature().equals(before) || s.slot() > previousSlot || (before != null && seenNow.contains(s.signature()))) {
+                if (s.signature().equals(before) || s.slot() > previousSlot || listedBefore.contains(s.signature())) {
                     throw Failures.discontinuity(endpoint.baseUrl(), request.description(), "signature " + s.signature()
                             + " at slot " + s.slot() + " does not continue below " + before);
                 }
@@ -240,7 +222,7 @@ public final class SolanaSource implements ChainSource {
                 return f.tx();
             }
             if (outcome instanceof SolanaTxParser.RpcFailed r) {
-                throw r.error().toException(endpoint.baseUrl(), request.description());
+                throw r.error().toException(endpoint.baseUrl(), request.description(), status);
             }
             throw new SourceException(endpoint.baseUrl(), request.description() + " returned null for a listed signature",
                     true, 0, null, null, null);
@@ -274,7 +256,7 @@ public final class SolanaSource implements ChainSource {
             stats.chainTime(time);
             return time;
         } catch (SourceException e) {
-            if (e.retriable() || e instanceof dev.starfall.ingestor.source.MalformedPayloadException) {
+            if (e.retriable() || e instanceof MalformedPayloadException) {
                 throw e;
             }
             log.info("{}: no chain head this walk: {}", endpoint(), e.getMessage());
@@ -282,24 +264,25 @@ public final class SolanaSource implements ChainSource {
         }
     }
 
+    /** A JSON-RPC response object. */
     private static JsonNode read(Endpoint endpoint, HttpApi.Request request, String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "not a JSON-RPC response object", null);
-            }
-            return json;
-        } catch (JsonProcessingException e) {
-            throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "body is not JSON: " + e.getOriginalMessage(), e);
+        JsonNode json = readJson(endpoint, request, body);
+        if (!json.isObject()) {
+            throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "not a JSON-RPC response object", null);
         }
+        return json;
     }
 
-    /** A JSON-RPC error inside a 2xx answer, classified by {@link Failures#rpcError}. */
+    /** A JSON-RPC error inside a 2xx answer, read by {@link SolanaRpcError} and classified by {@link Failures#rpcError}. */
     private static void rpcError(Endpoint endpoint, HttpApi.Request request, int status, JsonNode json) {
-        JsonNode error = json.get("error");
-        if (error != null && !error.isNull() && error.path("code").canConvertToLong()) {
-            throw Failures.rpcError(endpoint.baseUrl(), request.description(), status, error.path("code").longValue(),
-                    error.path("message").asText(""), null);
+        Optional<SolanaRpcError> error;
+        try {
+            error = SolanaRpcError.from(json);
+        } catch (IllegalArgumentException e) {
+            throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$.error", e.getMessage(), e);
+        }
+        if (error.isPresent()) {
+            throw error.get().toException(endpoint.baseUrl(), request.description(), status);
         }
     }
 

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.starfall.ingestor.source.ChainSource;
+import dev.starfall.ingestor.source.RecordingSink;
 import dev.starfall.ingestor.source.RetryPolicy;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceException;
@@ -121,19 +122,6 @@ class LcdSourceTest {
         return new LcdSource(TARGET, dialect, settings);
     }
 
-    static final class Collector implements ChainSource.BatchSink {
-        final List<SourceBatch> batches = new ArrayList<>();
-
-        @Override
-        public void accept(SourceBatch batch) {
-            batches.add(batch);
-        }
-
-        List<TransferObserved> observed() {
-            return batches.stream().flatMap(b -> b.observed().stream()).toList();
-        }
-    }
-
     static long page(Map<String, String> query) {
         if (query.containsKey("page")) {
             return Long.parseLong(query.get("page"));
@@ -146,7 +134,7 @@ class LcdSourceTest {
         String page1 = fixture("lcd-txs-by-events_sdk045_msgsend_base64-events_stratos-testnet.json");
         String url = serve(q -> new Object[] {200, page1});
         LcdSource source = source(url, LcdQuery.Dialect.EVENTS, 100);
-        Collector sink = new Collector();
+        RecordingSink sink = new RecordingSink();
 
         ChainSource.WalkResult result = source.fetchNewer(Optional.empty(), sink);
 
@@ -160,7 +148,7 @@ class LcdSourceTest {
         assertThat(requests).anySatisfy(r -> assertThat(r).contains("events=transfer.recipient%3D%27" + WALLET + "%27")
                 .contains("order_by=ORDER_BY_ASC"));
 
-        Collector again = new Collector();
+        RecordingSink again = new RecordingSink();
         source.fetchNewer(Optional.of(sink.batches.get(0).newest()), again);
         assertThat(again.batches).as("nothing after the cursor").isEmpty();
     }
@@ -171,12 +159,12 @@ class LcdSourceTest {
         String url = serve(q -> q.containsKey("events") ? new Object[] {500, error}
                 : new Object[] {200, "{\"txs\":[],\"tx_responses\":[],\"pagination\":null,\"total\":\"0\"}"});
 
-        assertThatThrownBy(() -> source(url, LcdQuery.Dialect.EVENTS, 100).fetchNewer(Optional.empty(), new Collector()))
+        assertThatThrownBy(() -> source(url, LcdQuery.Dialect.EVENTS, 100).fetchNewer(Optional.empty(), new RecordingSink()))
                 .isInstanceOfSatisfying(SourceException.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.getMessage()).contains("query");
                 });
-        assertThat(source(url, LcdQuery.Dialect.QUERY, 100).fetchNewer(Optional.empty(), new Collector()).transactions()).isZero();
+        assertThat(source(url, LcdQuery.Dialect.QUERY, 100).fetchNewer(Optional.empty(), new RecordingSink()).transactions()).isZero();
     }
 
     @Test
@@ -193,7 +181,7 @@ class LcdSourceTest {
             return new Object[] {200, historyPage(recorded, total, effective, limit)};
         });
         LcdSource source = source(url, LcdQuery.Dialect.EVENTS, limit);
-        Collector sink = new Collector();
+        RecordingSink sink = new RecordingSink();
 
         source.fetchNewer(Optional.empty(), sink);
 
@@ -202,7 +190,7 @@ class LcdSourceTest {
         SourceBatch fourth = sink.batches.get(3);
         assertThat(fourth.newest().position()).isEqualTo("1011:" + hash(11) + ":3");
 
-        Collector rest = new Collector();
+        RecordingSink rest = new RecordingSink();
         source.fetchNewer(Optional.of(fourth.newest()), rest);
         assertThat(rest.observed()).extracting(TransferObserved::getBlockHeight)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1_012, 1_000 + total - 1).boxed().toList());

@@ -1,10 +1,12 @@
 package dev.starfall.ingestor.source.http;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,6 +128,65 @@ class EndpointPoolTest {
 
         time.advance(Duration.ofSeconds(5));
         assertThat(draw(pool, 100)).containsKeys("a", "b");
+    }
+
+    @Test
+    void shouldChangeOneEndpointsWeightWhileRunning() {
+        EndpointPool pool = pool(1, 1);
+        draw(pool, 100);
+
+        pool.setWeight("a", 0);
+        assertThat(draw(pool, 1_000)).containsOnlyKeys("b");
+        pool.setWeight("a", 3);
+        Map<String, Integer> counts = draw(pool, 10_000);
+
+        assertThat(counts.get("a")).isBetween(7_200, 7_800);
+        assertThat(pool.weights()).containsExactly(Map.entry("a", 3), Map.entry("b", 1));
+        assertThat(pool.snapshot().endpoints()).extracting(Endpoint.Snapshot::weight).containsExactly(3, 1);
+    }
+
+    @Test
+    void shouldRefuseASingleWeightThatLeavesNoTrafficOrNamesNoEndpoint() {
+        EndpointPool pool = pool(1, 0);
+
+        assertThatThrownBy(() -> pool.setWeight("a", 0)).hasMessageContaining("positive weight");
+        assertThatThrownBy(() -> pool.setWeight("c", 1)).hasMessageContaining("unknown endpoint c");
+        assertThatThrownBy(() -> pool.setWeight("b", -1)).hasMessageContaining("non-negative");
+        assertThat(pool.weights()).containsEntry("a", 1).containsEntry("b", 0);
+    }
+
+    @Test
+    void shouldLoseNoWeightChangeMadeConcurrently() throws Exception {
+        List<String> names = List.of("a", "b", "c", "d", "e", "f");
+        EndpointPool pool = new EndpointPool(names.stream().map(n -> new EndpointPool.EndpointConfig(n, "http://" + n + ".example", 1))
+                .toList(), settings, time);
+        ExecutorService executor = Executors.newFixedThreadPool(names.size());
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> changes = new ArrayList<>();
+            for (int t = 0; t < names.size(); t++) {
+                String name = names.get(t);
+                int last = 100 + t;
+                changes.add(executor.submit(() -> {
+                    start.await();
+                    for (int i = 1; i <= 2_000; i++) {
+                        pool.setWeight(name, i % 7 + 1);
+                        pool.pick(new SplittableRandom(i), null).endpoint().breaker().onSuccess();
+                    }
+                    pool.setWeight(name, last);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> change : changes) {
+                change.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+
+        assertThat(pool.weights()).containsExactly(Map.entry("a", 100), Map.entry("b", 101), Map.entry("c", 102),
+                Map.entry("d", 103), Map.entry("e", 104), Map.entry("f", 105));
     }
 
     @Test

@@ -25,34 +25,28 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.AHY6;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.BATCH;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.ERROR_32005;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.ERROR_429;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.FEE_PAYER;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.HBYC;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.SOL_FROM;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.SOL_SIG;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.SOL_TO;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.SOL_TX;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC_ATA;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC_PAYER;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC_SIG;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC_TX;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.USDC_WALLET;
+import static dev.starfall.ingestor.source.solana.SolanaFixtures.VOTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 class SolanaTxParserTest {
-
-    static final String USDC_TX = "getTransaction_jsonParsed_usdc-transferChecked_ata-create_memo.json";
-    static final String SOL_TX = "getTransaction_jsonParsed_sol-system-transfer_memo.json";
-    static final String BATCH = "getConfirmedTransaction_batch_jsonParsed_2-sol-transfers_1-failed-vote.json";
-    static final String ERROR_429 = "error_429_too-many-requests_public-rpc.json";
-    static final String ERROR_32005 = "error_-32005_node-unhealthy.json";
-
-    static final String USDC = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
-    // USDC fixture
-    static final String USDC_WALLET = "3i476kTBBTy7pBGx4CXwJpJ6phuwLQgcwLTdHhU3c7ui";
-    static final String USDC_ATA = "H51DXRt3ubThhdhNeDMScfkbC5X4AWzYfHaZS3JKEfPh";
-    static final String USDC_PAYER = "8fusVwhgo4oS1fGpZKeRaXrJXQk9auKnAgcj9A97wR3t";
-    static final String USDC_PAYER_ATA = "9rB2Poc468mPpY9WMUmaqEPsvJah8SpPB8bKqAjjXp5H";
-    static final String FEE_PAYER = "FG4Y3yX4AAchp1HvNZ7LfzFTewF2f6nDoMDCohTFrdpT";
-    static final String USDC_SIG = "2S2rTZjaqzxYRw9mnqzwtyqitKtSsnE8GVqLn1KrD5R2YpXZnU4GdjppsgfSAbrzJfaqadfi8CtrqEBy588WVQ3E";
-    // SOL fixture
-    static final String SOL_TO = "2b7iQq3PbWwWTotRSDFNXT9DauU418aCHK4jcAzETUem";
-    static final String SOL_FROM = "DT1mBDFsNBc1UXa25RdxNvnjL5Lro7su7gX1zpLyCmWe";
-    static final String SOL_SIG = "5QMfuqThWSMMpLCRe3tk7qn7iSwWKfJV8EvD1ZPvyqAWa7Z2JftZ4rPq8YCxCwzSykX7dMkDB8RrovQMoL9ZZWKY";
-    // batch fixture
-    static final String AHY6 = "AHy6YZA8BsHgQfVkk7MbwpAN94iyN7Nf1zN4nPqUN32Q";
-    static final String HBYC = "HBYC51YrGFAZ8rM7Sj8e9uqKggpSrDYrinQDZzvMtqQp";
-    static final String VOTER = "D32cBNvo9qmMyMSJzWqDPQ3ujYFuW9HHNjVkwxspezQr";
 
     static final Instant NOW = Instant.parse("2024-06-01T00:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);

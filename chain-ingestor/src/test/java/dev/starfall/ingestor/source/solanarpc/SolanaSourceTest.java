@@ -4,12 +4,9 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -18,6 +15,7 @@ import dev.starfall.ingestor.sim.SimulatorServer;
 import dev.starfall.ingestor.sim.SolanaRenderer;
 import dev.starfall.ingestor.source.ChainSource;
 import dev.starfall.ingestor.source.MalformedPayloadException;
+import dev.starfall.ingestor.source.RecordingSink;
 import dev.starfall.ingestor.source.RetryPolicy;
 import dev.starfall.ingestor.source.SourceBatch;
 import dev.starfall.ingestor.source.SourceSettings;
@@ -25,11 +23,8 @@ import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.ingestor.source.http.CircuitBreaker;
 import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.http.FakeTime;
-import dev.starfall.schemas.TransferIds;
-import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
-import dev.starfall.schemas.manifest.ShowerSchedule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,26 +71,9 @@ class SolanaSourceTest {
         return new SolanaSource(target, List.of(), settings);
     }
 
-    static class Collector implements ChainSource.BatchSink {
-        final List<SourceBatch> batches = new ArrayList<>();
-
-        @Override
-        public void accept(SourceBatch batch) {
-            batches.add(batch);
-        }
-
+    static class Collector extends RecordingSink {
         Map<Integer, Map<String, BigInteger>> sums() {
-            ShowerSchedule schedule = MANIFEST.schedule();
-            Map<Integer, Map<String, BigInteger>> sums = new TreeMap<>();
-            Set<String> ids = new HashSet<>();
-            for (SourceBatch b : batches) {
-                for (TransferObserved t : b.observed()) {
-                    assertThat(ids.add(TransferIds.of(t))).as("%s once", TransferIds.of(t)).isTrue();
-                    schedule.showerOf(t.getBlockTime()).ifPresent(k -> sums.computeIfAbsent(k, x -> new TreeMap<>())
-                            .merge(t.getSender(), t.getAmount().toBigIntegerExact(), BigInteger::add));
-                }
-            }
-            return sums;
+            return sums(MANIFEST.schedule());
         }
     }
 
