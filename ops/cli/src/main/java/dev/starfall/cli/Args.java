@@ -1,7 +1,9 @@
 package dev.starfall.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,11 +11,12 @@ import java.util.Set;
 
 /**
  * {@code --name value} (or {@code --name=value}) options and {@code --switch} flags of one
- * subcommand; {@code --help} is always accepted. Unknown or repeated options are usage errors.
+ * subcommand; {@code --help} is always accepted. Unknown or repeated options are usage errors; an
+ * option given with a blank value counts as not given.
  */
-final class Args {
+public final class Args {
 
-    static final String HELP = "--help";
+    public static final String HELP = "--help";
 
     private final Map<String, String> values;
     private final Set<String> switches;
@@ -23,9 +26,14 @@ final class Args {
         this.switches = switches;
     }
 
-    static Args parse(List<String> args, Set<String> options, Set<String> switchNames) {
+    /**
+     * @param options     options that take a value
+     * @param switchNames options that take none
+     * @throws UsageException naming the offending option
+     */
+    public static Args parse(List<String> args, Set<String> options, Set<String> switchNames) {
         Map<String, String> values = new LinkedHashMap<>();
-        java.util.Set<String> on = new java.util.LinkedHashSet<>();
+        Set<String> on = new LinkedHashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String name = a;
@@ -58,31 +66,54 @@ final class Args {
         return new Args(Map.copyOf(values), Set.copyOf(on));
     }
 
-    boolean help() {
+    public boolean help() {
         return switches.contains(HELP);
     }
 
-    boolean has(String switchName) {
+    public boolean has(String switchName) {
         return switches.contains(switchName);
     }
 
-    Optional<String> get(String name) {
-        return Optional.ofNullable(values.get(name));
+    /** The option's value, empty when not given or blank. */
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
     }
 
-    String require(String name) {
-        String v = values.get(name);
-        if (v == null || v.isBlank()) {
-            throw new UsageException(name + " is required");
-        }
-        return v;
+    public String require(String name) {
+        return get(name).orElseThrow(() -> new UsageException(name + " is required"));
     }
 
-    Path requirePath(String name) {
+    public Path requirePath(String name) {
         return Path.of(require(name));
     }
 
-    Map<String, String> values() {
+    /** The required option as an integer in {@code min..max}. */
+    public int integer(String name, int min, int max) {
+        String v = require(name).strip();
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be an integer, got '" + v + "'", e);
+        }
+        if (n < min || n > max) {
+            throw new UsageException(name + " must be in " + min + ".." + max + ", got " + v);
+        }
+        return (int) n;
+    }
+
+    /** The option as an integer in {@code min..max}, {@code dflt} when not given. */
+    public int integer(String name, int dflt, int min, int max) {
+        return get(name).isPresent() ? integer(name, min, max) : dflt;
+    }
+
+    /** The option as a duration ({@link Durations#parse}), {@code dflt} when not given. */
+    public Duration duration(String name, Duration dflt) {
+        return get(name).map(v -> Durations.parse(v, name)).orElse(dflt);
+    }
+
+    /** Every option given with a value, by name (the raw values, blank ones included). */
+    public Map<String, String> values() {
         return values;
     }
 }

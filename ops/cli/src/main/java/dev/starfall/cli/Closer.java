@@ -2,6 +2,7 @@ package dev.starfall.cli;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,24 @@ final class Closer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Closer.class);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    /**
+     * Runs {@code startAll} on {@code service}, which tracks the parts it starts; on a failure, closes
+     * what already started and rethrows.
+     */
+    static <S extends AutoCloseable> S startOrClose(S service, Consumer<S> startAll) {
+        try {
+            startAll.accept(service);
+            return service;
+        } catch (RuntimeException e) {
+            try {
+                service.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
 
     <T extends AutoCloseable> T track(T part) {
         started.push(part);

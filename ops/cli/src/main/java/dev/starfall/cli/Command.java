@@ -4,15 +4,22 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-/** One subcommand of {@code starfall}. */
-interface Command {
+/** One subcommand of {@code starfall}; {@link Starfall} dispatches to it by {@link #name()}. */
+public interface Command {
+
+    /** Exit code: done. */
+    int OK = 0;
+    /** Exit code: refused or failed; the reason is printed. */
+    int FAILED = 1;
+    /** Exit code: bad usage. */
+    int USAGE = 2;
 
     String name();
 
     /** One line for {@code starfall --help}. */
     String summary();
 
-    /** The full text of {@code starfall <name> --help}. */
+    /** The full text of {@code starfall <name> --help}; starts with {@code usage: starfall <name>}. */
     String usage();
 
     /**

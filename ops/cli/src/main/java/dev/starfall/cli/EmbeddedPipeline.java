@@ -2,9 +2,6 @@ package dev.starfall.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,19 +16,18 @@ import dev.starfall.ingestor.Ingestor;
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.ingestor.sim.SimulatorServer;
-import dev.starfall.ingestor.source.WatchTarget;
-import dev.starfall.ingestor.source.fcd.FcdSource;
+import dev.starfall.ingestor.source.ChainSource;
+import dev.starfall.ingestor.source.SourceSettings;
+import dev.starfall.ingestor.source.Sources;
+import dev.starfall.ingestor.source.http.CircuitBreaker;
+import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.projections.ProjectionsService;
-import dev.starfall.schemas.TopicProvisioner;
-import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.signing.HaltWatcher;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +43,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPipeline.class);
     private static final String HOST = "127.0.0.1";
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Closer started = new Closer();
     private final Manifest manifest;
     private EmbeddedKafka kafka;
     private SchemaRegistryServer registry;
@@ -64,14 +60,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     /** Starts every part; on a failure, closes what already started and rethrows. */
     public static EmbeddedPipeline start(Manifest manifest, RunOptions options) {
-        EmbeddedPipeline p = new EmbeddedPipeline(manifest);
-        try {
-            p.startAll(options);
-            return p;
-        } catch (RuntimeException e) {
-            p.close();
-            throw e;
-        }
+        IngestService.requireSimulatable(manifest, "; starfall run needs a manifest the simulator can stand in for");
+        return Closer.startOrClose(new EmbeddedPipeline(manifest), p -> p.startAll(options));
     }
 
     private void startAll(RunOptions o) {
@@ -88,15 +78,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         track(() -> vertx.close().await());
         registry = track(SchemaRegistryServer.start(vertx, kafka.bootstrapServers(), o.registryPort()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
-        }
+        ClusterService.ensureTopics(kafka.bootstrapServers(), (short) 1);
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.url());
 
         simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(o.seed())
                 .withWallets(o.wallets()).withTransactions(o.transactions()));
         simulatorServer = track(SimulatorServer.start(simulator, o.simulatorPort()));
-        FcdSource source = FcdSource.builder(simulatorServer.baseUrl(), WatchTarget.of(manifest)).build();
+        // the simulator is in this process: no public API's rate limit to respect, so no pacing to speak of
+        ChainSource source = Sources.forManifest(manifest, SourceSettings.of(List.of(new EndpointPool.EndpointConfig(
+                        IngestService.SIMULATOR_ENDPOINT, simulatorServer.baseUrl(), 1)))
+                .withPacing(new EndpointPool.Settings(100_000, 1_000, CircuitBreaker.Config.DEFAULT)), Sources.ChainOptions.DEFAULT);
         ingestor = track(Ingestor.create(IngestorConfig.defaults(kafka.bootstrapServers()), source, registryClient));
         ingestor.start();
 
@@ -121,8 +112,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T part) {
-        started.push(part);
-        return part;
+        return started.track(part);
     }
 
     public Manifest manifest() {
@@ -165,13 +155,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
     /** Closes every started part in reverse order; a failure to close one does not stop the others. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                log.warn("Failed to close {}: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        started.close();
     }
 }

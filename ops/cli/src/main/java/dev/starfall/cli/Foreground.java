@@ -26,6 +26,6 @@ final class Foreground {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return Starfall.OK;
+        return Command.OK;
     }
 }

@@ -1,22 +1,19 @@
 package dev.starfall.cli;
 
-import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import dev.starfall.ingestor.Ingestor;
-import dev.starfall.schemas.manifest.Manifest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.starfall.ingestor.source.http.EndpointPool;
 
 /**
  * {@code starfall ingest}: the chain ingestor against an external Kafka cluster and schema
- * registry, reading the manifest's chain from {@code STARFALL_SOURCE_URL} or the built-in simulator.
+ * registry, reading the manifest's chain from the endpoints of {@code STARFALL_SOURCE_URL} or from
+ * the built-in simulator.
  */
-final class IngestCommand implements Command {
+final class IngestCommand extends ServiceCommand {
 
-    private static final Logger log = LoggerFactory.getLogger(IngestCommand.class);
+    IngestCommand() {
+        super(ServiceSettings.Use.INGEST);
+    }
 
     @Override
     public String name() {
@@ -29,35 +26,30 @@ final class IngestCommand implements Command {
     }
 
     @Override
-    public String usage() {
-        return "usage: starfall ingest [options]\n\n"
-                + "Creates the topics, then reads the transfers to the manifest's destination wallet from the chain API\n"
-                + "at the source URL (or from the built-in simulator) into Kafka, once, from a checkpointed cursor.\n"
-                + "Chains with a source in this build: " + new java.util.TreeSet<>(IngestService.FCD_CHAINS) + " (FCD API).\n"
-                + "With a manifest public key, the manifest must verify or nothing starts.\n\n"
-                + ServiceSettings.options(ServiceSettings.Use.INGEST);
+    String description() {
+        return "Creates the topics, then reads the transfers to the manifest's destination wallet from the chain API\n"
+                + "into Kafka, once, from a checkpointed cursor. The manifest's chain picks the API: terra-classic and\n"
+                + "simulated read an FCD, cosmos an LCD, solana a JSON-RPC node. Requests are paced per endpoint and\n"
+                + "split between the endpoints by weight, with failover; the admin listener serves metrics and changes\n"
+                + "the split while running, e.g.\n"
+                + "  curl -X PUT --data 3 http://localhost:9464/endpoints/backup/weight\n"
+                + "With a manifest public key, the manifest must verify or nothing starts.\n";
     }
 
     @Override
-    public int run(List<String> argv, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, ServiceSettings.flags(ServiceSettings.Use.INGEST), Set.of());
-        if (args.help()) {
-            out.print(usage());
-            return Starfall.OK;
-        }
-        ServiceSettings s = ServiceSettings.resolve(ServiceSettings.Use.INGEST, args.values(), env);
-        ServiceSettings.describe(ServiceSettings.Use.INGEST, args.values(), env).forEach((k, v) -> log.info("{} = {}", k, v));
-        CheckedManifest checked = CheckedManifest.load(s.manifest(), s.manifestPublicKey());
-        Manifest manifest = checked.manifest();
-        log.info("Loaded {}", manifest.summary());
-        IngestService service = IngestService.start(s, manifest);
-        Ingestor ingestor = service.ingestor();
-        String sourceUrl = service.sourceUrl();
-        out.println("starfall ingest: " + manifest.event().getName() + " from " + (s.simulator() ? "the simulator at " : "") + sourceUrl
-                + " as source " + ingestor.sourceId());
-        out.println("  manifest  " + manifest.origin() + ", digest " + manifest.digest().substring(0, 12) + ", "
-                + checked.check().map(c -> "signature verified by key " + c.keyId()).orElse("signature NOT checked"));
-        out.println("  kafka     " + s.bootstrapServers() + ", schema registry " + s.schemaRegistryUrl());
-        return Foreground.untilStopped(service, "ingest", out);
+    Started start(ServiceSettings s, CheckedManifest checked, Map<String, String> banner) {
+        IngestService service = IngestService.start(s, checked.manifest());
+        banner.put("endpoints", String.join(", ", service.endpoints().stream().map(IngestCommand::describe).toList()));
+        banner.put("pacing", s.source().ratePerSecond() + " requests/s, burst " + s.source().burst() + " per endpoint; timeout "
+                + s.source().requestTimeout().toMillis() + " ms");
+        String adminHost = s.bindHost().equals("0.0.0.0") ? "localhost" : s.bindHost();
+        service.admin().ifPresent(a -> banner.put("admin", "http://" + adminHost + ":" + a.port() + "/metrics, /endpoints, "
+                + "PUT /endpoints/{name}/weight"));
+        return new Started(service, checked.manifest().event().getName() + " from " + (s.simulator() ? "the built-in simulator" : "the chain API")
+                + " as source " + service.ingestor().sourceId());
+    }
+
+    private static String describe(EndpointPool.EndpointConfig e) {
+        return e.name() + "=" + e.baseUrl() + " (weight " + e.weight() + ")";
     }
 }

@@ -1,75 +1,98 @@
 package dev.starfall.cli;
 
-import java.time.Duration;
-import java.util.Map;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.starfall.ingestor.Ingestor;
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.ingestor.sim.SimulatorServer;
-import dev.starfall.ingestor.source.WatchTarget;
+import dev.starfall.ingestor.source.ChainSource;
+import dev.starfall.ingestor.source.Sources;
+import dev.starfall.ingestor.source.cosmoslcd.LcdSource;
 import dev.starfall.ingestor.source.fcd.FcdSource;
-import dev.starfall.schemas.TopicProvisioner;
-import dev.starfall.schemas.Topics;
+import dev.starfall.ingestor.source.http.EndpointPool;
+import dev.starfall.ingestor.source.solanarpc.SolanaSource;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingestor against an external cluster: topics ensured, the source (the chain API at the
- * source URL, or the built-in simulator), and the ingestor. Closes in reverse order.
+ * The ingestor against an external cluster: topics ensured, the source the manifest's chain calls
+ * for ({@link Sources#forManifest}: FCD for terra-classic and simulated, LCD for cosmos, Solana
+ * JSON-RPC for solana) over the configured endpoints or the built-in simulator, the admin listener
+ * (when its port is set) and the ingestor. Closes in reverse order.
  */
-final class IngestService implements AutoCloseable {
+final class IngestService extends ClusterService {
 
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
-    /** Chains with an API source in this build (FCD: Terra Classic and the simulator's rendering of it). */
-    static final Set<String> FCD_CHAINS = Set.of("terra-classic", "simulated");
+    /** The endpoint name of the built-in simulator. */
+    static final String SIMULATOR_ENDPOINT = "simulator";
 
-    private final Closer parts = new Closer();
     private ChainSimulator simulator;
-    private String sourceUrl;
+    private List<EndpointPool.EndpointConfig> endpoints;
+    private ChainSource source;
     private Ingestor ingestor;
+    private IngestAdmin admin;
 
     private IngestService() {
     }
 
     /** Starts every part; on a failure, closes what already started and rethrows. */
     static IngestService start(ServiceSettings s, Manifest manifest) {
-        String chain = manifest.event().getChain();
-        if (!s.simulator() && !FCD_CHAINS.contains(chain)) {
-            throw new UsageException("no chain source for chain '" + chain + "' in this build (sources: " + new java.util.TreeSet<>(FCD_CHAINS)
-                    + "); use " + ServiceSettings.Setting.SIMULATOR.env() + "=true to ingest simulated transfers");
+        if (s.simulator()) {
+            requireSimulatable(manifest, "; set " + ServiceSettings.Setting.SOURCE_URL.env() + " to an LCD instead");
         }
-        IngestService service = new IngestService();
-        try {
-            service.startAll(s, manifest);
-            return service;
-        } catch (RuntimeException e) {
-            service.close();
-            throw e;
+        return Closer.startOrClose(new IngestService(), service -> service.startAll(s, manifest));
+    }
+
+    /**
+     * The simulator speaks FCD and Solana JSON-RPC: it cannot stand in for a chain read through an LCD.
+     *
+     * @param advice appended to the error
+     */
+    static void requireSimulatable(Manifest manifest, String advice) {
+        String chain = manifest.event().getChain();
+        if (chain.equals("cosmos")) {
+            throw new UsageException("the built-in simulator speaks the FCD and Solana JSON-RPC APIs, not the Cosmos LCD that chain '"
+                    + chain + "' is read through" + advice);
         }
     }
 
-    private void startAll(ServiceSettings s, Manifest manifest) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
-            new TopicProvisioner(admin, s.replicationFactor()).ensure(Topics.PIPELINE, Duration.ofSeconds(120));
+    /** The endpoint pool of a source built by {@link Sources#forManifest}, whose split can be changed while running. */
+    static Optional<EndpointPool> poolOf(ChainSource source) {
+        if (source instanceof FcdSource fcd) {
+            return Optional.of(fcd.pool());
         }
+        if (source instanceof LcdSource lcd) {
+            return Optional.of(lcd.pool());
+        }
+        if (source instanceof SolanaSource solana) {
+            return Optional.of(solana.pool());
+        }
+        return Optional.empty();
+    }
+
+    private void startAll(ServiceSettings s, Manifest manifest) {
+        ensureTopics(s.bootstrapServers(), s.replicationFactor());
         if (s.simulator()) {
             simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(s.simulatorSeed())
                     .withWallets(s.simulatorWallets()).withTransactions(s.simulatorTransactions()));
-            sourceUrl = parts.track(SimulatorServer.start(simulator, 0)).baseUrl();
-            log.info("Ingesting from the built-in chain simulator at {} (seed {})", sourceUrl, s.simulatorSeed());
+            String url = parts.track(SimulatorServer.start(simulator, 0)).baseUrl();
+            endpoints = List.of(new EndpointPool.EndpointConfig(SIMULATOR_ENDPOINT, url, 1));
+            log.info("Ingesting from the built-in chain simulator at {} (seed {})", url, s.simulatorSeed());
         } else {
-            sourceUrl = s.sourceUrl().orElseThrow();
+            endpoints = s.source().endpoints();
         }
-        ingestor = parts.track(Ingestor.create(IngestorConfig.defaults(s.bootstrapServers()),
-                FcdSource.builder(sourceUrl, WatchTarget.of(manifest)).build(), new HttpSchemaRegistryClient(s.schemaRegistryUrl())));
+        source = Sources.forManifest(manifest, s.source().settings(endpoints), s.source().chainOptions());
+        ingestor = parts.track(Ingestor.create(IngestorConfig.defaults(s.bootstrapServers()), source,
+                new HttpSchemaRegistryClient(s.schemaRegistryUrl())));
+        if (s.adminPort() > 0) {
+            admin = parts.track(IngestAdmin.start(new InetSocketAddress(s.bindHost(), s.adminPort()), ingestor::metrics, poolOf(source)));
+        }
         ingestor.start();
     }
 
@@ -77,8 +100,14 @@ final class IngestService implements AutoCloseable {
         return ingestor;
     }
 
-    String sourceUrl() {
-        return sourceUrl;
+    /** The endpoints read: the configured ones, or the simulator. */
+    List<EndpointPool.EndpointConfig> endpoints() {
+        return endpoints;
+    }
+
+    /** The chain source the manifest's chain called for. */
+    ChainSource source() {
+        return source;
     }
 
     /** The in-process simulator, when ingesting from it. */
@@ -86,8 +115,8 @@ final class IngestService implements AutoCloseable {
         return Optional.ofNullable(simulator);
     }
 
-    @Override
-    public void close() {
-        parts.close();
+    /** The admin listener, when its port is set. */
+    Optional<IngestAdmin> admin() {
+        return Optional.ofNullable(admin);
     }
 }

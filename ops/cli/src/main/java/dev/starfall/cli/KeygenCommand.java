@@ -37,7 +37,7 @@ final class KeygenCommand implements Command {
         Args args = Args.parse(argv, Set.of("--out"), Set.of());
         if (args.help()) {
             out.print(usage());
-            return Starfall.OK;
+            return OK;
         }
         Path dir = args.requirePath("--out");
         Path priv = dir.resolve(ManifestKeys.PRIVATE_KEY_FILE);
@@ -45,7 +45,7 @@ final class KeygenCommand implements Command {
         for (Path p : List.of(priv, pub)) {
             if (Files.exists(p)) {
                 err.println("starfall keygen: " + p + " already exists; not overwriting a key");
-                return Starfall.FAILED;
+                return FAILED;
             }
         }
         Files.createDirectories(dir);
@@ -55,6 +55,6 @@ final class KeygenCommand implements Command {
         out.println("private key  " + priv.toAbsolutePath() + "  (keep offline; signs manifests and halt notices)");
         out.println("public key   " + pub.toAbsolutePath() + "  (STARFALL_MANIFEST_PUBLIC_KEY of every service)");
         out.println("fingerprint  " + ManifestKeys.fingerprint(pair.getPublic()));
-        return Starfall.OK;
+        return OK;
     }
 }

@@ -70,18 +70,18 @@ final class NoticeCommand implements Command {
         Args args = Args.parse(argv, Set.of("--event", "--message", "--key", "--bootstrap", "--out", "--replication-factor"), Set.of());
         if (args.help()) {
             out.print(usage());
-            return Starfall.OK;
+            return OK;
         }
         String event = args.require("--event");
         String message = args.require("--message");
         Path keyFile = args.requirePath("--key");
         String bootstrap = args.require("--bootstrap");
-        short rf = replicationFactor(args.get("--replication-factor").orElse("1"));
+        short rf = (short) args.integer("--replication-factor", 1, 1, 32);
         PrivateKey key = ManifestKeys.readPrivateKey(keyFile);
         PublicKey publicKey = ManifestKeys.publicKeyOf(key);
         HaltNotice notice = HaltNotice.of(event, state, message, Instant.now()).signedWith(key);
         if (args.get("--out").isPresent()) {
-            notice.writeTo(Path.of(args.get("--out").get()));
+            notice.writeTo(args.requirePath("--out"));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, rf).ensure(List.of(Topics.CONTROL), TIMEOUT);
@@ -92,18 +92,6 @@ final class NoticeCommand implements Command {
         }
         out.println("published " + state + " for " + event + " issued " + notice.issuedAt() + " signed by key "
                 + ManifestKeys.fingerprint(publicKey) + " (" + md.topic() + "-" + md.partition() + "@" + md.offset() + ")");
-        return Starfall.OK;
-    }
-
-    private static short replicationFactor(String v) {
-        try {
-            short n = Short.parseShort(v);
-            if (n < 1) {
-                throw new UsageException("--replication-factor must be at least 1, got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--replication-factor must be an integer, got '" + v + "'", e);
-        }
+        return OK;
     }
 }

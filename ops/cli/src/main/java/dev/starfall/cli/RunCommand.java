@@ -31,7 +31,7 @@ final class RunCommand implements Command {
     public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.contains(Args.HELP)) {
             out.print(usage());
-            return Starfall.OK;
+            return OK;
         }
         RunOptions options;
         try {
@@ -80,6 +80,6 @@ final class RunCommand implements Command {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return Starfall.OK;
+        return OK;
     }
 }

@@ -3,7 +3,6 @@ package dev.starfall.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,47 +10,37 @@ import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
 import dev.starfall.gateway.GatewayHooks;
 import dev.starfall.projections.ProjectionsService;
-import dev.starfall.schemas.TopicProvisioner;
-import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.signing.HaltWatcher;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One serving instance against an external cluster: topics ensured, projections, the halt-notice
- * watcher (when the manifest's public key is configured) and the gateway. Closes in reverse order.
+ * One serving instance against an external cluster: topics ensured, projections (under the
+ * configured application id), the halt-notice watcher (when the manifest's public key is
+ * configured) and the gateway. Closes in reverse order.
  */
-final class ServeService implements AutoCloseable {
+final class ServeService extends ClusterService {
 
     private static final Logger log = LoggerFactory.getLogger(ServeService.class);
 
-    private final Closer parts = new Closer();
     private ProjectionsService projections;
     private HaltWatcher haltWatcher;
     private Gateway gateway;
+    private String applicationId;
 
     private ServeService() {
     }
 
     /** Starts every part; on a failure, closes what already started and rethrows. */
     static ServeService start(ServiceSettings s, CheckedManifest checked) {
-        ServeService service = new ServeService();
-        try {
-            service.startAll(s, checked);
-            return service;
-        } catch (RuntimeException e) {
-            service.close();
-            throw e;
-        }
+        return Closer.startOrClose(new ServeService(), service -> service.startAll(s, checked));
     }
 
     private void startAll(ServiceSettings s, CheckedManifest checked) {
@@ -61,13 +50,11 @@ final class ServeService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + s.stateDir() + ": " + e.getMessage(), e);
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
-            new TopicProvisioner(admin, s.replicationFactor()).ensure(Topics.PIPELINE, Duration.ofSeconds(120));
-        }
+        ensureTopics(s.bootstrapServers(), s.replicationFactor());
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
+        applicationId = s.applicationIdFor(manifest);
         projections = parts.track(ProjectionsService.start(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
-                ProjectionsService.Settings.applicationIdFor(manifest), s.stateDir().toAbsolutePath(), s.applicationServer(),
-                s.standbyReplicas(), s.replicationFactor()), registry));
+                applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor()), registry));
         Vertx vertx = Vertx.vertx();
         parts.track(() -> vertx.close().await());
         if (checked.publicKey().isPresent()) {
@@ -92,13 +79,13 @@ final class ServeService implements AutoCloseable {
         return projections;
     }
 
+    /** The Kafka Streams application id the projections run under. */
+    String applicationId() {
+        return applicationId;
+    }
+
     /** Present when the manifest's public key was configured. */
     Optional<HaltWatcher> haltWatcher() {
         return Optional.ofNullable(haltWatcher);
-    }
-
-    @Override
-    public void close() {
-        parts.close();
     }
 }

@@ -1,14 +1,25 @@
 package dev.starfall.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import dev.starfall.ingestor.source.SourceSettings;
+import dev.starfall.ingestor.source.Sources;
+import dev.starfall.ingestor.source.http.EndpointPool;
+import dev.starfall.ingestor.source.lcd.LcdQuery;
+import dev.starfall.projections.ProjectionsService;
+import dev.starfall.schemas.manifest.Manifest;
 
 /**
  * Every setting of {@code starfall serve} and {@code starfall ingest}, typed, defaulted and
@@ -20,23 +31,25 @@ import java.util.stream.Collectors;
  * @param manifest              manifest file; empty for the shipped default
  * @param manifestPublicKey     when present, the manifest must verify against it or the service refuses to start
  * @param httpPort              gateway port (serve)
- * @param bindHost              address the gateway binds to (serve)
+ * @param bindHost              address the gateway (serve) or the admin listener (ingest) binds to
  * @param advertisedHost        host other instances and clients reach this one on (serve; {@code application.server})
  * @param stateDir              RocksDB state directory (serve)
+ * @param applicationId         Kafka Streams application id (serve); empty for the manifest's default, see {@link #applicationIdFor}
  * @param standbyReplicas       standby copies of each store (serve)
  * @param replicationFactor     replication factor of created and internal topics
  * @param rateLimitPerSecond    gateway requests per second per client address, 0 disables (serve)
  * @param rateLimitBurst        gateway burst per client address (serve)
- * @param sourceUrl             chain API base URL (ingest, unless the simulator is on)
+ * @param source                the chain API and how it is called (ingest, unless the simulator is on)
+ * @param adminPort             port of the ingestor's admin listener (metrics, endpoint weights); 0 = off (ingest)
  * @param simulator             ingest from the built-in chain simulator (ingest)
  * @param simulatorSeed         simulator seed (ingest)
  * @param simulatorWallets      simulated wallets (ingest)
  * @param simulatorTransactions simulated transactions (ingest)
  */
 public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl, Optional<Path> manifest, Optional<Path> manifestPublicKey,
-                              int httpPort, String bindHost, String advertisedHost, Path stateDir, int standbyReplicas,
-                              short replicationFactor, long rateLimitPerSecond, long rateLimitBurst, Optional<String> sourceUrl,
-                              boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions) {
+                              int httpPort, String bindHost, String advertisedHost, Path stateDir, Optional<String> applicationId,
+                              int standbyReplicas, short replicationFactor, long rateLimitPerSecond, long rateLimitBurst, Source source,
+                              int adminPort, boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions) {
 
     /** Which service reads a setting. */
     public enum Use { SERVE, INGEST }
@@ -49,14 +62,26 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         MANIFEST_PUBLIC_KEY("", "manifest signing public key; when set, the manifest must verify or the service refuses to "
                 + "start, and serve follows signed halt notices (default: not checked)", Use.SERVE, Use.INGEST),
         HTTP_PORT("8080", "gateway port", Use.SERVE),
-        BIND_HOST("0.0.0.0", "address the gateway binds to", Use.SERVE),
+        BIND_HOST("0.0.0.0", "address the gateway (serve) or the admin listener (ingest) binds to", Use.SERVE, Use.INGEST),
         ADVERTISED_HOST("localhost", "host other instances reach this one on; must differ per instance", Use.SERVE),
         STATE_DIR(".starfall/state", "state store directory (kept across restarts)", Use.SERVE),
+        APPLICATION_ID("", "Kafka Streams application id; the stores live in <state dir>/<application id>. A new id builds a "
+                + "second copy beside the running one (blue/green) (default: starfall-projections-<event id>)", Use.SERVE),
         STANDBY_REPLICAS("0", "standby copies of each store on other instances", Use.SERVE),
         REPLICATION_FACTOR("1", "replication factor of the topics created and of internal topics", Use.SERVE, Use.INGEST),
         RATE_LIMIT_PER_SECOND("200", "gateway requests per second per client address, 0 disables", Use.SERVE),
         RATE_LIMIT_BURST("400", "gateway burst per client address", Use.SERVE),
-        SOURCE_URL("", "chain API base URL for the manifest's chain (required unless STARFALL_SIMULATOR=true)", Use.INGEST),
+        SOURCE_URL("", "chain API endpoints of the manifest's chain (FCD for terra-classic, LCD for cosmos, JSON-RPC for "
+                + "solana): one base URL, or a comma list of name=URL@weight (weight default 1, 0 = failover only), e.g. "
+                + "a=https://rpc-a.example@1,b=https://rpc-b.example@1 (required unless STARFALL_SIMULATOR=true)", Use.INGEST),
+        SOURCE_RATE_PER_SECOND("10", "requests per second to each endpoint (token bucket)", Use.INGEST),
+        SOURCE_BURST("20", "requests that may go to each endpoint at once (token bucket size)", Use.INGEST),
+        SOURCE_REQUEST_TIMEOUT("10s", "timeout of each chain API request (e.g. 500ms, 10s, 1m)", Use.INGEST),
+        LCD_DIALECT("events", "Cosmos LCD search parameter: events (SDK 0.45/0.47) or query (SDK 0.50+)", Use.INGEST),
+        SOLANA_TOKEN_ACCOUNTS("", "Solana: comma list of the wallet's token accounts whose SPL deposits count (e.g. the "
+                + "associated token account of the event's mint) (default: none, SOL transfers only)", Use.INGEST),
+        ADMIN_PORT("9464", "ingestor admin listener: GET /metrics (Prometheus text), GET /endpoints, "
+                + "PUT /endpoints/{name}/weight (body: the new weight); 0 = off", Use.INGEST),
         SIMULATOR("false", "ingest from the built-in chain simulator instead of a chain API", Use.INGEST),
         SIMULATOR_SEED("2021", "simulator seed: the same seed gives the same chain", Use.INGEST),
         SIMULATOR_WALLETS("400", "simulated wallets", Use.INGEST),
@@ -95,9 +120,44 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         }
     }
 
+    /**
+     * How the ingestor calls the chain API.
+     *
+     * @param endpoints           the API's endpoints with names and weights; empty with the simulator
+     * @param ratePerSecond       sustained requests per second per endpoint
+     * @param burst               requests per endpoint that may go at once
+     * @param requestTimeout      timeout of each request
+     * @param lcdDialect          Cosmos LCD search parameter
+     * @param solanaTokenAccounts the wallet's token accounts to watch for SPL deposits
+     */
+    public record Source(List<EndpointPool.EndpointConfig> endpoints, double ratePerSecond, int burst, Duration requestTimeout,
+                         LcdQuery.Dialect lcdDialect, List<String> solanaTokenAccounts) {
+
+        public Source {
+            endpoints = List.copyOf(endpoints);
+            solanaTokenAccounts = List.copyOf(solanaTokenAccounts);
+        }
+
+        /** The source settings over {@code endpoints} (the configured ones, or the simulator's). */
+        public SourceSettings settings(List<EndpointPool.EndpointConfig> over) {
+            EndpointPool.Settings defaults = EndpointPool.Settings.DEFAULT;
+            return SourceSettings.of(over).withPacing(new EndpointPool.Settings(ratePerSecond, burst, defaults.breaker()))
+                    .withRequestTimeout(requestTimeout);
+        }
+
+        public Sources.ChainOptions chainOptions() {
+            return new Sources.ChainOptions(lcdDialect, solanaTokenAccounts, Sources.ChainOptions.DEFAULT.fcdWindowPages());
+        }
+    }
+
     /** Every environment variable a service reads. */
     public static final Set<String> VARIABLES = Arrays.stream(Setting.values()).map(Setting::env)
             .collect(Collectors.toUnmodifiableSet());
+
+    /** What Kafka allows in the names of a Streams application's internal topics, which start with its id. */
+    private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** A Solana address: base58 of 32 bytes. */
+    private static final Pattern BASE58_ADDRESS = Pattern.compile("[1-9A-HJ-NP-Za-km-z]{32,44}");
 
     /** Flags accepted by {@code use}. */
     static Set<String> flags(Use use) {
@@ -116,16 +176,26 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 r.text(Setting.BIND_HOST),
                 r.text(Setting.ADVERTISED_HOST),
                 Path.of(r.text(Setting.STATE_DIR)),
+                r.optional(Setting.APPLICATION_ID).map(id -> r.matching(Setting.APPLICATION_ID, id, APPLICATION_ID,
+                        "1 to 200 letters, digits, '.', '_' or '-'")),
                 (int) r.integer(Setting.STANDBY_REPLICAS, 0, 10),
                 (short) r.integer(Setting.REPLICATION_FACTOR, 1, 32),
                 r.integer(Setting.RATE_LIMIT_PER_SECOND, 0, 10_000_000),
                 r.integer(Setting.RATE_LIMIT_BURST, 1, 10_000_000),
-                r.optional(Setting.SOURCE_URL),
+                new Source(
+                        r.optional(Setting.SOURCE_URL).map(v -> SourceEndpoints.parse(v, r.name(Setting.SOURCE_URL))).orElse(List.of()),
+                        r.decimal(Setting.SOURCE_RATE_PER_SECOND, 0.001, 1_000_000),
+                        (int) r.integer(Setting.SOURCE_BURST, 1, 1_000_000),
+                        r.duration(Setting.SOURCE_REQUEST_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10)),
+                        r.lcdDialect(Setting.LCD_DIALECT),
+                        r.list(Setting.SOLANA_TOKEN_ACCOUNTS).stream().map(a -> r.matching(Setting.SOLANA_TOKEN_ACCOUNTS, a, BASE58_ADDRESS,
+                                "Solana addresses (base58 of 32 bytes)")).toList()),
+                (int) r.integer(Setting.ADMIN_PORT, 0, 65_535),
                 r.bool(Setting.SIMULATOR),
                 r.integer(Setting.SIMULATOR_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
                 (int) r.integer(Setting.SIMULATOR_WALLETS, 1, 1_000_000),
                 (int) r.integer(Setting.SIMULATOR_TRANSACTIONS, 1, 10_000_000));
-        if (use == Use.INGEST && !s.simulator() && s.sourceUrl().isEmpty()) {
+        if (use == Use.INGEST && !s.simulator() && s.source().endpoints().isEmpty()) {
             throw new UsageException("set " + Setting.SOURCE_URL.env() + " (or " + Setting.SOURCE_URL.flag() + ") to the chain API, or "
                     + Setting.SIMULATOR.env() + "=true for the built-in simulator");
         }
@@ -159,6 +229,11 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
     /** The {@code host:port} this instance advertises as {@code application.server}. */
     public String applicationServer() {
         return advertisedHost + ":" + httpPort;
+    }
+
+    /** The Streams application id: {@link #applicationId} when set, else the manifest's default. */
+    public String applicationIdFor(Manifest m) {
+        return applicationId.orElseGet(() -> ProjectionsService.Settings.applicationIdFor(m));
     }
 
     private static final class Resolver {
@@ -197,7 +272,8 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
             return "default";
         }
 
-        private String name(Setting s) {
+        /** How an error names the setting: the flag or the variable it came from. */
+        String name(Setting s) {
             String src = source(s);
             return src.equals("environment") ? s.env() : src.equals("default") ? s.env() + " (default)" : s.flag();
         }
@@ -211,17 +287,33 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         }
 
         long integer(Setting s, long min, long max) {
+            return number(s, Long::parseLong, "an integer", min, max);
+        }
+
+        double decimal(Setting s, double min, double max) {
+            return number(s, Double::parseDouble, "a number", min, max);
+        }
+
+        private <N extends Comparable<N>> N number(Setting s, Function<String, N> parse, String kind, N min, N max) {
             String v = text(s);
-            long n;
+            N n;
             try {
-                n = Long.parseLong(v);
+                n = parse.apply(v);
             } catch (NumberFormatException e) {
-                throw new UsageException(name(s) + " must be an integer, got '" + v + "'", e);
+                throw new UsageException(name(s) + " must be " + kind + ", got '" + v + "'", e);
             }
-            if (n < min || n > max) {
+            if (n.compareTo(min) < 0 || n.compareTo(max) > 0) {
                 throw new UsageException(name(s) + " must be in " + min + ".." + max + ", got " + v);
             }
             return n;
+        }
+
+        Duration duration(Setting s, Duration min, Duration max) {
+            Duration d = Durations.parse(text(s), name(s));
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new UsageException(name(s) + " must be between " + min + " and " + max + ", got " + text(s));
+            }
+            return d;
         }
 
         boolean bool(Setting s) {
@@ -231,6 +323,35 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 case "false", "no", "0" -> false;
                 default -> throw new UsageException(name(s) + " must be true or false, got '" + v + "'");
             };
+        }
+
+        LcdQuery.Dialect lcdDialect(Setting s) {
+            String v = text(s).toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "events" -> LcdQuery.Dialect.EVENTS;
+                case "query" -> LcdQuery.Dialect.QUERY;
+                default -> throw new UsageException(name(s) + " must be events (Cosmos SDK 0.45/0.47) or query (SDK 0.50+), got '" + v + "'");
+            };
+        }
+
+        /** A comma-separated list; empty items are errors. */
+        List<String> list(Setting s) {
+            Optional<String> v = raw(s);
+            if (v.isEmpty()) {
+                return List.of();
+            }
+            List<String> items = Arrays.stream(v.get().split(",", -1)).map(String::strip).toList();
+            if (items.contains("")) {
+                throw new UsageException(name(s) + " has an empty item: '" + v.get() + "' (expected a comma-separated list)");
+            }
+            return items;
+        }
+
+        String matching(Setting s, String value, Pattern pattern, String expected) {
+            if (!pattern.matcher(value).matches()) {
+                throw new UsageException(name(s) + " must be " + expected + ", got '" + value + "'");
+            }
+            return value;
         }
     }
 }

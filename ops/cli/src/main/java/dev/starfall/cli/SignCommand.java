@@ -38,7 +38,7 @@ final class SignCommand implements Command {
         Args args = Args.parse(argv, Set.of("--manifest", "--key"), Set.of());
         if (args.help()) {
             out.print(usage());
-            return Starfall.OK;
+            return OK;
         }
         var manifest = args.requirePath("--manifest");
         var key = ManifestKeys.readPrivateKey(args.requirePath("--key"));
@@ -46,6 +46,6 @@ final class SignCommand implements Command {
         out.println("signed " + manifest + " with key " + signed.signature().keyId()
                 + (signed.replacedEarlier() ? " (replaced its earlier signature)" : ""));
         out.println("event digest " + signed.digest());
-        return Starfall.OK;
+        return OK;
     }
 }

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.starfall.cli.ops.AwaitReadyCommand;
+import dev.starfall.cli.ops.ReplayCommand;
+import dev.starfall.cli.ops.ResetCommand;
 import dev.starfall.schemas.manifest.ManifestException;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.manifest.signing.SignatureRefusedException;
@@ -20,17 +23,12 @@ public final class Starfall {
 
     private static final Logger log = LoggerFactory.getLogger(Starfall.class);
 
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
         for (Command c : List.of(new RunCommand(), new ServeCommand(), new IngestCommand(), new KeygenCommand(), new SignCommand(),
-                new VerifyCommand(), NoticeCommand.halt(), NoticeCommand.resume(),
-                (Command) dev.starfall.cli.ops.CliBridge.of(new dev.starfall.cli.ops.ResetCommand()),
-                (Command) dev.starfall.cli.ops.CliBridge.of(new dev.starfall.cli.ops.ReplayCommand()))) {
+                new VerifyCommand(), NoticeCommand.halt(), NoticeCommand.resume(), new ResetCommand(), new ReplayCommand(),
+                new AwaitReadyCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -49,40 +47,41 @@ public final class Starfall {
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.get(0).equals(Args.HELP) || args.get(0).equals("help")) {
             out.print(usage());
-            return args.isEmpty() ? USAGE : OK;
+            return args.isEmpty() ? Command.USAGE : Command.OK;
         }
         Command command = COMMANDS.get(args.get(0));
         if (command == null) {
             err.println("unknown command '" + args.get(0) + "'; try: starfall --help");
-            return USAGE;
+            return Command.USAGE;
         }
         List<String> rest = args.subList(1, args.size());
         try {
             return command.run(rest, env, out, err);
         } catch (UsageException e) {
-            err.println("starfall " + command.name() + ": " + e.getMessage());
-            err.println("see: starfall " + command.name() + " --help");
-            return USAGE;
+            String which = e.command().orElse(command.name());
+            err.println("starfall " + which + ": " + e.getMessage());
+            err.println("see: starfall " + which + " --help");
+            return Command.USAGE;
         } catch (SignatureRefusedException e) {
             err.println("starfall " + command.name() + ": refused (" + e.reason() + "): " + e.getMessage());
-            return FAILED;
+            return Command.FAILED;
         } catch (ManifestException | ManifestKeys.KeyFileException e) {
             err.println("starfall " + command.name() + ": " + e.getMessage());
-            return FAILED;
+            return Command.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("starfall " + command.name() + ": interrupted");
-            return FAILED;
+            return Command.FAILED;
         } catch (Exception e) {
             log.error("starfall {} failed", command.name(), e);
             err.println("starfall " + command.name() + ": " + e.getMessage());
-            return FAILED;
+            return Command.FAILED;
         }
     }
 
     static String usage() {
         StringBuilder b = new StringBuilder("usage: starfall <command> [options]   (starfall <command> --help for its options)\n\ncommands:\n");
-        COMMANDS.values().forEach(c -> b.append(String.format("  %-8s %s%n", c.name(), c.summary())));
+        COMMANDS.values().forEach(c -> b.append(String.format("  %-12s %s%n", c.name(), c.summary())));
         return b.toString();
     }
 

@@ -39,17 +39,17 @@ final class VerifyCommand implements Command {
         Args args = Args.parse(argv, Set.of("--manifest", "--public-key"), Set.of());
         if (args.help()) {
             out.print(usage());
-            return Starfall.OK;
+            return OK;
         }
         Manifest manifest = ManifestLoader.load(args.requirePath("--manifest"));
         SignatureCheck check = new ManifestVerifier(ManifestKeys.readPublicKey(args.requirePath("--public-key"))).verify(manifest);
         if (check instanceof SignatureCheck.Refused refused) {
             err.println("REFUSED (" + refused.reason() + "): " + refused.message());
-            return Starfall.FAILED;
+            return FAILED;
         }
         out.println("OK: " + check.message());
         out.println("event " + manifest.event().getId() + " pays to " + manifest.event().getDestinationWallet() + " on "
                 + manifest.event().getChain() + "/" + manifest.event().getChainId());
-        return Starfall.OK;
+        return OK;
     }
 }

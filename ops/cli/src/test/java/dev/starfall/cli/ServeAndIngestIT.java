@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,13 +68,17 @@ class ServeAndIngestIT {
                     "STARFALL_SCHEMA_REGISTRY_URL", registry.url(),
                     "STARFALL_MANIFEST", manifestFile.toString(),
                     "STARFALL_MANIFEST_PUBLIC_KEY", pub.toString());
-            ServiceSettings ingestSettings = ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of(), with(common,
+            ServiceSettings ingestSettings = ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of(), CliTesting.with(common,
                     "STARFALL_SIMULATOR", "true", "STARFALL_SIMULATOR_SEED", "11", "STARFALL_SIMULATOR_WALLETS", "120",
-                    "STARFALL_SIMULATOR_TRANSACTIONS", "900"));
+                    "STARFALL_SIMULATOR_TRANSACTIONS", "900", "STARFALL_BIND_HOST", "127.0.0.1", "STARFALL_ADMIN_PORT", Integer.toString(CliTesting.freePort())));
             try (IngestService ingest = IngestService.start(ingestSettings, checked.manifest());
                  ServeService one = ServeService.start(serveSettings(common, "state-1"), checked);
                  ServeService two = ServeService.start(serveSettings(common, "state-2"), checked)) {
                 assertThat(ingest.ingestor().awaitCaughtUp(TIMEOUT)).as("ingestor caught up").isTrue();
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestSettings.adminPort() + "/metrics"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as("the ingest admin listener").containsPattern("starfall_ingest_requests_total\\{source=\"[^\"]+\"} [1-9]")
+                        .contains("starfall_ingest_lag_seconds{", "endpoint=\"simulator\"");
                 Map<Integer, Map<String, BigInteger>> truth = ingest.simulator().orElseThrow().groundTruth();
                 List<String> urls = List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port());
 
@@ -113,18 +115,10 @@ class ServeAndIngestIT {
     }
 
     private ServiceSettings serveSettings(Map<String, String> common, String stateDir) throws Exception {
-        return ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), with(common,
+        return ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), CliTesting.with(common,
                 "STARFALL_ADVERTISED_HOST", "127.0.0.1", "STARFALL_BIND_HOST", "127.0.0.1",
-                "STARFALL_HTTP_PORT", Integer.toString(freePort()), "STARFALL_STATE_DIR", dir.resolve(stateDir).toString(),
+                "STARFALL_HTTP_PORT", Integer.toString(CliTesting.freePort()), "STARFALL_STATE_DIR", dir.resolve(stateDir).toString(),
                 "STARFALL_RATE_LIMIT_PER_SECOND", "0"));
-    }
-
-    private static Map<String, String> with(Map<String, String> base, String... pairs) {
-        Map<String, String> out = new HashMap<>(base);
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put(pairs[i], pairs[i + 1]);
-        }
-        return out;
     }
 
     private JsonNode leaderboard(String base, int shower) throws Exception {
@@ -146,12 +140,6 @@ class ServeAndIngestIT {
                 throw new AssertionError("timed out");
             }
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

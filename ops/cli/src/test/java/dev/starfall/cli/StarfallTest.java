@@ -2,16 +2,14 @@ package dev.starfall.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.starfall.cli.CliTesting.Result;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import org.junit.jupiter.api.Test;
@@ -28,15 +26,8 @@ class StarfallTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
     private static Result starfall(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Starfall.run(List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliTesting.starfall(env, args);
     }
 
     private static Result starfall(String... args) {
@@ -48,8 +39,8 @@ class StarfallTest {
         Result r = starfall("--help");
 
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("run", "serve", "ingest", "keygen", "sign", "verify", "halt", "resume");
-        assertThat(starfall().code()).isEqualTo(Starfall.USAGE);
+        assertThat(r.out()).contains("run", "serve", "ingest", "keygen", "sign", "verify", "halt", "resume", "reset", "replay", "await-ready");
+        assertThat(starfall().code()).isEqualTo(Command.USAGE);
     }
 
     @Test
@@ -66,11 +57,41 @@ class StarfallTest {
 
     @Test
     void shouldRejectAnUnknownCommandOrOptionAsUsage() {
-        assertThat(starfall("launch").code()).isEqualTo(Starfall.USAGE);
+        assertThat(starfall("launch").code()).isEqualTo(Command.USAGE);
         Result r = starfall("verify", "--manifest", "x.json", "--key", "k");
-        assertThat(r.code()).isEqualTo(Starfall.USAGE);
+        assertThat(r.code()).isEqualTo(Command.USAGE);
         assertThat(r.err()).contains("unknown option --key");
         assertThat(starfall("serve", "--http-port", "http").err()).contains("--http-port must be an integer");
+    }
+
+    @Test
+    void shouldPointAUsageErrorOfAnOpsCommandToItsHelp() {
+        Result reset = starfall("reset", "--force");
+        assertThat(reset.code()).isEqualTo(Command.USAGE);
+        assertThat(reset.err()).contains("starfall reset: unknown option --force", "see: starfall reset --help");
+
+        Result export = starfall("replay", "export", "--topic", "transfers", "--format", "xml", "--out", "-");
+        assertThat(export.code()).isEqualTo(Command.USAGE);
+        assertThat(export.err()).contains("starfall replay export: --format must be csv or jsonl, got 'xml'", "see: starfall replay export --help");
+
+        Result unknown = starfall("replay", "rewind");
+        assertThat(unknown.code()).isEqualTo(Command.USAGE);
+        assertThat(unknown.err()).contains("starfall replay: unknown replay subcommand 'rewind'", "see: starfall replay --help");
+
+        Result await = starfall("await-ready", "--gateway", "http://127.0.0.1:1", "--settle", "often");
+        assertThat(await.code()).isEqualTo(Command.USAGE);
+        assertThat(await.err()).contains("starfall await-ready: --settle must be a duration");
+    }
+
+    @Test
+    void shouldRefuseABadEndpointListBeforeStartingToIngest() {
+        Result r = starfall(Map.of("STARFALL_BOOTSTRAP_SERVERS", NOWHERE), "ingest", "--source-url", "main=https://fcd.example@2,backup=fcd.example@1");
+
+        assertThat(r.code()).isEqualTo(Command.USAGE);
+        assertThat(r.err()).contains("starfall ingest: --source-url: URL of backup must be http(s)://host[:port][/path], got 'fcd.example'");
+        assertThat(starfall("ingest", "--help").out()).contains("STARFALL_SOURCE_URL", "name=URL@weight", "STARFALL_ADMIN_PORT",
+                "STARFALL_SOURCE_REQUEST_TIMEOUT", "STARFALL_LCD_DIALECT", "STARFALL_SOLANA_TOKEN_ACCOUNTS", "PUT /endpoints/{name}/weight");
+        assertThat(starfall("serve", "--help").out()).contains("STARFALL_APPLICATION_ID", "blue/green");
     }
 
     @Test
@@ -80,7 +101,7 @@ class StarfallTest {
         assertThat(keygen.code()).as(keygen.err()).isZero();
         String fingerprint = ManifestKeys.fingerprint(ManifestKeys.readPublicKey(keys.resolve(ManifestKeys.PUBLIC_KEY_FILE)));
         assertThat(keygen.out()).contains("fingerprint  " + fingerprint);
-        assertThat(starfall("keygen", "--out", keys.toString()).code()).as("never overwrites a key").isEqualTo(Starfall.FAILED);
+        assertThat(starfall("keygen", "--out", keys.toString()).code()).as("never overwrites a key").isEqualTo(Command.FAILED);
 
         Path manifest = defaultManifestCopy();
         Result sign = starfall("sign", "--manifest", manifest.toString(), "--key", keys.resolve(ManifestKeys.PRIVATE_KEY_FILE).toString());
@@ -100,7 +121,7 @@ class StarfallTest {
 
         Result r = starfall("verify", "--manifest", manifest.toString(), "--public-key", keys.resolve(ManifestKeys.PUBLIC_KEY_FILE).toString());
 
-        assertThat(r.code()).isEqualTo(Starfall.FAILED);
+        assertThat(r.code()).isEqualTo(Command.FAILED);
         assertThat(r.err()).contains("REFUSED (DOES_NOT_VERIFY)", "destinationWallet", ATTACKER);
     }
 
@@ -119,7 +140,7 @@ class StarfallTest {
 
         for (String command : List.of("serve", "ingest")) {
             Result r = starfall(env, command);
-            assertThat(r.code()).as(command).isEqualTo(Starfall.FAILED);
+            assertThat(r.code()).as(command).isEqualTo(Command.FAILED);
             assertThat(r.err()).as(command).contains("refused (DOES_NOT_VERIFY)", "the event content changed after signing", ATTACKER);
         }
         assertThat(dir.resolve("state")).as("serve stopped before creating its state").doesNotExist();
@@ -133,7 +154,7 @@ class StarfallTest {
         Result r = starfall("run", "--public-key", keys.resolve(ManifestKeys.PUBLIC_KEY_FILE).toString(),
                 "--data-dir", dir.resolve("data").toString());
 
-        assertThat(r.code()).isEqualTo(Starfall.FAILED);
+        assertThat(r.code()).isEqualTo(Command.FAILED);
         assertThat(r.err()).contains("refused (NO_SIGNATURE_BY_KEY)", "carries no signatures");
         assertThat(dir.resolve("data")).doesNotExist();
     }

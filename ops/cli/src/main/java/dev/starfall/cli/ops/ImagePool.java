@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.starfall.cli.UsageException;
+
 /** The pre-generated image pool of the mint: CSV rows {@code tier,cid}, an optional header {@code tier,cid}. */
 final class ImagePool {
 
@@ -29,7 +31,7 @@ final class ImagePool {
             }
             List<String> f = Csv.parseLine(line.strip());
             if (f.size() != 2 || f.get(0).isBlank() || f.get(1).isBlank()) {
-                throw new OpsUsageException(origin + " line " + n + ": expected 'tier,cid', got '" + line + "'");
+                throw new UsageException(origin + " line " + n + ": expected 'tier,cid', got '" + line + "'");
             }
             pool.computeIfAbsent(f.get(0).strip(), t -> new ArrayList<>()).add(f.get(1).strip());
         }

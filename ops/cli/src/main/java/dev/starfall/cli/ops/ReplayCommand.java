@@ -7,14 +7,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,6 +25,9 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starfall.cli.Args;
+import dev.starfall.cli.Command;
+import dev.starfall.cli.UsageException;
 import dev.starfall.projections.domain.TierFloors;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.TransferIds;
@@ -50,7 +48,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * schema registry, and exports them, checks the gateway's leaderboards against an offline
  * recomputation, or writes the mint manifest of a closed shower.
  */
-public final class ReplayCommand implements OpsCommand {
+public final class ReplayCommand implements Command {
 
     static final String TOPIC = "--topic";
     static final String FORMAT = "--format";
@@ -109,7 +107,7 @@ public final class ReplayCommand implements OpsCommand {
 
     @Override
     public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || args.get(0).equals(OpsArgs.HELP)) {
+        if (args.isEmpty() || args.get(0).equals(Args.HELP)) {
             out.print(usage());
             return args.isEmpty() ? USAGE : OK;
         }
@@ -119,24 +117,22 @@ public final class ReplayCommand implements OpsCommand {
         try {
             switch (sub) {
                 case "export": {
-                    OpsArgs a = OpsArgs.parse(rest, union(common, TOPIC, FORMAT, FROM_TIME, SHOWER, OUT), Set.of());
+                    Args a = Args.parse(rest, union(common, TOPIC, FORMAT, FROM_TIME, SHOWER, OUT), Set.of());
                     return a.help() ? help(out, exportUsage()) : export(a, env, out, err);
                 }
                 case "recompute": {
-                    OpsArgs a = OpsArgs.parse(rest, union(common, SHOWER, GATEWAY), Set.of(ALL));
+                    Args a = Args.parse(rest, union(common, SHOWER, GATEWAY), Set.of(ALL));
                     return a.help() ? help(out, recomputeUsage()) : recompute(a, env, out, err);
                 }
                 case "mint": {
-                    OpsArgs a = OpsArgs.parse(rest, union(common, SHOWER, IMAGE_POOL, OUT), Set.of());
+                    Args a = Args.parse(rest, union(common, SHOWER, IMAGE_POOL, OUT), Set.of());
                     return a.help() ? help(out, mintUsage()) : mint(a, env, out, err);
                 }
                 default:
-                    throw new OpsUsageException("unknown replay subcommand '" + sub + "' (export, recompute or mint)");
+                    throw new UsageException("unknown replay subcommand '" + sub + "' (export, recompute or mint)").in("replay");
             }
-        } catch (OpsUsageException e) {
-            err.println("starfall replay " + sub + ": " + e.getMessage());
-            err.println("see: starfall replay " + sub + " --help");
-            return USAGE;
+        } catch (UsageException e) {
+            throw e.command().isPresent() ? e : e.in("replay " + sub);
         }
     }
 
@@ -178,7 +174,7 @@ public final class ReplayCommand implements OpsCommand {
                 case "transfers" -> TRANSFERS;
                 case "rejected" -> REJECTED;
                 case "results" -> RESULTS;
-                default -> throw new OpsUsageException(TOPIC + " must be transfers, rejected or results, got '" + v + "'");
+                default -> throw new UsageException(TOPIC + " must be transfers, rejected or results, got '" + v + "'");
             };
         }
 
@@ -207,14 +203,14 @@ public final class ReplayCommand implements OpsCommand {
         }
     }
 
-    private int export(OpsArgs a, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+    private int export(Args a, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
         ExportTopic topic = ExportTopic.parse(a.require(TOPIC));
         String format = a.require(FORMAT);
         if (!format.equals("csv") && !format.equals("jsonl")) {
-            throw new OpsUsageException(FORMAT + " must be csv or jsonl, got '" + format + "'");
+            throw new UsageException(FORMAT + " must be csv or jsonl, got '" + format + "'");
         }
         if (a.get(FROM_TIME).isPresent() && a.get(SHOWER).isPresent()) {
-            throw new OpsUsageException("give " + FROM_TIME + " or " + SHOWER + ", not both");
+            throw new UsageException("give " + FROM_TIME + " or " + SHOWER + ", not both");
         }
         Optional<Instant> from = a.get(FROM_TIME).map(ReplayCommand::instant);
         Manifest manifest = OpsSupport.manifest(a, env);
@@ -257,7 +253,7 @@ public final class ReplayCommand implements OpsCommand {
         try {
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw new OpsUsageException(FROM_TIME + " must be an ISO-8601 instant like 2021-11-08T06:00:00Z, got '" + v + "'", e);
+            throw new UsageException(FROM_TIME + " must be an ISO-8601 instant like 2021-11-08T06:00:00Z, got '" + v + "'", e);
         }
     }
 
@@ -283,7 +279,7 @@ public final class ReplayCommand implements OpsCommand {
         }
     }
 
-    private static <T extends SpecificRecord> long read(OpsArgs a, Map<String, String> env, String topic, Class<T> type,
+    private static <T extends SpecificRecord> long read(Args a, Map<String, String> env, String topic, Class<T> type,
                                                         SchemaRegistryClient registry, Optional<Instant> from, PrintStream err,
                                                         java.util.function.BiConsumer<String, T> sink) {
         try (Deserializer<T> values = AvroSerdes.specific(type, registry, false).deserializer()) {
@@ -293,11 +289,11 @@ public final class ReplayCommand implements OpsCommand {
 
     // ---- recompute -------------------------------------------------------------------------------
 
-    private int recompute(OpsArgs a, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+    private int recompute(Args a, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
         Manifest manifest = OpsSupport.manifest(a, env);
         boolean all = a.has(ALL);
         if (all == a.get(SHOWER).isPresent()) {
-            throw new OpsUsageException("give " + SHOWER + " N or " + ALL);
+            throw new UsageException("give " + SHOWER + " N or " + ALL);
         }
         List<Integer> showers = new ArrayList<>();
         if (all) {
@@ -307,7 +303,7 @@ public final class ReplayCommand implements OpsCommand {
         } else {
             showers.add(a.integer(SHOWER, 1, manifest.schedule().showerCount()));
         }
-        String gateway = stripSlash(a.require(GATEWAY));
+        GatewayClient gateway = new GatewayClient(a.require(GATEWAY));
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(OpsSupport.registry(a, env));
         OfflineRecompute offline = OfflineRecompute.of(manifest);
         read(a, env, Topics.TRANSFERS_LATE.name(), TransferObserved.class, registry, Optional.empty(), err,
@@ -316,10 +312,9 @@ public final class ReplayCommand implements OpsCommand {
                 (k, t) -> offline.add(OfflineRecompute.Transfer.of(t)));
         out.println("recomputed from the log: " + offline.showers().size() + " showers with transfers, " + offline.outsideShowers()
                 + " transfers outside every shower, " + offline.excluded() + " late transfers left out");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         int differences = 0;
         for (int shower : showers) {
-            List<String> diffs = compare(offline.shower(shower), http, gateway);
+            List<String> diffs = compare(offline.shower(shower), gateway);
             for (String d : diffs) {
                 out.println("shower " + shower + ": " + d);
             }
@@ -334,12 +329,12 @@ public final class ReplayCommand implements OpsCommand {
     }
 
     /** Differences between the offline ranking and the gateway's pages; empty when they agree. */
-    static List<String> compare(OfflineRecompute.ShowerRanking expected, HttpClient http, String gateway) throws Exception {
+    static List<String> compare(OfflineRecompute.ShowerRanking expected, GatewayClient gateway) throws Exception {
         List<String> diffs = new ArrayList<>();
         List<JsonNode> entries = new ArrayList<>();
         JsonNode first = null;
         for (int offset = 0; ; offset += PAGE) {
-            JsonNode page = get(http, gateway + "/api/v1/showers/" + expected.shower() + "/leaderboard?limit=" + PAGE + "&offset=" + offset);
+            JsonNode page = gateway.getOk("/api/v1/showers/" + expected.shower() + "/leaderboard?limit=" + PAGE + "&offset=" + offset);
             if (first == null) {
                 first = page;
             }
@@ -394,22 +389,9 @@ public final class ReplayCommand implements OpsCommand {
         }
     }
 
-    private static JsonNode get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
     // ---- mint ------------------------------------------------------------------------------------
 
-    private int mint(OpsArgs a, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
+    private int mint(Args a, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
         Manifest manifest = OpsSupport.manifest(a, env);
         int shower = a.integer(SHOWER, 1, manifest.schedule().showerCount());
         Map<String, List<String>> pool = ImagePool.read(Path.of(a.require(IMAGE_POOL)));

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import dev.starfall.cli.Args;
+import dev.starfall.cli.Command;
+import dev.starfall.cli.ServiceSettings.Setting;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,7 +32,7 @@ import org.apache.kafka.tools.StreamsResetter;
  * offsets to the earliest, internal topics deleted) and deletes the application's local state
  * directory, so the next start reprocesses everything.
  */
-public final class ResetCommand implements OpsCommand {
+public final class ResetCommand implements Command {
 
     static final String APPLICATION_ID = "--application-id";
     static final String STATE_DIR = "--state-dir";
@@ -56,32 +59,24 @@ public final class ResetCommand implements OpsCommand {
                 + "StreamsResetter (offsets of " + String.join(", ", INPUT_TOPICS) + " to the earliest;\n"
                 + "the application's internal changelog and repartition topics deleted), then deletes the local\n"
                 + "state directory <state-dir>/<application-id>. Run it on every host that kept state.\n\noptions:\n"
-                + String.format("  %-24s %s%n", APPLICATION_ID + " ID", "Streams application id (default starfall-projections-<event id> from the manifest)")
-                + String.format("  %-24s %s%n", STATE_DIR + " DIR", "state directory of the instance (else STARFALL_STATE_DIR, default .starfall/state)")
-                + String.format("  %-24s %s%n", DRY_RUN, "print what would be done, change nothing")
-                + String.format("  %-24s %s%n", OpsSupport.BOOTSTRAP + " HOST:PORT", "Kafka bootstrap servers (else STARFALL_BOOTSTRAP_SERVERS, default localhost:9092)")
-                + String.format("  %-24s %s%n", OpsSupport.MANIFEST + " FILE", "event manifest (else STARFALL_MANIFEST, default the shipped Levana Dragons manifest)");
+                + OpsSupport.help(APPLICATION_ID + " ID", Setting.APPLICATION_ID)
+                + OpsSupport.help(STATE_DIR + " DIR", Setting.STATE_DIR)
+                + OpsSupport.help(DRY_RUN, "print what would be done, change nothing")
+                + OpsSupport.help(OpsSupport.BOOTSTRAP + " HOST:PORT", Setting.BOOTSTRAP_SERVERS)
+                + OpsSupport.help(OpsSupport.MANIFEST + " FILE", Setting.MANIFEST);
     }
 
     @Override
     public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-        OpsArgs a;
-        try {
-            a = OpsArgs.parse(args, Set.of(OpsSupport.BOOTSTRAP, OpsSupport.MANIFEST, APPLICATION_ID, STATE_DIR), Set.of(DRY_RUN));
-        } catch (OpsUsageException e) {
-            err.println("starfall reset: " + e.getMessage());
-            err.println("see: starfall reset --help");
-            return USAGE;
-        }
+        Args a = Args.parse(args, Set.of(OpsSupport.BOOTSTRAP, OpsSupport.MANIFEST, APPLICATION_ID, STATE_DIR), Set.of(DRY_RUN));
         if (a.help()) {
             out.print(usage());
             return OK;
         }
         String bootstrap = OpsSupport.bootstrap(a, env);
-        String applicationId = a.get(APPLICATION_ID)
+        String applicationId = OpsSupport.value(a, APPLICATION_ID, Setting.APPLICATION_ID, env)
                 .orElseGet(() -> ProjectionsService.Settings.applicationIdFor(OpsSupport.manifest(a, env)));
-        String envStateDir = env.get("STARFALL_STATE_DIR");
-        Path stateDir = Path.of(a.get(STATE_DIR).orElse(envStateDir == null || envStateDir.isBlank() ? ".starfall/state" : envStateDir.strip()));
+        Path stateDir = Path.of(OpsSupport.value(a, STATE_DIR, Setting.STATE_DIR, env).orElseThrow());
         boolean dryRun = a.has(DRY_RUN);
 
         List<String> members = activeMembers(bootstrap, applicationId);

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.starfall.cli.CliTesting;
+import dev.starfall.cli.Command;
 import dev.starfall.cli.EmbeddedPipeline;
+import dev.starfall.cli.PipelineProbe;
 import dev.starfall.cli.RunOptions;
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.projections.ProjectionsService;
@@ -31,8 +34,8 @@ class ResetIT {
 
     @Test
     void shouldRefuseWhileRunningAndRebuildTheSameLeaderboardsAfterAReset() throws Exception {
-        int kafkaPort = PipelineProbe.freePort();
-        RunOptions options = new RunOptions(dataDir, Optional.empty(), kafkaPort, 0, PipelineProbe.freePort(), 0, 7, 150, 1200);
+        int kafkaPort = CliTesting.freePortPair();
+        RunOptions options = new RunOptions(dataDir, Optional.empty(), kafkaPort, 0, CliTesting.freePort(), 0, 7, 150, 1200);
         String applicationId = ProjectionsService.Settings.applicationIdFor(manifest);
         Path stateDir = dataDir.resolve("streams");
         int showers = manifest.schedule().showerCount();
@@ -41,15 +44,15 @@ class ResetIT {
             assertThat(pipeline.ingestor().awaitCaughtUp(Duration.ofSeconds(120))).as("ingestor caught up").isTrue();
             before = PipelineProbe.digest(PipelineProbe.awaitStable(pipeline.gatewayUrl(), showers, Duration.ofSeconds(1), Duration.ofSeconds(120)));
 
-            PipelineProbe.Result refused = PipelineProbe.run(new ResetCommand(), "--bootstrap", pipeline.bootstrapServers(),
+            CliTesting.Result refused = CliTesting.run(new ResetCommand(), "--bootstrap", pipeline.bootstrapServers(),
                     "--state-dir", stateDir.toString());
-            assertThat(refused.code()).isEqualTo(OpsCommand.FAILED);
+            assertThat(refused.code()).isEqualTo(Command.FAILED);
             assertThat(refused.err()).contains("refused", "active member", "Stop every projections instance");
             assertThat(stateDir.resolve(applicationId)).exists();
         }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1, Map.of()))) {
-            PipelineProbe.Result reset = PipelineProbe.run(new ResetCommand(), "--bootstrap", kafka.bootstrapServers(),
+            CliTesting.Result reset = CliTesting.run(new ResetCommand(), "--bootstrap", kafka.bootstrapServers(),
                     "--state-dir", stateDir.toString());
             assertThat(reset.code()).as(reset.out() + reset.err()).isZero();
             assertThat(reset.out()).contains("no active members", "deleted local state", "reset done");

@@ -1,9 +1,5 @@
-package dev.starfall.cli.ops;
+package dev.starfall.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,41 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 
-/** Test helpers for the ops ITs: free ports, leaderboard snapshots polled until stable, in-process command runs. */
-final class PipelineProbe {
+/** Test helpers for the ITs: every shower's leaderboard as a gateway answers it, polled until stable, and a digest of them. */
+public final class PipelineProbe {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PipelineProbe() {
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(OpsCommand command, String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = command.run(List.of(args), Map.of(), o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Every shower's first leaderboard page (limit 1000) by shower; empty when any shower does not answer 200. */
-    static Optional<Map<Integer, String>> snapshot(String gateway, int showers) throws Exception {
+    public static Optional<Map<Integer, String>> snapshot(String gateway, int showers) throws Exception {
         Map<Integer, String> bodies = new TreeMap<>();
         for (int shower = 1; shower <= showers; shower++) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/showers/" + shower + "/leaderboard?limit=1000"))
@@ -63,7 +39,7 @@ final class PipelineProbe {
      * Polls until two snapshots in a row, {@code quiet} apart, are equal and non-empty (some shower has an
      * entry), or fails at the deadline.
      */
-    static Map<Integer, String> awaitStable(String gateway, int showers, Duration quiet, Duration timeout) throws Exception {
+    public static Map<Integer, String> awaitStable(String gateway, int showers, Duration quiet, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<Integer, String> previous = null;
         while (System.nanoTime() < deadline) {
@@ -77,7 +53,7 @@ final class PipelineProbe {
         throw new AssertionError("leaderboards of " + gateway + " not stable within " + timeout);
     }
 
-    static String digest(Map<Integer, String> bodies) throws Exception {
+    public static String digest(Map<Integer, String> bodies) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         bodies.forEach((k, v) -> sha.update((k + "\n" + v + "\n").getBytes(StandardCharsets.UTF_8)));
         return HexFormat.of().formatHex(sha.digest());
