@@ -1,0 +1,138 @@
+package dev.starfall.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark suite: {@code ops/bench/run [names...] [--quick] [--rounds N] [--out FILE]}. Runs
+ * each named benchmark (all by default), each against real services in child JVMs, and writes one
+ * Markdown report with the machine and every figure as min / median / max of repeated runs, beside
+ * a ratio to a baseline measured in the same run. Benchmarks are not tests: a figure below its
+ * target is reported, never failed.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    /** Every benchmark in report order. */
+    static Map<String, Benchmark> all() {
+        Map<String, Benchmark> m = new LinkedHashMap<>();
+        for (Benchmark b : List.<Benchmark>of(new dev.starfall.bench.pipeline.IngestBench(),
+                new dev.starfall.bench.pipeline.RestartBench(), new dev.starfall.bench.pipeline.FreshnessBench())) {
+            m.put(b.name(), b);
+        }
+        return m;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Benchmark> known = all();
+        List<String> names = new ArrayList<>();
+        boolean quick = false;
+        int rounds = 5;
+        Path out = Path.of("ops/bench/REPORT.md");
+        Path work = Path.of("ops/bench/target/work");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--work" -> work = Path.of(value(args, ++i, "--work"));
+                case "-h", "--help" -> {
+                    System.out.println(usage(known));
+                    return;
+                }
+                default -> {
+                    if (!known.containsKey(args[i])) {
+                        System.err.println("unknown benchmark or option '" + args[i] + "'\n\n" + usage(known));
+                        System.exit(2);
+                    }
+                    names.add(args[i]);
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            names.addAll(known.keySet());
+        }
+        BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, System.out);
+        Files.createDirectories(ctx.logs());
+        StringBuilder report = new StringBuilder(header(quick, rounds));
+        for (String name : names) {
+            ctx.say("== " + name);
+            long start = System.nanoTime();
+            Section s;
+            try {
+                s = known.get(name).run(ctx);
+            } catch (Exception | Error e) {
+                s = new Section(name, "Failed: `" + e + "`. Logs under `" + ctx.logs() + "`.\n");
+                e.printStackTrace(System.out);
+            }
+            report.append("## ").append(s.title()).append("\n\n").append(s.markdown()).append('\n');
+            ctx.say(String.format("== %s done in %.0f s", name, (System.nanoTime() - start) / 1e9));
+            write(out, report);
+        }
+        ctx.say("report: " + out.toAbsolutePath());
+    }
+
+    private static void write(Path out, CharSequence report) throws IOException {
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, report, StandardCharsets.UTF_8);
+    }
+
+    private static String value(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args[i];
+    }
+
+    static String usage(Map<String, Benchmark> known) {
+        return "usage: ops/bench/run [benchmark...] [--quick] [--rounds N] [--out FILE] [--work DIR]\n"
+                + "benchmarks: " + String.join(", ", known.keySet()) + " (default: all)\n"
+                + "  --quick    smaller sizes, to check the suite itself\n"
+                + "  --rounds   repetitions of each figure (default 5)\n"
+                + "  --out      report file (default ops/bench/REPORT.md)\n";
+    }
+
+    static String header(boolean quick, int rounds) {
+        Runtime rt = Runtime.getRuntime();
+        return "# Benchmark report\n\n"
+                + "| | |\n|---|---|\n"
+                + "| date | " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " |\n"
+                + "| cores | " + rt.availableProcessors() + " (" + cpuModel() + ") |\n"
+                + "| memory | " + memTotal() + " |\n"
+                + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
+                + "| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " |\n"
+                + "| sizes | " + (quick ? "quick (smoke run, smaller than the targets assume)" : "full") + ", " + rounds + " rounds |\n\n"
+                + "Every figure is min / median / max over the rounds. The machine is shared and noisy, so each figure also has a "
+                + "ratio to a baseline measured in the same run, which is the number to compare between runs.\n\n";
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 / 1024 + " GiB").findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

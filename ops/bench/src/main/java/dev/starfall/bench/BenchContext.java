@@ -1,0 +1,80 @@
+package dev.starfall.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestLoader;
+
+/**
+ * What every benchmark gets: a scratch directory, where child logs go, the size scale, the number
+ * of rounds, and the console for progress.
+ *
+ * @param work   scratch directory for broker data and state (wiped per benchmark)
+ * @param logs   child process logs
+ * @param quick  smaller sizes, for a smoke run of the suite itself
+ * @param rounds repetitions of each measured figure
+ * @param out    progress
+ */
+public record BenchContext(Path work, Path logs, boolean quick, int rounds, PrintStream out) {
+
+    /** JVM options for every service measured: explicit heap, GC and no surprise from CPU pinning. */
+    public static final List<String> SERVICE_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=2",
+            "-XX:+AlwaysPreTouch");
+
+    /** The shipped manifest (Levana Dragons: 44 showers). */
+    public Manifest manifest() {
+        return ManifestLoader.loadDefault();
+    }
+
+    /** A fresh, empty directory {@code work/name}. */
+    public Path fresh(String name) {
+        Path dir = work.resolve(name);
+        delete(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** Deletes a directory tree if present. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a broker and registry child on {@code dataDir}; waits until it answers. */
+    public Child broker(String name, Path dataDir, int port, int registryPort) throws Exception {
+        Child c = Child.start(name, logs, Optional.empty(), List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"), BrokerMain.class.getName(),
+                List.of(dataDir.toString(), Integer.toString(port), Integer.toString(registryPort)), Map.of());
+        c.awaitLog(BrokerMain.READY, java.time.Duration.ofSeconds(90));
+        return c;
+    }
+
+    /** Prints one progress line. */
+    public void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.starfall.bench;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+
+import dev.starfall.schemas.Bech32;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ShowerSchedule;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes a synthetic history straight to the transfers topic, in the ingestor's format (keyed by
+ * sender, Confluent wire format through the registry), oldest block first: the fast way to give
+ * the projections 100 k to 10 M events of history when what is measured is not the ingestor.
+ * Deterministic by seed. Amounts are integer minor units with a heavy tail; every event falls in
+ * one of the manifest's showers.
+ */
+public final class HistoryWriter {
+
+    /** What was written. */
+    public record Written(long events, BigInteger raised, Map<Integer, BigInteger> raisedByShower) {
+    }
+
+    private final Manifest manifest;
+    private final int wallets;
+    private final long seed;
+
+    public HistoryWriter(Manifest manifest, int wallets, long seed) {
+        this.manifest = manifest;
+        this.wallets = wallets;
+        this.seed = seed;
+    }
+
+    /** The address of sender {@code i}: a valid bech32 address of the manifest's chain prefix. */
+    public static String wallet(String hrp, int i) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("bench-wallet-" + i).getBytes(StandardCharsets.UTF_8));
+            byte[] twenty = new byte[20];
+            System.arraycopy(hash, 0, twenty, 0, 20);
+            return Bech32.encode(hrp, twenty);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code events} transfers; {@code progress} is told the count every 100,000. */
+    public Written write(String bootstrapServers, String registryUrl, long events, LongConsumer progress) {
+        ShowerSchedule schedule = manifest.schedule();
+        String destination = manifest.event().getDestinationWallet();
+        String hrp = Bech32.decode(destination).hrp();
+        String[] senders = new String[wallets];
+        for (int i = 0; i < wallets; i++) {
+            senders[i] = wallet(hrp, i);
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Serializer<TransferObserved> values = AvroSerdes.specific(TransferObserved.class, new HttpSchemaRegistryClient(registryUrl), false)
+                .serializer();
+        String topic = Topics.TRANSFERS_OBSERVED.name();
+        long first = schedule.opensAt().toEpochMilli() + 1;
+        long last = schedule.closeOf(schedule.showerCount()).toEpochMilli();
+        long span = last - first;
+        SplittableRandom random = new SplittableRandom(seed);
+        BigInteger unit = manifest.minimumContribution().signum() > 0 ? manifest.minimumContribution() : BigInteger.valueOf(1_000_000);
+        BigInteger raised = BigInteger.ZERO;
+        Map<Integer, BigInteger> byShower = new HashMap<>();
+        Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            for (long e = 0; e < events; e++) {
+                long blockTime = first + e * (span / 1000) / events * 1000;
+                int shower = schedule.showerOf(blockTime).orElseThrow();
+                // heavy tail in integer units: most near the minimum, a few a thousand times it
+                long k = 1 + random.nextInt(40);
+                long whales = random.nextInt(100) == 0 ? 1 + random.nextInt(1000) : 1;
+                BigInteger amount = unit.multiply(BigInteger.valueOf(k * k * whales)).divide(BigInteger.valueOf(16))
+                        .add(BigInteger.valueOf(random.nextInt(1_000_000)));
+                String sender = senders[random.nextInt(wallets)];
+                TransferObserved t = TransferObserved.newBuilder()
+                        .setChain(manifest.event().getChain())
+                        .setChainId(manifest.event().getChainId())
+                        .setTxHash(String.format("%064X", e))
+                        .setMessageIndex(0)
+                        .setBlockHeight(5_000_000 + e / 10)
+                        .setBlockTime(Instant.ofEpochMilli(blockTime))
+                        .setSender(sender)
+                        .setRecipient(destination)
+                        .setDenom(manifest.event().getDenom())
+                        .setAmount(new BigDecimal(amount))
+                        .setMemo(null)
+                        .setSourceEndpoint("bench-history")
+                        .setObservedAt(now)
+                        .build();
+                producer.send(new ProducerRecord<>(topic, sender, values.serialize(topic, t)));
+                raised = raised.add(amount);
+                byShower.merge(shower, amount, BigInteger::add);
+                if ((e + 1) % 100_000 == 0) {
+                    progress.accept(e + 1);
+                }
+            }
+            producer.flush();
+        }
+        return new Written(events, raised, byShower);
+    }
+}

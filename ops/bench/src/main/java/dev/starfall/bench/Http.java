@@ -1,0 +1,65 @@
+package dev.starfall.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Plain GETs against a service on loopback, for readiness and completion checks. */
+public final class Http {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Http() {
+    }
+
+    /** The status code, or -1 when nothing answers. */
+    public static int status(String url) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The JSON body of a 200 answer; empty for any other answer or none. */
+    public static Optional<JsonNode> json(String url) {
+        try {
+            HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofByteArray());
+            return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Polls {@code url} until it answers 200; returns the seconds waited. */
+    public static double awaitOk(String url, Duration timeout, Child child) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (status(url) == 200) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+            if (child != null && !child.isAlive()) {
+                throw new IllegalStateException(child.name() + " exited while waiting for " + url + "; see " + child.log());
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(url + " did not answer 200 within " + timeout + (child == null ? "" : "; see " + child.log()));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.starfall.bench.pipeline;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.starfall.bench.BenchContext;
+import dev.starfall.bench.Benchmark;
+import dev.starfall.bench.Child;
+import dev.starfall.bench.HistoryWriter;
+import dev.starfall.bench.Http;
+import dev.starfall.bench.Ports;
+import dev.starfall.bench.Section;
+import dev.starfall.bench.Stats;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Parts 3 and 4 (and the serving instance's share of part 6): {@code starfall serve} against a
+ * broker child holding 100 k, 1 M and 10 M transfers of history (written straight to the topic).
+ * (a) restart with its local state, (b) a fresh instance restoring from the changelogs, both to
+ * ready; then, at 1 M, {@code starfall reset} and a full rebuild until every shower's total is
+ * back. The baseline of (a) and (b) is the same instance starting on an empty history, in the same
+ * run; the baseline of the rebuild is the first build of the same history.
+ */
+public final class RestartBench implements Benchmark {
+
+    @Override
+    public String name() {
+        return "restart";
+    }
+
+    @Override
+    public Section run(BenchContext ctx) throws Exception {
+        List<Long> sizes = ctx.quick() ? List.of(20_000L, 100_000L) : List.of(100_000L, 1_000_000L, 10_000_000L);
+        long rebuildSize = ctx.quick() ? 100_000L : 1_000_000L;
+        int rounds = Math.max(1, Math.min(ctx.rounds(), 3));
+        int wallets = ctx.quick() ? 10_000 : 100_000;
+        StringBuilder table = new StringBuilder("| history | first build, s | (a) restart with local state, s | ratio to empty start "
+                + "| (b) fresh instance restoring, s | ratio to empty start | state on disk, MiB | peak RSS of serve, MiB |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder rebuild = new StringBuilder();
+        for (long events : sizes) {
+            Path dir = ctx.fresh("restart");
+            int port = Ports.freeRange(5);
+            try (Child broker = ctx.broker("restart-broker-" + events, dir.resolve("kafka"), port, port + 2)) {
+                ctx.say("  broker " + broker.name() + " up");
+                Serve serve = new Serve(ctx, "127.0.0.1:" + port, "http://127.0.0.1:" + (port + 2), port + 3, dir.resolve("state"));
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port))) {
+                    new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
+                }
+                // baseline: the same instance starting on an empty history
+                List<Double> empty = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    BenchContext.delete(dir.resolve("state"));
+                    empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO).seconds());
+                }
+                BenchContext.delete(dir.resolve("state"));
+                ctx.say(String.format("  %,d events: writing the history", events));
+                HistoryWriter.Written written = new HistoryWriter(ctx.manifest(), wallets, 7).write("127.0.0.1:" + port,
+                        "http://127.0.0.1:" + (port + 2), events, n -> {
+                            if (n % 1_000_000 == 0) {
+                                ctx.say(String.format("    %,d written", n));
+                            }
+                        });
+                Started first = serve.startToCaughtUp("build-" + events, written.raised());
+                ctx.say(String.format("  %,d events: first build %.1f s", events, first.seconds()));
+                List<Double> local = new ArrayList<>();
+                List<Double> fresh = new ArrayList<>();
+                List<Double> rss = new ArrayList<>();
+                rss.add(first.rssMiB());
+                long stateMiB = sizeMiB(dir.resolve("state"));
+                for (int r = 0; r < rounds; r++) {
+                    Started s = serve.startToReady("local-" + events + "-" + r, written.raised());
+                    local.add(s.seconds());
+                    rss.add(s.rssMiB());
+                }
+                for (int r = 0; r < rounds; r++) {
+                    BenchContext.delete(dir.resolve("state"));
+                    Started s = serve.startToReady("fresh-" + events + "-" + r, written.raised());
+                    fresh.add(s.seconds());
+                    rss.add(s.rssMiB());
+                }
+                double emptyMedian = Stats.of(empty).median();
+                table.append(String.format("| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
+                        Stats.of(local).format(2), Stats.of(local).median() / emptyMedian, Stats.of(fresh).format(2),
+                        Stats.of(fresh).median() / emptyMedian, stateMiB, Stats.of(rss).format(0)));
+                ctx.say(String.format("  %,d events: restart %.2f s, restore %.2f s (empty start %.2f s)", events, Stats.of(local).median(),
+                        Stats.of(fresh).median(), emptyMedian));
+                if (events == rebuildSize) {
+                    List<Double> times = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        long t0 = System.nanoTime();
+                        try (Child reset = Child.start("reset-" + r, ctx.logs(), Optional.empty(), BenchContext.SERVICE_JVM,
+                                IngestBench.MAIN, List.of("reset", "--bootstrap", "127.0.0.1:" + port, "--state-dir",
+                                        dir.resolve("state").toString()), Map.of())) {
+                            reset.awaitExit(Duration.ofMinutes(5));
+                        }
+                        double resetSeconds = (System.nanoTime() - t0) / 1e9;
+                        Started s = serve.startToCaughtUp("rebuild-" + r, written.raised());
+                        times.add(resetSeconds + s.seconds());
+                    }
+                    rebuild.append(String.format("| %,d | %s | %.1f | %.2f |%n", events, Stats.of(times).format(1), first.seconds(),
+                            Stats.of(times).median() / first.seconds()));
+                }
+                ctx.say("  empty start " + Stats.of(empty).format(2) + " s");
+            }
+        }
+        String md = "`starfall serve` (projections and gateway, `" + String.join(" ", BenchContext.SERVICE_JVM) + "`) against a broker child; "
+                + "the history is written straight to the transfers topic (" + wallets + " wallets over 44 showers). Ready = "
+                + "`/health/ready` answers 200 and every shower's total equals the history's. Ratios are to the same instance "
+                + "starting on an empty history in the same run.\n\n" + table
+                + "\nTargets: (a) does not grow with history (under 5 s at 10 M); (b) grows with the state's size, not the history's.\n\n"
+                + "### 4. Rebuild (`starfall reset`, then a full rebuild until every shower's total is back)\n\n"
+                + "| history | reset + rebuild, s | first build, s | ratio to first build |\n|---|---|---|---|\n" + rebuild;
+        return new Section("3. Restart to ready (and 6. memory of a serving instance)", md);
+    }
+
+    private static long sizeMiB(Path dir) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            return walk.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum() / (1024 * 1024);
+        }
+    }
+
+    /** One start of serve: seconds to the condition and peak RSS. */
+    record Started(double seconds, double rssMiB) {
+    }
+
+    /** Starts and stops {@code starfall serve} instances on one state directory. */
+    private static final class Serve {
+        private final BenchContext ctx;
+        private final Map<String, String> env = new HashMap<>();
+        private final int httpPort;
+
+        Serve(BenchContext ctx, String bootstrap, String registry, int httpPort, Path stateDir) {
+            this.ctx = ctx;
+            this.httpPort = httpPort;
+            env.put("STARFALL_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("STARFALL_SCHEMA_REGISTRY_URL", registry);
+            env.put("STARFALL_HTTP_PORT", Integer.toString(httpPort));
+            env.put("STARFALL_BIND_HOST", "127.0.0.1");
+            env.put("STARFALL_ADVERTISED_HOST", "127.0.0.1");
+            env.put("STARFALL_STATE_DIR", stateDir.toString());
+            env.put("STARFALL_RATE_LIMIT_PER_SECOND", "0");
+        }
+
+        /** Launch to ready with every shower's total equal to {@code raised}; then a clean stop. */
+        Started startToReady(String name, BigInteger raised) throws Exception {
+            return start(name, raised, false);
+        }
+
+        /** Launch to every shower's total equal to {@code raised} (for a build), then a clean stop. */
+        Started startToCaughtUp(String name, BigInteger raised) throws Exception {
+            return start(name, raised, true);
+        }
+
+        private Started start(String name, BigInteger raised, boolean build) throws Exception {
+            long t0 = System.nanoTime();
+            String gateway = "http://127.0.0.1:" + httpPort;
+            try (Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), BenchContext.SERVICE_JVM, IngestBench.MAIN,
+                    List.of("serve"), env)) {
+                Http.awaitOk(gateway + "/health/ready", Duration.ofMinutes(build ? 60 : 20), serve);
+                Showers.awaitRaised(gateway, raised, Duration.ofMinutes(build ? 60 : 20), serve);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                return new Started(seconds, serve.peakRssKiB() / 1024.0);
+            }
+        }
+    }
+}
