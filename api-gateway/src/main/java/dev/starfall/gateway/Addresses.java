@@ -3,20 +3,27 @@ package dev.starfall.gateway;
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.starfall.schemas.Bech32;
 
 /**
  * Checks wallet addresses per chain before any store is touched: bech32 with its checksum for
  * Terra and Cosmos chains (BIP-173), base58 of exactly 32 bytes for Solana. A problem comes back
- * as a message that names it, for a 400 answer.
+ * as a message that names it, for a 400 answer. Valid addresses are remembered (up to
+ * {@value #REMEMBERED}, then forgotten all at once), so a hot wallet's checksum is checked once, not
+ * on every request for it.
  */
 public final class Addresses {
 
     private static final String BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
+    static final int REMEMBERED = 32_768;
+
     private final String chain;
     private final String expectedPrefix;
+    private final Set<String> valid = ConcurrentHashMap.newKeySet();
 
     /**
      * @param chain       the manifest's chain family
@@ -30,6 +37,20 @@ public final class Addresses {
 
     /** Empty when {@code address} is valid for this event's chain, else what is wrong with it. */
     public Optional<String> problem(String address) {
+        if (address != null && valid.contains(address)) {
+            return Optional.empty();
+        }
+        Optional<String> problem = check(address);
+        if (problem.isEmpty()) {
+            if (valid.size() >= REMEMBERED) {
+                valid.clear();
+            }
+            valid.add(address);
+        }
+        return problem;
+    }
+
+    private Optional<String> check(String address) {
         if (address == null || address.isEmpty()) {
             return Optional.of("address is empty");
         }

@@ -1,11 +1,14 @@
 package dev.starfall.gateway;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * An encoded HTTP answer, ready to send many times: the hot path writes cached bytes and never
@@ -27,7 +30,23 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
     public static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     public static Answer ok(byte[] json, String servedBy, boolean stale, String cacheControl) {
-        return new Answer(200, Buffer.buffer(json), servedBy, stale, cacheControl, null, etagOf(json));
+        return new Answer(200, direct(json), servedBy, stale, cacheControl, null, etagOf(json));
+    }
+
+    /** Bodies from this size up are kept in direct memory; smaller ones are copied next to the headers anyway. */
+    static final int DIRECT_FROM_BYTES = 1024;
+
+    /**
+     * A large body in a direct buffer, made once per answer: a heap buffer would be copied into a
+     * direct one by the socket write every time the answer is sent (a 15 kB leaderboard, tens of
+     * thousands of times a second). Freed by the JDK's cleaner once the answer is dropped.
+     */
+    static Buffer direct(byte[] bytes) {
+        if (bytes.length < DIRECT_FROM_BYTES) {
+            return Buffer.buffer(bytes);
+        }
+        ByteBuffer nio = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(nio)));
     }
 
     public static Answer error(int status, String code, String message, String servedBy) {

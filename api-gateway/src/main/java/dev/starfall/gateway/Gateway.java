@@ -21,6 +21,7 @@ import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.manifest.signing.HaltNotice;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ShowerSchedule;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -34,7 +35,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -62,6 +62,9 @@ public final class Gateway implements AutoCloseable {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     static final int MAX_LIVE_LIMIT = 100;
+    /** Prefix of the bare benchmark endpoint ({@link GatewayConfig#benchEndpoint()}); the rest of the path is the body size. */
+    public static final String BARE_PREFIX = "/bench/bare/";
+    static final int MAX_BARE_BYTES = 4 * 1024 * 1024;
     private static final String JSON_TYPE = "application/json";
 
     private final Vertx vertx;
@@ -81,6 +84,8 @@ public final class Gateway implements AutoCloseable {
     private final WebClient peers;
     private final Answer openApiAnswer;
     private final String selfName;
+    private final Map<Integer, Answer> bareAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RouteTable table = new RouteTable();
     private LiveFeeds live;
     private HttpServer server;
     private long evictionTimer;
@@ -135,25 +140,31 @@ public final class Gateway implements AutoCloseable {
 
     private Router routes() {
         Router router = Router.router(vertx);
-        router.route().handler(this::cors);
-        router.route("/api/*").handler(this::rateLimit);
+        if (config.benchEndpoint()) {
+            router.get(BARE_PREFIX + "*").handler(this::bare); // first: the floor of this router and server, nothing else
+        }
+        router.route().handler(this::frontDoor);
 
-        get(router, "/health/live", this::live, true);
-        get(router, "/health/ready", this::ready, true);
-        get(router, "/metrics", this::metrics, true);
-        get(router, "/openapi.json", ctx -> send(ctx, openApiAnswer), true);
-        get(router, "/api/v1/event", ctx -> send(ctx, eventAnswer()), true);
-        get(router, "/api/v1/halt", this::halt, true);
-        get(router, "/api/v1/status", this::status, true);
-        get(router, "/api/v1/showers", this::showers, true);
-        get(router, "/api/v1/showers/:n", this::showerSummary, true);
-        get(router, "/api/v1/showers/:n/leaderboard", this::leaderboard, true);
-        get(router, "/api/v1/showers/:n/wallets/:address", this::walletInShower, true);
-        get(router, "/api/v1/showers/:n/digest", this::digest, true);
-        get(router, "/api/v1/showers/:n/live", this::liveFeed, false);
-        get(router, "/api/v1/wallets/:address", this::cave, true);
-        get(router, "/api/v1/telescope", this::telescope, true);
-        get(router, "/internal/v1/caves/:address", this::closedMeteors, true);
+        // tried in this order: the hot answers first
+        get("/api/v1/showers/:n/leaderboard", this::leaderboard);
+        get("/api/v1/showers/:n/wallets/:address", this::walletInShower);
+        get("/api/v1/showers/:n", this::showerSummary);
+        get("/api/v1/wallets/:address", this::cave);
+        get("/api/v1/showers", this::showers);
+        get("/api/v1/telescope", this::telescope);
+        get("/api/v1/showers/:n/live", this::liveFeed);
+        get("/api/v1/showers/:n/digest", this::digest);
+        get("/api/v1/event", ctx -> send(ctx, eventAnswer()));
+        get("/api/v1/halt", this::halt);
+        get("/api/v1/status", this::status);
+        get("/internal/v1/caves/:address", this::closedMeteors);
+        get("/internal/v1/showers/:n/standings/:address", this::standing);
+        get("/health/live", this::live);
+        get("/health/ready", this::ready);
+        get("/metrics", this::metrics);
+        get("/openapi.json", ctx -> send(ctx, openApiAnswer));
+
+        router.get().handler(this::dispatch);
 
         router.route().last().handler(ctx -> {
             if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD) {
@@ -176,22 +187,45 @@ public final class Gateway implements AutoCloseable {
         return router;
     }
 
-    /** Registers a GET route that is measured per route template and, unless streaming, bounded in time. */
-    private void get(Router router, String path, Handler<RoutingContext> handler, boolean timed) {
-        var route = router.get(path);
-        if (timed) {
-            route.handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503)); // platform handlers come first
-        }
-        route.handler(ctx -> {
+    /**
+     * Adds a GET route to {@link #table}, measured per route template, in one handler. Answers that
+     * are awaited are bounded in time by {@link #send(RoutingContext, Future)}; every other handler
+     * answers at once.
+     */
+    private void get(String path, Handler<RoutingContext> handler) {
+        GatewayMetrics.Route measured = metrics.route(path);
+        table.add(path, ctx -> {
             long start = System.nanoTime();
-            ctx.addBodyEndHandler(v -> metrics.record(path, ctx.response().getStatusCode(), System.nanoTime() - start));
+            ctx.addBodyEndHandler(v -> measured.record(ctx.response().getStatusCode(), System.nanoTime() - start));
+            handler.handle(ctx);
+        });
+    }
+
+    /** Runs the GET route of {@link #table} matching the path, or leaves the request to the 404/405 handler. */
+    private void dispatch(RoutingContext ctx) {
+        Optional<RouteTable.Match> match = table.match(ctx.normalizedPath());
+        if (match.isEmpty()) {
             ctx.next();
-        }).handler(handler);
+            return;
+        }
+        RouteTable.Match m = match.get();
+        for (int i = 0; i < m.values().length; i++) {
+            ctx.pathParams().put(m.route().names()[i], m.values()[i]);
+        }
+        m.route().handler().handle(ctx);
     }
 
     // ---- cross-cutting --------------------------------------------------------------------------
 
-    private void cors(RoutingContext ctx) {
+    /** CORS for every route, then the per-client rate limit for {@code /api/} when it is on: one dispatch for both. */
+    private void frontDoor(RoutingContext ctx) {
+        if (cors(ctx) && (!rateLimiter.enabled() || !ctx.request().path().startsWith("/api/") || rateLimit(ctx))) {
+            ctx.next();
+        }
+    }
+
+    /** False when the request was answered here (a preflight). */
+    private boolean cors(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
         if (origin != null && !config.corsOrigins().isEmpty()
                 && (config.corsOrigins().contains("*") || config.corsOrigins().contains(origin))) {
@@ -204,30 +238,60 @@ public final class Gateway implements AutoCloseable {
                 r.putHeader("Access-Control-Allow-Headers", "If-None-Match, Content-Type");
                 r.putHeader("Access-Control-Max-Age", "600");
                 r.setStatusCode(204).end();
-                return;
+                return false;
             }
         }
-        ctx.next();
+        return true;
     }
 
-    private void rateLimit(RoutingContext ctx) {
+    /** False when the request was answered here (429). */
+    private boolean rateLimit(RoutingContext ctx) {
         if (ctx.request().getHeader(FORWARDED) != null) {
-            ctx.next(); // a peer's forward was already counted where the client asked
-            return;
+            return true; // a peer's forward was already counted where the client asked
         }
         String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
         ClientRateLimiter.Decision d = rateLimiter.tryAcquire(client);
         if (d.allowed()) {
-            ctx.next();
-            return;
+            return true;
         }
         metrics.rateLimited.increment();
         ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
         error(ctx, 429, "rate_limited", "more than " + config.rateLimitPerSecond() + " requests per second from " + client
                 + "; retry after " + d.retryAfterSeconds() + " s");
+        return false;
     }
 
     // ---- handlers -------------------------------------------------------------------------------
+
+    /**
+     * The benchmark's baseline: a constant body of the size named in the path, written by the same
+     * {@link #send(RoutingContext, Answer)} with the same headers as a cached answer.
+     */
+    private void bare(RoutingContext ctx) {
+        String path = ctx.request().path();
+        int bytes;
+        try {
+            bytes = Integer.parseInt(path.substring(BARE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes < 2 || bytes > MAX_BARE_BYTES) {
+            error(ctx, 400, "bad_size", "the body size must be an integer in 2.." + MAX_BARE_BYTES + ", got '" + truncate(path) + "'");
+            return;
+        }
+        Answer a = bareAnswers.get(bytes);
+        if (a == null) {
+            byte[] body = new byte[bytes];
+            java.util.Arrays.fill(body, (byte) 'x');
+            body[0] = '"';
+            body[bytes - 1] = '"';
+            a = Answer.ok(body, selfName, false, Answer.SHORT);
+            if (bareAnswers.size() < 256) {
+                bareAnswers.put(bytes, a);
+            }
+        }
+        send(ctx, a);
+    }
 
     private void live(RoutingContext ctx) {
         if (projections.isAlive()) {
@@ -494,20 +558,12 @@ public final class Gateway implements AutoCloseable {
         String wallet = address.get();
         send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> {
             Future<Answer> closed = closedMeteorsAnswer(wallet, null);
-            List<Future<Answer>> statuses = new ArrayList<>();
-            for (int n = 1; n <= schedule.showerCount(); n++) {
-                statuses.add(showerAnswer(n, null));
-            }
-            return Future.join(statuses).transform(ignored -> {
+            return unclosedShowers().transform(unclosed -> {
                 List<Future<Answer>> live = new ArrayList<>();
-                for (int i = 0; i < statuses.size(); i++) {
-                    Future<Answer> f = statuses.get(i);
-                    Object status = f.succeeded() && f.result().status() == 200 ? Json.decode(f.result().body().getBytes(), MAP).get("status") : null;
-                    // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
-                    // still say UPCOMING while transfers of the shower are already counted)
-                    if (!ShowerSchedule.Status.CLOSED.name().equals(status)) {
-                        live.add(walletAnswer(i + 1, wallet, null));
-                    }
+                // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
+                // still say UPCOMING while transfers of the shower are already counted)
+                for (int n : unclosed.succeeded() ? Json.decode(unclosed.result().body().getBytes(), SHOWER_NUMBERS) : allShowers()) {
+                    live.add(standingAnswer(n, wallet, null));
                 }
                 return Future.join(live).transform(done -> closed.map(c -> {
                     if (c.status() != 200) {
@@ -525,6 +581,43 @@ public final class Gateway implements AutoCloseable {
             });
         }));
     }
+
+    /**
+     * The showers whose cached summary does not say CLOSED (or is unavailable), as a JSON list of
+     * shower numbers, renewed like any cached answer: every cave needs it, and decoding the 44
+     * summaries once per renewal instead of once per cave is what keeps a cave miss cheap.
+     */
+    private Future<Answer> unclosedShowers() {
+        return cache.get("/internal/v1/unclosed-showers", () -> {
+            List<Future<Answer>> statuses = new ArrayList<>();
+            for (int n = 1; n <= schedule.showerCount(); n++) {
+                statuses.add(showerAnswer(n, null));
+            }
+            return Future.join(statuses).transform(ignored -> {
+                List<Integer> unclosed = new ArrayList<>();
+                for (int i = 0; i < statuses.size(); i++) {
+                    Future<Answer> f = statuses.get(i);
+                    Object status = f.succeeded() && f.result().status() == 200 ? Json.decode(f.result().body().getBytes(), MAP).get("status") : null;
+                    if (!ShowerSchedule.Status.CLOSED.name().equals(status)) {
+                        unclosed.add(i + 1);
+                    }
+                }
+                return Future.succeededFuture(Answer.ok(Json.encode(unclosed), selfName, false, Answer.SHORT));
+            });
+        });
+    }
+
+    private List<Integer> allShowers() {
+        List<Integer> all = new ArrayList<>();
+        for (int n = 1; n <= schedule.showerCount(); n++) {
+            all.add(n);
+        }
+        return all;
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<Integer>> SHOWER_NUMBERS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
 
     private static final com.fasterxml.jackson.core.type.TypeReference<List<MeteorView>> METEORS =
             new com.fasterxml.jackson.core.type.TypeReference<>() {
@@ -552,6 +645,26 @@ public final class Gateway implements AutoCloseable {
             body.put("nextTier", reader.nextTier(n, wallet).orElse(null));
             return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
         }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName))));
+    }
+
+    /** A wallet's standing in one shower without the next tier, from the instance owning the shower: what a cave needs. */
+    private void standing(RoutingContext ctx) {
+        Optional<Integer> shower = shower(ctx);
+        Optional<String> address = shower.isEmpty() ? Optional.empty() : address(ctx);
+        if (address.isPresent()) {
+            send(ctx, standingAnswer(shower.get(), address.get(), ctx.request().getHeader(FORWARDED)));
+        }
+    }
+
+    /**
+     * Rank, amount and tier only: the next tier costs two more scans of the ranking, down to the
+     * wallet's rank and to the target rank, which a cave (one standing per open shower) never shows.
+     */
+    private Future<Answer> standingAnswer(int n, String wallet, String forwardedFrom) {
+        String uri = "/internal/v1/showers/" + n + "/standings/" + wallet;
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.wallet(n, wallet, minimum)
+                .map(w -> Answer.ok(Json.encode(w), selfName, false, Answer.SHORT))
+                .orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName))));
     }
 
     private void liveFeed(RoutingContext ctx) {
@@ -592,7 +705,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Optional<Integer> intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-        String raw = ctx.request().getParam(name);
+        String raw = queryParam(ctx, name);
         if (raw == null || raw.isEmpty()) {
             return Optional.of(dflt);
         }
@@ -608,17 +721,69 @@ public final class Gateway implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void send(RoutingContext ctx, Future<Answer> answer) {
-        answer.onComplete(ar -> {
-            if (ctx.response().ended() || ctx.response().closed()) {
-                return;
+    /**
+     * Writes an answer once it is there. A cached answer is there already and is written at once; one
+     * still being read or forwarded is bounded by the request timeout (503, through the failure handler).
+     */
+    /**
+     * The first value of a query parameter. A plain query ({@code limit=100&offset=0}) is scanned as
+     * it is, instead of decoding every parameter into a map on each request; one with escapes or
+     * {@code ;} is left to Vert.x.
+     */
+    static String queryParam(RoutingContext ctx, String name) {
+        String q = ctx.request().query();
+        if (q == null || q.isEmpty()) {
+            return null;
+        }
+        if (q.indexOf('%') >= 0 || q.indexOf('+') >= 0 || q.indexOf(';') >= 0) {
+            return ctx.request().getParam(name);
+        }
+        return plainQueryParam(q, name);
+    }
+
+    /** {@link #queryParam} on a query without escapes: a parameter without '=' has the empty value. */
+    static String plainQueryParam(String q, String name) {
+        int at = 0;
+        while (at <= q.length()) {
+            int amp = q.indexOf('&', at);
+            if (amp < 0) {
+                amp = q.length();
             }
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-            } else {
-                send(ctx, ar.result());
+            int eq = q.indexOf('=', at);
+            int keyEnd = eq < 0 || eq > amp ? amp : eq;
+            if (keyEnd - at == name.length() && q.startsWith(name, at)) {
+                return keyEnd == amp ? "" : q.substring(keyEnd + 1, amp);
+            }
+            at = amp + 1;
+        }
+        return null;
+    }
+
+    private void send(RoutingContext ctx, Future<Answer> answer) {
+        if (answer.isComplete()) {
+            complete(ctx, answer);
+            return;
+        }
+        long timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                ctx.fail(503);
             }
         });
+        answer.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            complete(ctx, ar);
+        });
+    }
+
+    private void complete(RoutingContext ctx, AsyncResult<Answer> ar) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        if (ar.failed()) {
+            ctx.fail(ar.cause());
+        } else {
+            send(ctx, ar.result());
+        }
     }
 
     /** Writes an answer, or 304 when the client already holds it. */

@@ -20,10 +20,14 @@ import java.util.Objects;
  * @param liveInterval      how often a live feed checks for changes
  * @param liveHeartbeat     heartbeat comment interval on live feeds
  * @param liveMaxQueueBytes a live client whose unsent bytes exceed this is dropped
+ * @param benchEndpoint     mounts {@code GET /bench/bare/{bytes}}: a constant body of that many bytes with the headers
+ *                          of a cached answer, served by the same router and server; the baseline of the read
+ *                          benchmark (ops/bench), off by default
  */
 public record GatewayConfig(String bindHost, long rateLimitPerSecond, long rateLimitBurst, List<String> corsOrigins,
                             Duration cacheTtl, Duration forwardTimeout, Duration requestTimeout, Duration idleTimeout,
-                            int maxHeaderBytes, int maxBodyBytes, Duration liveInterval, Duration liveHeartbeat, int liveMaxQueueBytes) {
+                            int maxHeaderBytes, int maxBodyBytes, Duration liveInterval, Duration liveHeartbeat, int liveMaxQueueBytes,
+                            boolean benchEndpoint) {
 
     public GatewayConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -35,21 +39,30 @@ public record GatewayConfig(String bindHost, long rateLimitPerSecond, long rateL
 
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", 200, 400, List.of("*"), Duration.ofMillis(250), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), 8 * 1024, 16 * 1024, Duration.ofMillis(500), Duration.ofSeconds(15), 256 * 1024);
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 8 * 1024, 16 * 1024, Duration.ofMillis(500), Duration.ofSeconds(15), 256 * 1024,
+                false);
     }
 
     public GatewayConfig withBindHost(String host) {
         return new GatewayConfig(host, rateLimitPerSecond, rateLimitBurst, corsOrigins, cacheTtl, forwardTimeout, requestTimeout,
-                idleTimeout, maxHeaderBytes, maxBodyBytes, liveInterval, liveHeartbeat, liveMaxQueueBytes);
+                idleTimeout, maxHeaderBytes, maxBodyBytes, liveInterval, liveHeartbeat, liveMaxQueueBytes,
+                benchEndpoint);
     }
 
     public GatewayConfig withRateLimit(long perSecond, long burst) {
         return new GatewayConfig(bindHost, perSecond, burst, corsOrigins, cacheTtl, forwardTimeout, requestTimeout,
-                idleTimeout, maxHeaderBytes, maxBodyBytes, liveInterval, liveHeartbeat, liveMaxQueueBytes);
+                idleTimeout, maxHeaderBytes, maxBodyBytes, liveInterval, liveHeartbeat, liveMaxQueueBytes,
+                benchEndpoint);
     }
 
     public GatewayConfig withLive(Duration interval, Duration heartbeat) {
         return new GatewayConfig(bindHost, rateLimitPerSecond, rateLimitBurst, corsOrigins, cacheTtl, forwardTimeout, requestTimeout,
-                idleTimeout, maxHeaderBytes, maxBodyBytes, interval, heartbeat, liveMaxQueueBytes);
+                idleTimeout, maxHeaderBytes, maxBodyBytes, interval, heartbeat, liveMaxQueueBytes, benchEndpoint);
+    }
+
+    /** With or without the bare benchmark endpoint ({@code GET /bench/bare/{bytes}}); never on in production. */
+    public GatewayConfig withBenchEndpoint(boolean on) {
+        return new GatewayConfig(bindHost, rateLimitPerSecond, rateLimitBurst, corsOrigins, cacheTtl, forwardTimeout, requestTimeout,
+                idleTimeout, maxHeaderBytes, maxBodyBytes, liveInterval, liveHeartbeat, liveMaxQueueBytes, on);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,19 +16,49 @@ public final class GatewayMetrics {
     /** Upper bounds of the latency buckets, in microseconds. */
     private static final long[] BOUNDS_MICROS = {250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000, 5_000_000};
 
-    private static final class RouteStats {
-        final LongAdder[] buckets = new LongAdder[BOUNDS_MICROS.length + 1];
-        final LongAdder sumMicros = new LongAdder();
-        final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
+    /** One route template's counters, resolved once when the route is registered: recording looks nothing up. */
+    public static final class Route {
+        private final LongAdder[] buckets = new LongAdder[BOUNDS_MICROS.length + 1];
+        private final LongAdder sumMicros = new LongAdder();
+        private final AtomicReferenceArray<LongAdder> byStatus = new AtomicReferenceArray<>(600);
 
-        RouteStats() {
+        Route() {
             for (int i = 0; i < buckets.length; i++) {
                 buckets[i] = new LongAdder();
             }
         }
+
+        /** Counts one answer with its status and time to answer. */
+        public void record(int status, long nanos) {
+            long micros = nanos / 1_000;
+            int i = 0;
+            while (i < BOUNDS_MICROS.length && micros > BOUNDS_MICROS[i]) {
+                i++;
+            }
+            buckets[i].increment();
+            sumMicros.add(micros);
+            int s = status >= 100 && status < byStatus.length() ? status : 0;
+            LongAdder n = byStatus.get(s);
+            if (n == null) {
+                byStatus.compareAndSet(s, null, new LongAdder());
+                n = byStatus.get(s);
+            }
+            n.increment();
+        }
+
+        private Map<Integer, Long> statuses() {
+            Map<Integer, Long> m = new TreeMap<>();
+            for (int s = 0; s < byStatus.length(); s++) {
+                LongAdder n = byStatus.get(s);
+                if (n != null) {
+                    m.put(s, n.sum());
+                }
+            }
+            return m;
+        }
     }
 
-    private final Map<String, RouteStats> routes = new ConcurrentHashMap<>();
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
     final LongAdder rateLimited = new LongAdder();
     final LongAdder forwarded = new LongAdder();
     final LongAdder forwardFailures = new LongAdder();
@@ -35,25 +66,22 @@ public final class GatewayMetrics {
     final LongAdder notModified = new LongAdder();
     final LongAdder sseDropped = new LongAdder();
 
+    /** The counters of one route template, created on first use. */
+    public Route route(String template) {
+        return routes.computeIfAbsent(template, r -> new Route());
+    }
+
     public void record(String route, int status, long nanos) {
-        RouteStats s = routes.computeIfAbsent(route, r -> new RouteStats());
-        long micros = nanos / 1_000;
-        int i = 0;
-        while (i < BOUNDS_MICROS.length && micros > BOUNDS_MICROS[i]) {
-            i++;
-        }
-        s.buckets[i].increment();
-        s.sumMicros.add(micros);
-        s.byStatus.computeIfAbsent(status, k -> new LongAdder()).increment();
+        route(route).record(status, nanos);
     }
 
     /** Appends the gateway's series to {@code out}. */
     public void render(StringBuilder out) {
         out.append("# HELP starfall_http_requests_total HTTP requests by route and status.\n");
         out.append("# TYPE starfall_http_requests_total counter\n");
-        new TreeMap<>(routes).forEach((route, s) -> new TreeMap<>(s.byStatus).forEach((status, n) ->
+        new TreeMap<>(routes).forEach((route, s) -> s.statuses().forEach((status, n) ->
                 out.append("starfall_http_requests_total{route=\"").append(route).append("\",status=\"").append(status)
-                        .append("\"} ").append(n.sum()).append('\n')));
+                        .append("\"} ").append(n).append('\n')));
         out.append("# HELP starfall_http_request_duration_seconds Time to answer, by route.\n");
         out.append("# TYPE starfall_http_request_duration_seconds histogram\n");
         new TreeMap<>(routes).forEach((route, s) -> {

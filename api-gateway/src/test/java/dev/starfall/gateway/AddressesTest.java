@@ -30,6 +30,24 @@ class AddressesTest {
     }
 
     @Test
+    void shouldGiveTheSameVerdictWhenAskedAgain() {
+        for (int round = 0; round < 2; round++) {
+            assertThat(terra.problem("terra1wn25alak7ghh78nvfa532tf8lgar8vr7h67mqe")).isEmpty();
+            assertThat(terra.problem("terra1wn25alak7ghh78nvfa532tf8lgar8vr7h67mqf")).get().asString().contains("checksum");
+            assertThat(terra.problem(null)).get().asString().contains("empty");
+        }
+        for (int i = 0; i < Addresses.REMEMBERED + 10; i++) { // past the bound: forgotten, still checked
+            byte[] data = new byte[20];
+            data[0] = (byte) i;
+            data[1] = (byte) (i >> 8);
+            data[2] = (byte) (i >> 16);
+            assertThat(terra.problem(Bech32.encode("terra", data))).isEmpty();
+        }
+        assertThat(terra.problem("terra1wn25alak7ghh78nvfa532tf8lgar8vr7h67mqe")).isEmpty();
+        assertThat(terra.problem("terra1wn25alak7ghh78nvfa532tf8lgar8vr7h67mqf")).isPresent();
+    }
+
+    @Test
     void shouldRoundTripBech32() {
         byte[] data = new byte[20];
         data[0] = 7;

@@ -265,6 +265,29 @@ class GatewayIT {
     }
 
     @Test
+    void shouldServeTheBareBenchmarkEndpointOnlyWhenConfigured() throws Exception {
+        assertThat(raw("/bench/bare/100", Map.of()).statusCode()).as("off by default").isEqualTo(404);
+        int otherPort = freePort();
+        Gateway other = Gateway.start(vertx, projections, manifest, new HostInfo("127.0.0.1", otherPort),
+                GatewayConfig.defaults().withBenchEndpoint(true), GatewayHooks.none());
+        try {
+            String otherBase = "http://127.0.0.1:" + otherPort;
+            HttpResponse<String> bare = raw(otherBase, "/bench/bare/1234?pad=ignored", Map.of());
+            assertThat(bare.statusCode()).isEqualTo(200);
+            assertThat(bare.body()).hasSize(1234);
+            assertThat(bare.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(bare.headers().firstValue("Cache-Control")).hasValue(Answer.SHORT);
+            assertThat(bare.headers().firstValue(Gateway.SERVED_BY)).hasValue("127.0.0.1:" + otherPort);
+            String etag = bare.headers().firstValue("ETag").orElseThrow();
+            assertThat(raw(otherBase, "/bench/bare/1234", Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+            assertThat(raw(otherBase, "/bench/bare/x", Map.of()).statusCode()).isEqualTo(400);
+            assertThat(raw(otherBase, "/api/v1/event", Map.of()).statusCode()).as("the API beside it").isEqualTo(200);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void shouldAnswerCorsPreflightAndRefuseWrites() throws Exception {
         HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/1/leaderboard"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example")

@@ -26,7 +26,7 @@ public final class Bench {
     /** Every benchmark in report order. */
     static Map<String, Benchmark> all() {
         Map<String, Benchmark> m = new LinkedHashMap<>();
-        for (Benchmark b : List.<Benchmark>of(new dev.starfall.bench.pipeline.IngestBench(),
+        for (Benchmark b : List.<Benchmark>of(new dev.starfall.bench.reads.ReadsBench(), new dev.starfall.bench.pipeline.IngestBench(),
                 new dev.starfall.bench.pipeline.RestartBench(), new dev.starfall.bench.pipeline.FreshnessBench())) {
             m.put(b.name(), b);
         }

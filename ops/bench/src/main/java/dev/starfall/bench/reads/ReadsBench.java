@@ -1,0 +1,376 @@
+package dev.starfall.bench.reads;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.starfall.bench.BenchContext;
+import dev.starfall.bench.Benchmark;
+import dev.starfall.bench.BrokerMain;
+import dev.starfall.bench.Child;
+import dev.starfall.bench.HistoryWriter;
+import dev.starfall.bench.Http;
+import dev.starfall.bench.Section;
+import dev.starfall.bench.Stats;
+import dev.starfall.gateway.Gateway;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.manifest.Manifest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Part 1 of the suite: gateway reads. A gateway (with its projections) holding a simulated event
+ * of 100,000 wallets answers the hot endpoints to {@code wrk} on loopback, and the same process
+ * answers a bare endpoint with a constant body of the same size on the same router and server
+ * options: that is the baseline, so the figure to compare between runs is the ratio per pair.
+ *
+ * <p>How the figure is kept stable on a 2-core shared machine: the gateway JVM has explicit heap,
+ * GC, processor count and one event loop, and is pinned to core 0 once the history is loaded (the
+ * broker moves to core 1); wrk runs on core 1 with one thread and 64 connections; both arms use
+ * the same Lua script and request lines of the same length; a warm-up round is dropped; bare and
+ * gateway runs alternate, the order swapping every round.
+ */
+public final class ReadsBench implements Benchmark {
+
+    /** The shower read: one in the middle of the event. */
+    static final int SHOWER = 22;
+    static final int CONNECTIONS = 64;
+    static final double RATIO_TARGET = 0.85;
+    static final double LEADERBOARD_RPS_TARGET = 100_000;
+    static final double LEADERBOARD_P99_TARGET_MS = 3.78;
+    private static final String SERVER_CPU = "0";
+    private static final String CLIENT_CPU = "1";
+    private static final int EVENT_LOOPS = 1;
+    private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One measured endpoint: the request paths the script rotates over, and each answer's size. */
+    private record Endpoint(String name, List<String> paths, List<Integer> sizes) {
+        int meanSize() {
+            return (int) Math.round(sizes.stream().mapToInt(Integer::intValue).average().orElse(0));
+        }
+    }
+
+    /** One arm's run: wrk's figures, how busy the server's core was, and the gateway's cache misses per second. */
+    private record Run(Wrk.Result wrk, double serverBusy, double missesPerSecond) {
+    }
+
+    /** The runs of one endpoint, measured rounds only. */
+    private record Runs(List<Run> gateway, List<Run> bare) {
+    }
+
+    @Override
+    public String name() {
+        return "reads";
+    }
+
+    @Override
+    public Section run(BenchContext ctx) throws Exception {
+        Manifest manifest = ctx.manifest();
+        int wallets = ctx.quick() ? 2_000 : 100_000;
+        long events = ctx.quick() ? 20_000 : 400_000;
+        int rotation = ctx.quick() ? 20 : 100;
+        Duration each = ctx.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
+        Path dir = ctx.fresh("reads");
+        int kafkaPort = freePortPair();
+        int registryPort = freePort();
+        int httpPort = freePort();
+
+        try (Child broker = ctx.broker("reads-broker", dir.resolve("kafka"), kafkaPort, registryPort)) {
+            String[] ready = line(broker.logText(), BrokerMain.READY).split("\\s+");
+            String bootstrap = ready[2];
+            String registryUrl = ready[3];
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(120));
+            }
+            ctx.say(String.format(Locale.ROOT, "reads: writing %,d transfers from %,d wallets", events, wallets));
+            HistoryWriter.Written written = new HistoryWriter(manifest, wallets, 7).write(bootstrap, registryUrl, events,
+                    n -> ctx.say(String.format(Locale.ROOT, "reads: %,d written", n)));
+
+            List<String> jvm = List.copyOf(BenchContext.SERVICE_JVM);
+            long loadStart = System.nanoTime();
+            try (Child gateway = Child.start("reads-gateway", ctx.logs(), Optional.empty(), jvm, GatewayMain.class.getName(),
+                    List.of(bootstrap, registryUrl, dir.resolve("state").toString(), Integer.toString(httpPort), Integer.toString(EVENT_LOOPS),
+                            written.raised().toString()), Map.of())) {
+                gateway.awaitLog(GatewayMain.READY, Duration.ofMinutes(30));
+                double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+                ctx.say(String.format(Locale.ROOT, "reads: gateway caught up in %.0f s; pinning it to core %s, the broker and wrk to core %s",
+                        loadSeconds, SERVER_CPU, CLIENT_CPU));
+                gateway.pin(SERVER_CPU);
+                broker.pin(CLIENT_CPU);
+                String base = "http://127.0.0.1:" + httpPort;
+
+                List<Endpoint> endpoints = endpoints(base, rotation);
+                Path script = Wrk.writeScript(dir);
+                Map<Endpoint, Path[]> files = new LinkedHashMap<>();
+                for (Endpoint e : endpoints) {
+                    String slug = e.name().replaceAll("[^a-z0-9]+", "-");
+                    files.put(e, new Path[] {
+                        Files.write(dir.resolve(slug + ".gateway.paths"), e.paths(), StandardCharsets.UTF_8),
+                        Files.write(dir.resolve(slug + ".bare.paths"), barePaths(e), StandardCharsets.UTF_8)});
+                }
+
+                Map<Endpoint, Runs> runs = measureRounds(ctx, base, script, files, each, gateway);
+                long rssKiB = gateway.peakRssKiB();
+                hold(ctx, dir, base, gateway);
+                return new Section("Gateway reads", report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB));
+            }
+        }
+    }
+
+    /**
+     * With {@code -Dreads.hold=true}, keeps the services up after measuring (for profiling by hand:
+     * wrk with the script and path files in the work directory, {@code jcmd <pid> JFR.start}) until
+     * the file {@code hold} in the work directory is deleted.
+     */
+    private static void hold(BenchContext ctx, Path dir, String base, Child gateway) throws IOException, InterruptedException {
+        if (!Boolean.getBoolean("reads.hold")) {
+            return;
+        }
+        Path flag = Files.writeString(dir.resolve("hold"), base + " pid " + gateway.pid() + "\n");
+        ctx.say("reads: holding the gateway at " + base + " (pid " + gateway.pid() + ", scripts in " + dir + "); delete " + flag + " to go on");
+        while (Files.exists(flag) && gateway.isAlive()) {
+            Thread.sleep(500);
+        }
+    }
+
+    // ---- set-up ---------------------------------------------------------------------------------
+
+    /** The hot endpoints, with wallets of the shower spread over its ranking. */
+    private static List<Endpoint> endpoints(String base, int rotation) throws IOException, InterruptedException {
+        JsonNode board = Http.json(base + "/api/v1/showers/" + SHOWER + "/leaderboard?limit=1000")
+                .orElseThrow(() -> new IllegalStateException("no leaderboard for shower " + SHOWER));
+        List<String> ranked = new ArrayList<>();
+        board.path("entries").forEach(entry -> ranked.add(entry.path("wallet").asText()));
+        if (ranked.size() < rotation) {
+            throw new IllegalStateException("shower " + SHOWER + " has only " + ranked.size() + " wallets; " + rotation + " needed");
+        }
+        List<String> inShower = new ArrayList<>();
+        List<String> caves = new ArrayList<>();
+        for (int i = 0; i < rotation; i++) {
+            String wallet = ranked.get(i * ranked.size() / rotation);
+            inShower.add("/api/v1/showers/" + SHOWER + "/wallets/" + wallet);
+            caves.add("/api/v1/wallets/" + wallet);
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.add(endpoint(base, "leaderboard top 100", List.of("/api/v1/showers/" + SHOWER + "/leaderboard?limit=100")));
+        endpoints.add(endpoint(base, "shower summary", List.of("/api/v1/showers/" + SHOWER)));
+        endpoints.add(endpoint(base, "wallet in a shower", inShower));
+        endpoints.add(endpoint(base, "cave", caves));
+        return endpoints;
+    }
+
+    /** Fetches each path once: it must answer 200, and its size is what the bare arm sends. */
+    private static Endpoint endpoint(String base, String name, List<String> paths) throws IOException, InterruptedException {
+        List<Integer> sizes = new ArrayList<>();
+        for (String path : paths) {
+            HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            }
+            sizes.add(r.body().length);
+        }
+        return new Endpoint(name, List.copyOf(paths), List.copyOf(sizes));
+    }
+
+    /** For each gateway path, a bare path for a body of the same size, padded to a request line of the same length. */
+    private static List<String> barePaths(Endpoint e) {
+        List<String> bare = new ArrayList<>();
+        for (int i = 0; i < e.paths().size(); i++) {
+            String p = Gateway.BARE_PREFIX + e.sizes().get(i);
+            int pad = e.paths().get(i).length() - p.length() - 1;
+            bare.add(pad > 0 ? p + "?" + "p".repeat(pad) : p);
+        }
+        return bare;
+    }
+
+    // ---- measuring ------------------------------------------------------------------------------
+
+    /** A dropped warm-up round, then {@code ctx.rounds()} rounds of bare and gateway runs, the order swapping every round. */
+    private static Map<Endpoint, Runs> measureRounds(BenchContext ctx, String base, Path script, Map<Endpoint, Path[]> files, Duration each,
+                                                     Child gateway) throws IOException, InterruptedException {
+        Wrk wrk = new Wrk(CLIENT_CPU, CONNECTIONS);
+        Map<Endpoint, Runs> runs = new LinkedHashMap<>();
+        files.keySet().forEach(e -> runs.put(e, new Runs(new ArrayList<>(), new ArrayList<>())));
+        for (int round = 0; round <= ctx.rounds(); round++) {
+            for (Endpoint e : files.keySet()) {
+                boolean bareFirst = round % 2 == 0;
+                Run first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
+                Run second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
+                Run bare = bareFirst ? first : second;
+                Run gw = bareFirst ? second : first;
+                ctx.say(String.format(Locale.ROOT, "reads: round %d%s %-20s gateway %,9.0f req/s p99 %6.2f ms | bare %,9.0f req/s p99 %6.2f ms"
+                                + " | ratio %.3f | server core %.0f / %.0f %%, wrk core %.0f %%, cache misses %.0f/s",
+                        round, round == 0 ? " (warm-up)" : "", e.name(), gw.wrk().requestsPerSecond(), gw.wrk().p99Ms(),
+                        bare.wrk().requestsPerSecond(), bare.wrk().p99Ms(), ratio(gw, bare), gw.serverBusy() * 100, bare.serverBusy() * 100,
+                        gw.wrk().wrkBusy() * 100, gw.missesPerSecond()));
+                if (round > 0) {
+                    runs.get(e).gateway().add(gw);
+                    runs.get(e).bare().add(bare);
+                }
+            }
+        }
+        return runs;
+    }
+
+    private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
+            throws IOException, InterruptedException {
+        long misses = gatewayArm ? misses(base) : 0;
+        long cpu = cpuTicks(server.pid());
+        long start = System.nanoTime();
+        Wrk.Result r = wrk.run(base, script, paths, each);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double busy = (cpuTicks(server.pid()) - cpu) / 100.0 / seconds; // USER_HZ is 100 on Linux
+        double missRate = gatewayArm ? (misses(base) - misses) / seconds : 0;
+        return new Run(r, busy, missRate);
+    }
+
+    /** The gateway's cache misses so far, from its Prometheus text. */
+    private static long misses(String base) throws IOException, InterruptedException {
+        String text = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = MISSES.matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** User plus system CPU ticks of a process so far ({@code /proc/<pid>/stat} fields 14 and 15). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static double ratio(Run gateway, Run bare) {
+        return gateway.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
+    }
+
+    // ---- report ---------------------------------------------------------------------------------
+
+    private static String report(BenchContext ctx, long events, int wallets, int rotation, Duration each, List<String> jvm,
+                                 double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB) {
+        StringBuilder md = new StringBuilder();
+        md.append("| endpoint | body (bytes) | arm | req/s | p50 (ms) | p99 (ms) | server core busy | wrk core busy | cache misses/s |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        runs.forEach((e, r) -> {
+            row(md, e.name(), e.meanSize() + (e.paths().size() > 1 ? " (mean of " + e.paths().size() + ")" : ""), "gateway", r.gateway(), true);
+            row(md, "", "", "bare", r.bare(), false);
+        });
+        md.append("\n| endpoint | ratio to bare: req/s, per pair | target | met (median) | ratio to bare: requests per server CPU-second, per pair |\n")
+                .append("|---|---:|---|---|---:|\n");
+        runs.forEach((e, r) -> {
+            List<Double> ratios = new ArrayList<>();
+            List<Double> perCpu = new ArrayList<>();
+            for (int i = 0; i < r.gateway().size(); i++) {
+                Run g = r.gateway().get(i);
+                Run b = r.bare().get(i);
+                ratios.add(ratio(g, b));
+                perCpu.add(ratio(g, b) * b.serverBusy() / g.serverBusy());
+            }
+            Stats s = Stats.of(ratios);
+            md.append("| ").append(e.name()).append(" | ").append(s.format(3)).append(" | >= ").append(RATIO_TARGET).append(" (cached) | ")
+                    .append(s.median() >= RATIO_TARGET ? "yes" : "**no**").append(" | ").append(Stats.of(perCpu).format(3)).append(" |\n");
+        });
+        Runs board = runs.values().iterator().next();
+        Stats rps = stats(board.gateway(), x -> x.wrk().requestsPerSecond());
+        Stats p99 = stats(board.gateway(), x -> x.wrk().p99Ms());
+        boolean met = rps.median() >= LEADERBOARD_RPS_TARGET && p99.median() < LEADERBOARD_P99_TARGET_MS;
+        md.append(String.format(Locale.ROOT, "%nLeaderboard top 100 on one core: %,.0f req/s with p99 %.2f ms (medians); target >= %,.0f req/s "
+                        + "with p99 < %.2f ms: %s.%n%n", rps.median(), p99.median(), LEADERBOARD_RPS_TARGET, LEADERBOARD_P99_TARGET_MS,
+                met ? "met" : "**not met**"));
+        long errors = runs.values().stream().flatMap(r -> java.util.stream.Stream.concat(r.gateway().stream(), r.bare().stream()))
+                .mapToLong(x -> x.wrk().errors()).sum();
+        if (errors > 0) {
+            md.append("**").append(errors).append(" non-2xx answers or socket errors** in the measured runs: the figures above count them as requests.\n\n");
+        }
+        md.append(String.format(Locale.ROOT, "Peak RSS of the gateway process (projections, RocksDB and gateway, including the catch-up): %,d MiB.%n%n",
+                rssKiB / 1024));
+        md.append("wrk is closed-loop (each of its ").append(CONNECTIONS).append(" connections sends the next request when the answer "
+                + "arrives), so its p99 is mostly queueing behind the other connections, not service time; req/s is the figure that says "
+                + "what one core sustains.\n\n");
+        md.append("How it was measured:\n\n");
+        md.append(String.format(Locale.ROOT, "- History: %,d `TransferObserved` events from %,d wallets over the manifest's %d showers, written "
+                        + "straight to the transfers topic; the gateway and projections caught up in %.0f s (the sum of `raised` over "
+                        + "`/api/v1/showers` equals the total written). Shower %d is read.%n", events, wallets,
+                ctx.manifest().schedule().showerCount(), loadSeconds, SHOWER));
+        md.append("- Server: projections and gateway in one JVM (`").append(String.join(" ", jvm)).append("`, ").append(EVENT_LOOPS)
+                .append(" Vert.x event loop, per-client rate limit off), pinned to core ").append(SERVER_CPU)
+                .append(" once caught up; the broker then moves to core ").append(CLIENT_CPU).append(".\n");
+        md.append("- Baseline: `GET ").append(Gateway.BARE_PREFIX).append("{bytes}`, mounted first on the gateway's own router and server "
+                + "(same server options, same event loop, same headers as a cached answer: Content-Type, ETag, Cache-Control, "
+                + "X-Starfall-Served-By), with a constant body of each answer's size and a request line padded to the same length.\n");
+        md.append("- Client: `taskset -c ").append(CLIENT_CPU).append(" wrk -t1 -c").append(CONNECTIONS).append(" -d").append(each.toSeconds())
+                .append("s --latency -s reads.lua`; the same Lua script for both arms (it rotates over pre-formatted requests: ")
+                .append(rotation).append(" wallets spread over the shower's ranking for the wallet and cave endpoints). "
+                + "A wrk core near 100 % busy means the client, not the server, sets the figure.\n");
+        md.append("- ").append(ctx.rounds()).append(" measured rounds after one dropped warm-up round; in each round bare and gateway runs of "
+                + "an endpoint follow each other, the order swapping every round; the ratio is taken per pair. Server core busy is the "
+                + "gateway JVM's CPU time per second of the run (all threads, on its one core). When other work on the machine takes "
+                + "part of that core, both arms lose throughput but not in step; the last column (each arm's req/s divided by its "
+                + "server core busy) cancels that out and is the steadier cross-check of the ratio.\n");
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String endpoint, String size, String arm, List<Run> runs, boolean gateway) {
+        md.append("| ").append(endpoint).append(" | ").append(size).append(" | ").append(arm).append(" | ")
+                .append(stats(runs, x -> x.wrk().requestsPerSecond()).format(0)).append(" | ")
+                .append(stats(runs, x -> x.wrk().p50Ms()).format(2)).append(" | ")
+                .append(stats(runs, x -> x.wrk().p99Ms()).format(2)).append(" | ")
+                .append(percent(stats(runs, Run::serverBusy))).append(" | ")
+                .append(percent(stats(runs, x -> x.wrk().wrkBusy()))).append(" | ")
+                .append(gateway ? stats(runs, Run::missesPerSecond).format(0) : "").append(" |\n");
+    }
+
+    private static Stats stats(List<Run> runs, ToDoubleFunction<Run> figure) {
+        return Stats.of(runs.stream().map(figure::applyAsDouble).toList());
+    }
+
+    private static String percent(Stats s) {
+        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f %%", s.min() * 100, s.median() * 100, s.max() * 100);
+    }
+
+    private static String line(String log, String marker) {
+        return log.lines().filter(l -> l.contains(marker)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no '" + marker + "' line"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A port whose successor is free too (the broker listens on port and port + 1). */
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int p = freePort();
+            if (p < 65535) {
+                try {
+                    new ServerSocket(p + 1).close();
+                    return p;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no two consecutive free ports");
+    }
+}
