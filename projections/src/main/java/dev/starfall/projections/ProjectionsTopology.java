@@ -176,10 +176,10 @@ public final class ProjectionsTopology {
 
     private static void addShowerStores(StreamsBuilder builder) {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
-        builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()));
+        builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()).withCachingEnabled());
         builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(store(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()));
-        builder.addStateStore(store(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()));
+        builder.addStateStore(store(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
+        builder.addStateStore(store(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
     }
 
     /** Multicast: a copy of the record to every partition. */

@@ -1,0 +1,102 @@
+package dev.starfall.bench.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.starfall.bench.BenchContext;
+import dev.starfall.bench.HistoryWriter;
+import dev.starfall.projections.ProjectionsService;
+import dev.starfall.projections.Stores;
+import dev.starfall.projections.domain.ShowerTotals;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestLoader;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The projections alone, in this JVM, building a history already on the transfers topic: prints
+ * {@code BUILD <events> <seconds>} from start to every transfer counted in the shower totals.
+ * Arguments: bootstrap, registry URL, state directory, events (written first when {@code write}
+ * is given as fifth argument), then {@code key=value} Streams overrides.
+ */
+public final class BuildProbe {
+
+    private BuildProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        String registry = args[1];
+        Path state = Path.of(args[2]);
+        long events = Long.parseLong(args[3]);
+        Map<String, Object> overrides = new HashMap<>();
+        boolean write = false;
+        for (int i = 4; i < args.length; i++) {
+            if (args[i].equals("write")) {
+                write = true;
+            } else {
+                String[] kv = args[i].split("=", 2);
+                overrides.put(kv[0], kv[1]);
+            }
+        }
+        Manifest manifest = ManifestLoader.loadDefault();
+        if (write) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
+            }
+            new HistoryWriter(manifest, 100_000, 7).write(bootstrap, registry, events, n -> System.out.println("written " + n));
+        }
+        BenchContext.delete(state);
+        Files.createDirectories(state);
+        String appId = "probe-" + System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        try (ProjectionsService p = ProjectionsService.start(manifest, new ProjectionsService.Settings(bootstrap, appId, state,
+                "127.0.0.1:1", 0, 1, overrides), new HttpSchemaRegistryClient(registry))) {
+            long lastSay = 0;
+            while (true) {
+                long counted = counted(p.streams());
+                if (counted >= events) {
+                    break;
+                }
+                if (System.nanoTime() - lastSay > 5e9) {
+                    lastSay = System.nanoTime();
+                    System.out.printf("  %.0f s: %d counted%n", (System.nanoTime() - t0) / 1e9, counted);
+                }
+                Thread.sleep(100);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("BUILD %d %.2f %.0f/s %s%n", events, s, events / s, overrides);
+        }
+    }
+
+    private static long counted(KafkaStreams streams) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return 0;
+        }
+        try {
+            ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(StoreQueryParameters.fromNameAndType(Stores.SHOWER_TOTALS,
+                    QueryableStoreTypes.keyValueStore()));
+            long n = 0;
+            try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
+                while (it.hasNext()) {
+                    ShowerTotals t = it.next().value;
+                    n += t.transfers() + t.duplicates() + t.late();
+                }
+            }
+            return n;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}
