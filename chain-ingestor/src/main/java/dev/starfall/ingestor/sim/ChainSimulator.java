@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -334,6 +333,7 @@ public final class ChainSimulator {
         private final Map<Integer, List<String>> sendersByShower = new HashMap<>();
         private final BigInteger base = manifest.minimumContribution().signum() > 0
                 ? manifest.minimumContribution() : BigInteger.TEN.pow(Math.max(0, manifest.event().getDecimals()));
+        private final String hashPrefix = "starfall-sim/" + config.seed() + "/tx/";
         private final long[] showerWeights;
         private final long totalWeight;
 
@@ -350,31 +350,27 @@ public final class ChainSimulator {
             totalWeight = sum;
         }
 
-        private record Planned(int sequence, Instant time, Kind kind, List<Msg> msgs, String memo, Coin fee, Failure failure) {
-        }
-
         List<SimTx> generate() {
-            List<Planned> planned = new ArrayList<>(config.transactions());
+            // planned straight into the compact transactions, then ordered and placed: no second copy of the chain
+            List<SimTx> out = new ArrayList<>(config.transactions());
             for (int n = 0; n < config.transactions(); n++) {
-                planned.add(plan(n));
+                out.add(plan(n));
             }
-            planned.sort(Comparator.comparing(Planned::time).thenComparingInt(Planned::sequence));
+            out.sort(Comparator.comparingLong(SimTx::timeMillis).thenComparingInt(SimTx::sequence));
             Instant genesis = schedule.opensAt().minus(Duration.ofDays(2));
             long interval = BLOCK_INTERVAL.toMillis();
-            List<SimTx> out = new ArrayList<>(planned.size());
             long rowId = FIRST_ROW_ID;
-            for (Planned p : planned) {
-                long sinceGenesis = Duration.between(genesis, p.time()).toMillis();
+            for (SimTx tx : out) {
+                long sinceGenesis = tx.timeMillis() - genesis.toEpochMilli();
                 long blocks = Math.floorDiv(sinceGenesis + interval - 1, interval);
                 long height = FIRST_HEIGHT + blocks;
-                Instant blockTime = genesis.plusMillis(blocks * interval);
                 rowId += 1 + rng.nextInt(2_000);
-                out.add(new SimTx(rowId, txHash(p.sequence()), height, blockTime, p.kind(), p.msgs(), p.memo(), p.fee(), p.failure()));
+                tx.place(rowId, height, genesis.toEpochMilli() + blocks * interval);
             }
             return Collections.unmodifiableList(out);
         }
 
-        private Planned plan(int n) {
+        private SimTx plan(int n) {
             Kind kind = pickKind();
             int shower = kind == Kind.OUTSIDE_EVENT ? 0 : pickShower();
             Instant time = kind == Kind.OUTSIDE_EVENT ? outsideTime() : timeIn(shower);
@@ -411,7 +407,7 @@ public final class ChainSimulator {
             }
             String memo = rng.nextInt(10) == 0 ? Long.toString(1_000_000_000L + rng.nextLong(9_000_000_000L)) : "";
             Coin fee = Coin.of(20_000 + rng.nextInt(200_000), "uusd");
-            return new Planned(n, time, kind, msgs, memo, fee, failure);
+            return new SimTx(hashPrefix, n, time.toEpochMilli(), kind, msgs, memo, fee, failure);
         }
 
         private Kind pickKind() {
@@ -528,9 +524,6 @@ public final class ChainSimulator {
             return out;
         }
 
-        private String txHash(int sequence) {
-            return HexFormat.of().withUpperCase().formatHex(sha256("starfall-sim/" + config.seed() + "/tx/" + sequence));
-        }
     }
 
     /** Bech32 addresses with {@code hrp}, or base58 public keys on a Solana manifest. */
