@@ -38,12 +38,14 @@ public final class Bench {
         List<String> names = new ArrayList<>();
         boolean quick = false;
         int rounds = 5;
+        long maxHistory = Long.MAX_VALUE;
         Path out = Path.of("ops/bench/REPORT.md");
         Path work = Path.of("ops/bench/target/work");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
+                case "--max-history" -> maxHistory = Long.parseLong(value(args, ++i, "--max-history").replace("_", ""));
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--work" -> work = Path.of(value(args, ++i, "--work"));
                 case "-h", "--help" -> {
@@ -62,7 +64,7 @@ public final class Bench {
         if (names.isEmpty()) {
             names.addAll(known.keySet());
         }
-        BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, System.out);
+        BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, maxHistory, System.out);
         Files.createDirectories(ctx.logs());
         StringBuilder report = new StringBuilder(header(quick, rounds));
         for (String name : names) {
@@ -97,10 +99,11 @@ public final class Bench {
     }
 
     static String usage(Map<String, Benchmark> known) {
-        return "usage: ops/bench/run [benchmark...] [--quick] [--rounds N] [--out FILE] [--work DIR]\n"
+        return "usage: ops/bench/run [benchmark...] [--quick] [--rounds N] [--max-history N] [--out FILE] [--work DIR]\n"
                 + "benchmarks: " + String.join(", ", known.keySet()) + " (default: all)\n"
                 + "  --quick    smaller sizes, to check the suite itself\n"
                 + "  --rounds   repetitions of each figure (default 5)\n"
+                + "  --max-history  skip restart histories larger than N events (10 M takes the longest)\n"
                 + "  --out      report file (default ops/bench/REPORT.md)\n";
     }
 

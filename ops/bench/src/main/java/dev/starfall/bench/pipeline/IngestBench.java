@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.bench.BenchContext;
@@ -19,7 +17,6 @@ import dev.starfall.bench.Ports;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.ingestor.sim.ChainSimulator;
-import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.manifest.Manifest;
 
 /**
@@ -33,7 +30,6 @@ import dev.starfall.schemas.manifest.Manifest;
 public final class IngestBench implements Benchmark {
 
     static final String MAIN = "dev.starfall.cli.Starfall";
-    private static final Pattern BASELINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)");
 
     /** JVM options of the embedded default: a heap ceiling, as a deployment would set, and nothing else. */
     static final List<String> EMBEDDED_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
@@ -112,20 +108,12 @@ public final class IngestBench implements Benchmark {
                 ctx.say(String.format("  round %d: all %,d transfers queryable after %.1f s (ingest phase %.1f s, %,.0f transfers/s)", r,
                         observed, total.get(total.size() - 1), ingestSeconds.get(ingestSeconds.size() - 1), rate.get(rate.size() - 1)));
 
-                try (Child baseline = Child.start("ingest-baseline-" + r, ctx.logs(), Optional.empty(), EMBEDDED_JVM,
-                        BaselineMain.class.getName(), List.of("127.0.0.1:" + port, Topics.TRANSFERS_OBSERVED.name(), Long.toString(observed),
-                                data.resolve("baseline-state").toString(), "bench-baseline-" + r), Map.of())) {
-                    baseline.awaitLog("BASELINE", Duration.ofMinutes(10));
-                    Matcher m = BASELINE.matcher(baseline.logText());
-                    if (!m.find()) {
-                        throw new IllegalStateException("baseline did not finish: " + baseline.log());
-                    }
-                    double seconds = Double.parseDouble(m.group(2));
-                    baselineRate.add(Long.parseLong(m.group(1)) / seconds);
-                    ratio.add(rate.get(rate.size() - 1) / baselineRate.get(baselineRate.size() - 1));
-                    baselineRss.add(baseline.peakRssKiB() / 1024.0);
-                    ctx.say(String.format("  round %d: baseline aggregate %,.0f records/s", r, baselineRate.get(baselineRate.size() - 1)));
-                }
+                Baseline.Result baseline = Baseline.run(ctx, "ingest-baseline-" + r, "127.0.0.1:" + port, observed,
+                        data.resolve("baseline-state"));
+                baselineRate.add(baseline.recordsPerSecond());
+                ratio.add(rate.get(rate.size() - 1) / baseline.recordsPerSecond());
+                baselineRss.add(baseline.rssMiB());
+                ctx.say(String.format("  round %d: baseline aggregate %,.0f records/s", r, baseline.recordsPerSecond()));
             }
         }
         StringBuilder md = new StringBuilder();

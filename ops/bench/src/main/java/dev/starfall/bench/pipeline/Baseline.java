@@ -1,0 +1,44 @@
+package dev.starfall.bench.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.starfall.bench.BenchContext;
+import dev.starfall.bench.Child;
+import dev.starfall.schemas.Topics;
+
+/** Runs {@link BaselineMain} in its own JVM over the transfers topic and reads its rate. */
+final class Baseline {
+
+    private static final Pattern LINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)");
+
+    /** Records per second and peak RSS of one baseline run. */
+    record Result(double recordsPerSecond, double rssMiB) {
+    }
+
+    private Baseline() {
+    }
+
+    static double recordsPerSecond(BenchContext ctx, String name, String bootstrap, long records, Path stateDir) throws Exception {
+        return run(ctx, name, bootstrap, records, stateDir).recordsPerSecond();
+    }
+
+    /** The plain aggregate over the first {@code records} of the transfers topic, under application id {@code name}. */
+    static Result run(BenchContext ctx, String name, String bootstrap, long records, Path stateDir) throws Exception {
+        try (Child baseline = Child.start(name, ctx.logs(), Optional.empty(), IngestBench.EMBEDDED_JVM, BaselineMain.class.getName(),
+                List.of(bootstrap, Topics.TRANSFERS_OBSERVED.name(), Long.toString(records), stateDir.toString(), "bench-" + name),
+                Map.of())) {
+            baseline.awaitLog("BASELINE", Duration.ofMinutes(30));
+            Matcher m = LINE.matcher(baseline.logText());
+            if (!m.find()) {
+                throw new IllegalStateException("baseline did not finish: " + baseline.log());
+            }
+            return new Result(Long.parseLong(m.group(1)) / Double.parseDouble(m.group(2)), baseline.peakRssKiB() / 1024.0);
+        }
+    }
+}
