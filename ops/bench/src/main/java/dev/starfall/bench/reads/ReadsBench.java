@@ -105,7 +105,12 @@ public final class ReadsBench implements Benchmark {
             HistoryWriter.Written written = new HistoryWriter(manifest, wallets, 7).write(bootstrap, registryUrl, events,
                     n -> ctx.say(String.format(Locale.ROOT, "reads: %,d written", n)));
 
-            List<String> jvm = List.copyOf(BenchContext.SERVICE_JVM);
+            // BENCH_SERVER_JVM_OPTS adds options to the server only, e.g. a flight recording to profile it
+            List<String> jvm = new java.util.ArrayList<>(BenchContext.SERVICE_JVM);
+            String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
+            if (extra != null && !extra.isBlank()) {
+                jvm.addAll(List.of(extra.trim().split("\\s+")));
+            }
             long loadStart = System.nanoTime();
             try (Child gateway = Child.start("reads-gateway", ctx.logs(), Optional.empty(), jvm, GatewayMain.class.getName(),
                     List.of(bootstrap, registryUrl, dir.resolve("state").toString(), Integer.toString(httpPort), Integer.toString(EVENT_LOOPS),
