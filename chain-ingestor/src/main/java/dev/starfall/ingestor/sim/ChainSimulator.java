@@ -523,7 +523,6 @@ public final class ChainSimulator {
             out.sort(Comparator.comparing(Coin::denom));
             return out;
         }
-
     }
 
     /** Bech32 addresses with {@code hrp}, or base58 public keys on a Solana manifest. */

@@ -175,7 +175,7 @@ public final class SimTx {
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, height, timeMillis, kind, hashPrefix, sequence);
+        return Objects.hash(id, height, timeMillis, kind);
     }
 
     @Override
