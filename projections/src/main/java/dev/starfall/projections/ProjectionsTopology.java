@@ -1,5 +1,6 @@
 package dev.starfall.projections;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,7 @@ import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -114,9 +116,9 @@ public final class ProjectionsTopology {
         }
         StreamsBuilder builder = new StreamsBuilder();
         addShowerStores(builder);
-        builder.addStateStore(store(Stores.EGG_SEED, Serdes.String(), Serdes.String()));
+        builder.addStateStore(smallStore(Stores.EGG_SEED, Serdes.String(), Serdes.String()));
         builder.addStateStore(store(Stores.CAVE, Serdes.String(), ProjectionSerdes.cave()));
-        builder.addStateStore(store(Stores.PROCESSED_OFFSETS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(smallStore(Stores.PROCESSED_OFFSETS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
                         Consumed.with(Serdes.String(), serdes.transfers()).withName("transfers-observed"))
@@ -178,8 +180,8 @@ public final class ProjectionsTopology {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()).withCachingEnabled());
         builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(store(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
-        builder.addStateStore(store(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(smallStore(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
+        builder.addStateStore(smallStore(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
     }
 
     /** Multicast: a copy of the record to every partition. */
@@ -189,6 +191,24 @@ public final class ProjectionsTopology {
             return Optional.of(all);
         };
     }
+
+    /**
+     * A store of a handful of keys per task (totals, watermarks, processed offsets, the egg seed):
+     * kept in memory and rebuilt from its changelog at each start, so a start opens no RocksDB
+     * instance for it. Kafka Streams opens every persistent store of a restarting instance twice
+     * (once to read its offsets before joining the group, once when its task is assigned), about
+     * 30 ms each here; these are half of the stores. Their changelogs roll small segments so the
+     * log cleaner keeps them near one record per key, and the rebuild stays that small.
+     */
+    private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> smallStore(String name, Serde<K> keys, Serde<V> values) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(name), keys, values)
+                .withLoggingEnabled(SMALL_CHANGELOG);
+    }
+
+    /** Changelog settings of the small stores: compacted (as every changelog), in 1 MiB segments that roll every 10 minutes. */
+    private static final Map<String, String> SMALL_CHANGELOG = Map.of(
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(1 << 20),
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
 
     private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
