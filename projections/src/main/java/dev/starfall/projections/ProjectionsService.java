@@ -89,6 +89,21 @@ public final class ProjectionsService implements AutoCloseable {
     }
 
     private static ProjectionsService start(org.apache.kafka.streams.Topology topology, Settings settings) {
+        ProjectionsService service = prepare(topology, settings);
+        service.start();
+        return service;
+    }
+
+    /**
+     * The full topology with the Confluent wire-format serdes over {@code registry}, built and
+     * configured but not started: a caller can do other start-up work (creating topics, say) while
+     * the topology and clients are built, then {@link #start()}. {@link #close()} is safe before start.
+     */
+    public static ProjectionsService prepare(Manifest manifest, Settings settings, SchemaRegistryClient registry) {
+        return prepare(ProjectionsTopology.build(manifest, TopologySerdes.of(registry)), settings);
+    }
+
+    private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, Settings settings) {
         KafkaStreams streams = new KafkaStreams(topology, properties(settings));
         ProjectionsService service = new ProjectionsService(streams, settings);
         streams.setStateListener((now, before) -> log.info("Projections {} -> {} ({})", before, now, settings.applicationServer()));
@@ -97,10 +112,18 @@ public final class ProjectionsService implements AutoCloseable {
             log.error("Projections stream thread failed; the instance shuts down", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        return service;
+    }
+
+    /**
+     * Starts a {@link #prepare prepared} instance: returns once the global stores are restored (the
+     * stream thread then joins the group and restores the tasks' stores; see {@link #isReady()}).
+     * The source topics must exist.
+     */
+    public void start() {
         streams.start();
         log.info("Projections started: application id {}, state in {}, queries on {}", settings.applicationId(),
                 settings.stateDir(), settings.applicationServer());
-        return service;
     }
 
     static Properties properties(Settings s) {

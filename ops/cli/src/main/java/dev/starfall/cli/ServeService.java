@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
@@ -50,13 +52,23 @@ final class ServeService extends ClusterService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + s.stateDir() + ": " + e.getMessage(), e);
         }
-        ensureTopics(s.bootstrapServers(), s.replicationFactor());
+        // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
+        // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading.
+        FutureTask<Void> topics = new FutureTask<>(() -> {
+            ensureTopics(s.bootstrapServers(), s.replicationFactor());
+            return null;
+        });
+        Thread topicsThread = new Thread(topics, "starfall-ensure-topics");
+        topicsThread.setDaemon(true);
+        topicsThread.start();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         applicationId = s.applicationIdFor(manifest);
-        projections = parts.track(ProjectionsService.start(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
+        projections = parts.track(ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
                 applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor()), registry));
         Vertx vertx = Vertx.vertx();
         parts.track(() -> vertx.close().await());
+        await(topics);
+        projections.start();
         if (checked.publicKey().isPresent()) {
             haltWatcher = parts.track(HaltWatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()),
                     manifest.event().getId(), checked.publicKey().get(),
@@ -69,6 +81,21 @@ final class ServeService extends ClusterService {
                 GatewayHooks.none()
                         .withHalt(() -> haltWatcher == null ? Optional.empty() : haltWatcher.current())
                         .withVerifiedKey(checked.publicKey().map(ManifestKeys::fingerprint).orElse(null))));
+    }
+
+    /** The outcome of {@code task}: its own exception if it failed. */
+    private static void await(FutureTask<Void> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     Gateway gateway() {
