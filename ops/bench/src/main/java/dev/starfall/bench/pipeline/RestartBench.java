@@ -109,7 +109,7 @@ public final class RestartBench implements Benchmark {
                     List<Double> times = new ArrayList<>();
                     for (int r = 0; r < rounds; r++) {
                         long t0 = System.nanoTime();
-                        try (Child reset = Child.start("reset-" + r, ctx.logs(), Optional.empty(), BenchContext.SERVICE_JVM,
+                        try (Child reset = Child.start("reset-" + r, ctx.logs(), Optional.empty(), BenchContext.START_JVM,
                                 IngestBench.MAIN, List.of("reset", "--bootstrap", "127.0.0.1:" + port, "--state-dir",
                                         dir.resolve("state").toString()), Map.of())) {
                             reset.awaitExit(Duration.ofMinutes(5));
@@ -124,7 +124,7 @@ public final class RestartBench implements Benchmark {
                 ctx.say("  empty start " + Stats.of(empty).format(2) + " s");
             }
         }
-        String md = "`starfall serve` (projections and gateway, `" + String.join(" ", BenchContext.SERVICE_JVM) + "`) against a broker child; "
+        String md = "`starfall serve` (projections and gateway, `" + String.join(" ", BenchContext.START_JVM) + "`) against a broker child; "
                 + "the history is written straight to the transfers topic (" + wallets + " wallets over 44 showers). Ready = "
                 + "`/health/ready` answers 200 and every shower's total equals the history's. Ratios are to the same instance "
                 + "starting on an empty history in the same run."
@@ -180,7 +180,7 @@ public final class RestartBench implements Benchmark {
         private Started start(String name, BigInteger raised, boolean build) throws Exception {
             long t0 = System.nanoTime();
             String gateway = "http://127.0.0.1:" + httpPort;
-            try (Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), BenchContext.SERVICE_JVM, IngestBench.MAIN,
+            try (Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), BenchContext.START_JVM, IngestBench.MAIN,
                     List.of("serve"), env)) {
                 Http.awaitOk(gateway + "/health/ready", Duration.ofMinutes(build ? 60 : 20), serve);
                 Showers.awaitRaised(gateway, raised, Duration.ofMinutes(build ? 60 : 20), serve);
