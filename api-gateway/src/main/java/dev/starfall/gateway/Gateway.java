@@ -563,12 +563,13 @@ public final class Gateway implements AutoCloseable {
         send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> unclosedShowers().transform(u -> {
             // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
             // still say UPCOMING while transfers of the shower are already counted)
-            UnclosedShowers unclosed = u.succeeded() ? unclosed(u.result()) : new UnclosedShowers(allShowers(), Map.of(), System.nanoTime());
+            UnclosedShowers unclosed = u.succeeded() ? unclosed(u.result()) : new UnclosedShowers(allShowers(), System.nanoTime());
             Future<Answer> closed = caveParts.meteors(wallet, unclosed, () -> closedMeteorsAnswer(wallet, null));
             List<Future<Answer>> live = new ArrayList<>();
             for (int n : unclosed.showers()) {
-                live.add(caveParts.standing(n, wallet, unclosed.counts().get(n), () -> standingRead(n, wallet, null),
-                        () -> standingAnswer(n, wallet, null)));
+                // the shower's own summary (at most one cache life old) says whether it counted anything since
+                live.add(showerAnswer(n, null).transform(summary -> caveParts.standing(n, wallet, counts(summary),
+                        () -> standingRead(n, wallet, null), () -> standingAnswer(n, wallet, null))));
             }
             return Future.join(live).transform(done -> closed.map(c -> {
                 if (c.status() != 200) {
@@ -602,22 +603,22 @@ public final class Gateway implements AutoCloseable {
             }
             return Future.join(statuses).transform(ignored -> {
                 List<Integer> unclosed = new ArrayList<>();
-                Map<Integer, ShowerCounts> counts = new java.util.HashMap<>();
                 for (int i = 0; i < statuses.size(); i++) {
-                    Future<Answer> f = statuses.get(i);
-                    ShowerCounts c = f.succeeded() && f.result().status() == 200 ? ShowerCounts.from(f.result()) : null;
+                    ShowerCounts c = counts(statuses.get(i));
                     if (c == null || !ShowerSchedule.Status.CLOSED.name().equals(c.status())) {
                         unclosed.add(i + 1);
-                        if (c != null) {
-                            counts.put(i + 1, c);
-                        }
                     }
                 }
-                UnclosedShowers list = new UnclosedShowers(unclosed, counts, System.nanoTime()).after(lastUnclosed.get());
+                UnclosedShowers list = new UnclosedShowers(unclosed, System.nanoTime()).after(lastUnclosed.get());
                 lastUnclosed.set(list);
                 return Future.succeededFuture(Answer.part(list, selfName, Answer.SHORT));
             });
         });
+    }
+
+    /** What a shower's summary says, or null when it is not available. */
+    private static ShowerCounts counts(AsyncResult<Answer> summary) {
+        return summary.succeeded() && summary.result().status() == 200 ? ShowerCounts.from(summary.result()) : null;
     }
 
     private static UnclosedShowers unclosed(Answer answer) {

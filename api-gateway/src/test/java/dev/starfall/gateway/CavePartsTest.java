@@ -57,7 +57,7 @@ class CavePartsTest {
     }
 
     private UnclosedShowers unclosed(long sinceNanos, Integer... showers) {
-        return new UnclosedShowers(List.of(showers), Map.of(), sinceNanos);
+        return new UnclosedShowers(List.of(showers), sinceNanos);
     }
 
     private void advance(Duration d) {
