@@ -87,7 +87,6 @@ public final class Gateway implements AutoCloseable {
     private final Map<Integer, Answer> bareAnswers = new java.util.concurrent.ConcurrentHashMap<>();
     private final RouteTable table = new RouteTable();
     private final CaveParts caveParts;
-    private final java.util.concurrent.atomic.AtomicReference<UnclosedShowers> lastUnclosed = new java.util.concurrent.atomic.AtomicReference<>();
     private LiveFeeds live;
     private HttpServer server;
     private long evictionTimer;
@@ -110,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         this.owners = new OwnerRouter(vertx, projections, manifest, self, peers,
                 config.forwardTimeout().toMillis(), metrics);
         this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
-        this.caveParts = new CaveParts(selfName, config.cacheTtl(), 10_000, System::nanoTime);
+        this.caveParts = new CaveParts(selfName, 10_000);
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
         this.openApiAnswer = Answer.ok(openApiDocument(), selfName, false, "public, max-age=300");
     }
@@ -560,40 +559,42 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         String wallet = address.get();
-        send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> unclosedShowers().transform(u -> {
-            // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
-            // still say UPCOMING while transfers of the shower are already counted)
-            UnclosedShowers unclosed = u.succeeded() ? unclosed(u.result()) : new UnclosedShowers(allShowers(), System.nanoTime());
-            Future<Answer> closed = caveParts.meteors(wallet, unclosed, () -> closedMeteorsAnswer(wallet, null));
-            List<Future<Answer>> live = new ArrayList<>();
-            for (int n : unclosed.showers()) {
-                // the shower's own summary (at most one cache life old) says whether it counted anything since
-                live.add(showerAnswer(n, null).transform(summary -> caveParts.standing(n, wallet, counts(summary),
-                        () -> standingRead(n, wallet, null), () -> standingAnswer(n, wallet, null))));
-            }
-            return Future.join(live).transform(done -> closed.map(c -> {
-                if (c.status() != 200) {
-                    return c;
+        send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> {
+            Future<Answer> closed = closedMeteorsAnswer(wallet, null);
+            return unclosedShowers().transform(u -> {
+                // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
+                // still say UPCOMING while transfers of the shower are already counted)
+                UnclosedShowers unclosed = u.succeeded() ? unclosed(u.result()) : new UnclosedShowers(allShowers());
+                List<Future<Answer>> live = new ArrayList<>();
+                for (int n : unclosed.showers()) {
+                    // the shower's own summary (at most one cache life old) says whether it counted anything since
+                    live.add(showerAnswer(n, null).transform(summary -> caveParts.standing(n, wallet, counts(summary),
+                            () -> standingRead(n, wallet, null), () -> standingAnswer(n, wallet, null))));
                 }
-                // parts read here keep their values; only a peer's answers are decoded
-                List<MeteorView> meteors = c.value(ClosedMeteors.class).map(ClosedMeteors::meteors)
-                        .orElseGet(() -> Json.decode(c.body().getBytes(), METEORS));
-                List<WalletStanding> standings = new ArrayList<>();
-                for (Future<Answer> l : live) {
-                    if (l.succeeded() && l.result().status() == 200) {
-                        Answer s = l.result();
-                        standings.add(s.value(WalletStanding.class).orElseGet(() -> Json.decode(s.body().getBytes(), WalletStanding.class)));
+                return Future.join(live).transform(done -> closed.map(c -> {
+                    if (c.status() != 200) {
+                        return c;
                     }
-                }
-                return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
-            }));
-        })));
+                    // parts read here keep their values; only a peer's answers are decoded
+                    List<MeteorView> meteors = c.value(ClosedMeteors.class).map(ClosedMeteors::meteors)
+                            .orElseGet(() -> Json.decode(c.body().getBytes(), METEORS));
+                    List<WalletStanding> standings = new ArrayList<>();
+                    for (Future<Answer> l : live) {
+                        if (l.succeeded() && l.result().status() == 200) {
+                            Answer s = l.result();
+                            standings.add(s.value(WalletStanding.class).orElseGet(() -> Json.decode(s.body().getBytes(), WalletStanding.class)));
+                        }
+                    }
+                    return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
+                }));
+            });
+        }));
     }
 
     /**
-     * The showers whose cached summary does not say CLOSED (or is unavailable), with their counts,
-     * renewed like any cached answer: every cave needs it, and reading the 44 summaries once per
-     * renewal instead of once per cave is what keeps a cave miss cheap.
+     * The showers whose cached summary does not say CLOSED (or is unavailable), renewed like any
+     * cached answer: every cave needs it, and reading the 44 summaries once per renewal instead of
+     * once per cave is what keeps a cave miss cheap.
      */
     private Future<Answer> unclosedShowers() {
         return cache.get("/internal/v1/unclosed-showers", () -> {
@@ -609,9 +610,7 @@ public final class Gateway implements AutoCloseable {
                         unclosed.add(i + 1);
                     }
                 }
-                UnclosedShowers list = new UnclosedShowers(unclosed, System.nanoTime()).after(lastUnclosed.get());
-                lastUnclosed.set(list);
-                return Future.succeededFuture(Answer.part(list, selfName, Answer.SHORT));
+                return Future.succeededFuture(Answer.part(new UnclosedShowers(unclosed), selfName, Answer.SHORT));
             });
         });
     }

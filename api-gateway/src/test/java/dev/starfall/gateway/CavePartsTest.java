@@ -2,11 +2,9 @@ package dev.starfall.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.starfall.projections.query.MeteorView;
@@ -19,10 +17,8 @@ class CavePartsTest {
     private static final String SELF = "127.0.0.1:8080";
     private static final String PEER = "127.0.0.1:8082";
     private static final String WALLET = "terra1wallet";
-    private static final Duration TTL = Duration.ofMillis(250);
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final CaveParts parts = new CaveParts(SELF, TTL, 100, now::get);
+    private final CaveParts parts = new CaveParts(SELF, 100);
 
     /** A read that counts its calls and answers the current {@code next} value. */
     private static final class Read implements Supplier<Future<Answer>> {
@@ -56,72 +52,6 @@ class CavePartsTest {
         return new ShowerCounts(status, 10, 8, "1000", transfers);
     }
 
-    private UnclosedShowers unclosed(long sinceNanos, Integer... showers) {
-        return new UnclosedShowers(List.of(showers), sinceNanos);
-    }
-
-    private void advance(Duration d) {
-        now.addAndGet(d.toNanos());
-    }
-
-    private static List<MeteorView> shown(Future<Answer> f) {
-        return f.result().value(ClosedMeteors.class).orElseThrow().meteors();
-    }
-
-    @Test
-    void closedMeteorsAreReadAtEveryRenewalUntilTheUnclosedShowersSettled() {
-        UnclosedShowers list = unclosed(now.get(), 44);
-        Read read = new Read(meteors(42));
-        parts.meteors(WALLET, list, read);
-        // the cave store may not hold shower 43's meteor yet: read again, as at every renewal today
-        read.next = meteors(42, 43);
-        assertThat(shown(parts.meteors(WALLET, list, read))).extracting(MeteorView::shower).containsExactly(42, 43);
-        assertThat(read.calls).hasValue(2);
-
-        advance(CaveParts.SETTLE.plus(TTL));
-        parts.meteors(WALLET, list, read);
-        advance(Duration.ofSeconds(1));
-        assertThat(shown(parts.meteors(WALLET, list, read))).extracting(MeteorView::shower).containsExactly(42, 43);
-        assertThat(read.calls).as("kept once read a settle time after the list was seen").hasValue(3);
-    }
-
-    @Test
-    void closedMeteorsAppearOnceAShowerClosesAndAreNeverKeptPastTheirLongestLife() {
-        UnclosedShowers before = unclosed(now.get(), 43, 44);
-        advance(CaveParts.SETTLE.plus(TTL));
-        Read read = new Read(meteors(42));
-        parts.meteors(WALLET, before, read);
-        parts.meteors(WALLET, before, read);
-        assertThat(read.calls).hasValue(1);
-
-        // shower 43 closes: the list changes, so the meteors are read again (and again, until it settled)
-        UnclosedShowers after = unclosed(now.get(), 44);
-        read.next = meteors(42, 43);
-        assertThat(shown(parts.meteors(WALLET, after, read))).extracting(MeteorView::shower).containsExactly(42, 43);
-        assertThat(read.calls).hasValue(2);
-
-        advance(CaveParts.SETTLE.plus(TTL));
-        parts.meteors(WALLET, after, read);
-        parts.meteors(WALLET, after, read);
-        assertThat(read.calls).hasValue(3);
-        advance(CaveParts.MAX_LIFE);
-        parts.meteors(WALLET, after, read);
-        assertThat(read.calls).as("read again past the longest life").hasValue(4);
-    }
-
-    @Test
-    void meteorsThatAreNotAnAnswerOfTheActiveCopyAreNotKept() {
-        UnclosedShowers list = unclosed(now.get(), 44);
-        advance(CaveParts.SETTLE.plus(TTL));
-        Answer stale = meteors(42);
-        Read read = new Read(new Answer(200, stale.body(), SELF, true, "no-store", null, stale.etag(), stale.value()));
-        parts.meteors(WALLET, list, read);
-        read.next = Answer.error(503, "unavailable", "rebalancing", SELF);
-        parts.meteors(WALLET, list, read);
-        parts.meteors(WALLET, list, read);
-        assertThat(read.calls).hasValue(3);
-    }
-
     @Test
     void aLiveStandingIsKeptWhileTheShowerCountsNothingNewAndReadAgainWhenItDoes() {
         Read fresh = new Read(standing("9000000"));
@@ -153,6 +83,22 @@ class CavePartsTest {
     }
 
     @Test
+    void aStandbysOrAPeersStandingOrAFailedReadIsNeverKept() {
+        Answer live = standing("9000000");
+        Read standby = new Read(new Answer(200, live.body(), SELF, true, "no-store", null, live.etag(), live.value()));
+        Read peer = new Read(new Answer(200, live.body(), PEER, false, Answer.SHORT, null, live.etag(), null));
+        Read unavailable = new Read(Answer.error(503, "unavailable", "rebalancing", SELF));
+        Read unused = new Read(standing("1"));
+        for (Read read : List.of(standby, peer, unavailable)) {
+            parts.standing(44, WALLET, counts("OPEN", 5), read, unused);
+            parts.standing(44, WALLET, counts("OPEN", 5), read, unused);
+            assertThat(read.calls).hasValue(2);
+        }
+        assertThat(parts.size()).isZero();
+        assertThat(unused.calls).hasValue(0);
+    }
+
+    @Test
     void withoutTheShowersCountsTheCachedStandingIsUsed() {
         Read fresh = new Read(standing("9000000"));
         Read cached = new Read(standing("7000000"));
@@ -162,18 +108,10 @@ class CavePartsTest {
     }
 
     @Test
-    void theUnclosedShowersKeepTheTimeTheirListWasFirstSeen() {
-        UnclosedShowers first = unclosed(100, 43, 44);
-        assertThat(unclosed(200, 43, 44).after(first).sinceNanos()).isEqualTo(100);
-        assertThat(unclosed(200, 44).after(first).sinceNanos()).isEqualTo(200);
-        assertThat(unclosed(300, 44).after(null).sinceNanos()).isEqualTo(300);
-    }
-
-    @Test
     void partsKeepTheirValuesAndEncodeAsBefore() {
         Answer m = meteors(42);
         assertThat(m.body().toString()).isEqualTo("[{\"shower\":42,\"rank\":1,\"tier\":\"gold\",\"contribution\":\"8000000\"}]");
-        Answer u = Answer.part(unclosed(1, 43, 44), SELF, Answer.SHORT);
+        Answer u = Answer.part(new UnclosedShowers(List.of(43, 44)), SELF, Answer.SHORT);
         assertThat(u.body().toString()).isEqualTo("[43,44]");
         assertThat(u.value(ClosedMeteors.class)).isEmpty();
         Answer peer = new Answer(200, m.body(), PEER, false, Answer.SHORT, null, m.etag(), null);
