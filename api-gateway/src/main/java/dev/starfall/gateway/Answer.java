@@ -21,8 +21,11 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * @param cacheControl Cache-Control value, or null for none
  * @param retryAfter   Retry-After seconds for 429/503, or null
  * @param etag         strong entity tag of {@code body}, or null when not cacheable
+ * @param value        what {@code body} encodes, kept beside it when the answer is a part of others
+ *                     (a cave is combined from parts without decoding them again); null otherwise
  */
-public record Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag) {
+public record Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag,
+                     Object value) {
 
     /** Short freshness for answers that change while a shower is open. */
     public static final String SHORT = "public, max-age=1";
@@ -30,7 +33,22 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
     public static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     public static Answer ok(byte[] json, String servedBy, boolean stale, String cacheControl) {
-        return new Answer(200, direct(json), servedBy, stale, cacheControl, null, etagOf(json));
+        return new Answer(200, direct(json), servedBy, stale, cacheControl, null, etagOf(json), null);
+    }
+
+    /** A 200 answer encoding {@code value}, which it keeps beside the bytes (see {@link #value(Class)}). */
+    public static Answer part(Object value, String servedBy, String cacheControl) {
+        return ok(Json.encode(value), servedBy, false, cacheControl).withValue(value);
+    }
+
+    /** This answer keeping {@code v} beside its bytes: what they encode, or the part of it that others need. */
+    public Answer withValue(Object v) {
+        return new Answer(status, body, servedBy, stale, cacheControl, retryAfter, etag, v);
+    }
+
+    /** The value this answer encodes when it kept it and it is a {@code type}; empty for answers from a peer. */
+    public <T> java.util.Optional<T> value(Class<T> type) {
+        return type.isInstance(value) ? java.util.Optional.of(type.cast(value)) : java.util.Optional.empty();
     }
 
     /** Bodies from this size up are kept in direct memory; smaller ones are copied next to the headers anyway. */
@@ -51,15 +69,15 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
 
     public static Answer error(int status, String code, String message, String servedBy) {
         return new Answer(status, Buffer.buffer(Json.encode(new ApiError(code, message))), servedBy, false, "no-store",
-                status == 429 || status == 503 || status == 502 ? "1" : null, null);
+                status == 429 || status == 503 || status == 502 ? "1" : null, null, null);
     }
 
     public boolean cacheable() {
         return status == 200 || status == 404;
     }
 
-    public Answer withCacheControl(String value) {
-        return new Answer(status, body, servedBy, stale, value, retryAfter, etag);
+    public Answer withCacheControl(String control) {
+        return new Answer(status, body, servedBy, stale, control, retryAfter, etag, value);
     }
 
     static String etagOf(byte[] body) {

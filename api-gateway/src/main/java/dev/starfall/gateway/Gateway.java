@@ -86,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     private final String selfName;
     private final Map<Integer, Answer> bareAnswers = new java.util.concurrent.ConcurrentHashMap<>();
     private final RouteTable table = new RouteTable();
+    private final CaveParts caveParts;
     private LiveFeeds live;
     private HttpServer server;
     private long evictionTimer;
@@ -108,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         this.owners = new OwnerRouter(vertx, projections, manifest, self, peers,
                 config.forwardTimeout().toMillis(), metrics);
         this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
+        this.caveParts = new CaveParts(selfName, 10_000);
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
         this.openApiAnswer = Answer.ok(openApiDocument(), selfName, false, "public, max-age=300");
     }
@@ -482,7 +484,8 @@ public final class Gateway implements AutoCloseable {
             body.put("finalAt", schedule.finalAt(n).toString());
             body.putAll(Json.mapper().convertValue(view, MAP));
             putHalt(body);
-            return Answer.ok(Json.encode(body), selfName, false, cacheControl(ShowerSchedule.Status.valueOf(view.status())));
+            return Answer.ok(Json.encode(body), selfName, false, cacheControl(ShowerSchedule.Status.valueOf(view.status())))
+                    .withValue(ShowerCounts.of(view));
         }).orElseGet(() -> Answer.error(404, "not_found", "no summary for shower " + n, selfName))));
     }
 
@@ -545,8 +548,8 @@ public final class Gateway implements AutoCloseable {
     private Future<Answer> closedMeteorsAnswer(String wallet, String forwardedFrom) {
         String uri = "/internal/v1/caves/" + wallet;
         return cache.get(uri, () -> owners.route(Stores.CAVE, wallet, new StringSerializer(), "wallet " + wallet, uri, forwardedFrom,
-                (partition, stale) -> Answer.ok(Json.encode(new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
-                        QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet)), selfName, false, Answer.SHORT)));
+                (partition, stale) -> Answer.part(new ClosedMeteors(new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
+                        QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet)), selfName, Answer.SHORT)));
     }
 
     /** The cave: meteors of closed showers, plus live standings in showers still open or closing. */
@@ -558,22 +561,28 @@ public final class Gateway implements AutoCloseable {
         String wallet = address.get();
         send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> {
             Future<Answer> closed = closedMeteorsAnswer(wallet, null);
-            return unclosedShowers().transform(unclosed -> {
-                List<Future<Answer>> live = new ArrayList<>();
+            return unclosedShowers().transform(u -> {
                 // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
                 // still say UPCOMING while transfers of the shower are already counted)
-                for (int n : unclosed.succeeded() ? Json.decode(unclosed.result().body().getBytes(), SHOWER_NUMBERS) : allShowers()) {
-                    live.add(standingAnswer(n, wallet, null));
+                UnclosedShowers unclosed = u.succeeded() ? unclosed(u.result()) : new UnclosedShowers(allShowers());
+                List<Future<Answer>> live = new ArrayList<>();
+                for (int n : unclosed.showers()) {
+                    // the shower's own summary (at most one cache life old) says whether it counted anything since
+                    live.add(showerAnswer(n, null).transform(summary -> caveParts.standing(n, wallet, counts(summary),
+                            () -> standingRead(n, wallet, null), () -> standingAnswer(n, wallet, null))));
                 }
                 return Future.join(live).transform(done -> closed.map(c -> {
                     if (c.status() != 200) {
                         return c;
                     }
-                    List<MeteorView> meteors = Json.decode(c.body().getBytes(), METEORS);
+                    // parts read here keep their values; only a peer's answers are decoded
+                    List<MeteorView> meteors = c.value(ClosedMeteors.class).map(ClosedMeteors::meteors)
+                            .orElseGet(() -> Json.decode(c.body().getBytes(), METEORS));
                     List<WalletStanding> standings = new ArrayList<>();
                     for (Future<Answer> l : live) {
                         if (l.succeeded() && l.result().status() == 200) {
-                            standings.add(Json.decode(l.result().body().getBytes(), WalletStanding.class));
+                            Answer s = l.result();
+                            standings.add(s.value(WalletStanding.class).orElseGet(() -> Json.decode(s.body().getBytes(), WalletStanding.class)));
                         }
                     }
                     return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
@@ -583,9 +592,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The showers whose cached summary does not say CLOSED (or is unavailable), as a JSON list of
-     * shower numbers, renewed like any cached answer: every cave needs it, and decoding the 44
-     * summaries once per renewal instead of once per cave is what keeps a cave miss cheap.
+     * The showers whose cached summary does not say CLOSED (or is unavailable), renewed like any
+     * cached answer: every cave needs it, and reading the 44 summaries once per renewal instead of
+     * once per cave is what keeps a cave miss cheap.
      */
     private Future<Answer> unclosedShowers() {
         return cache.get("/internal/v1/unclosed-showers", () -> {
@@ -596,15 +605,23 @@ public final class Gateway implements AutoCloseable {
             return Future.join(statuses).transform(ignored -> {
                 List<Integer> unclosed = new ArrayList<>();
                 for (int i = 0; i < statuses.size(); i++) {
-                    Future<Answer> f = statuses.get(i);
-                    Object status = f.succeeded() && f.result().status() == 200 ? Json.decode(f.result().body().getBytes(), MAP).get("status") : null;
-                    if (!ShowerSchedule.Status.CLOSED.name().equals(status)) {
+                    ShowerCounts c = counts(statuses.get(i));
+                    if (c == null || !ShowerSchedule.Status.CLOSED.name().equals(c.status())) {
                         unclosed.add(i + 1);
                     }
                 }
-                return Future.succeededFuture(Answer.ok(Json.encode(unclosed), selfName, false, Answer.SHORT));
+                return Future.succeededFuture(Answer.part(new UnclosedShowers(unclosed), selfName, Answer.SHORT));
             });
         });
+    }
+
+    /** What a shower's summary says, or null when it is not available. */
+    private static ShowerCounts counts(AsyncResult<Answer> summary) {
+        return summary.succeeded() && summary.result().status() == 200 ? ShowerCounts.from(summary.result()) : null;
+    }
+
+    private static UnclosedShowers unclosed(Answer answer) {
+        return answer.value(UnclosedShowers.class).orElseThrow(() -> new IllegalStateException("unclosed showers answer without its list"));
     }
 
     private List<Integer> allShowers() {
@@ -614,10 +631,6 @@ public final class Gateway implements AutoCloseable {
         }
         return all;
     }
-
-    private static final com.fasterxml.jackson.core.type.TypeReference<List<Integer>> SHOWER_NUMBERS =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {
-            };
 
     private static final com.fasterxml.jackson.core.type.TypeReference<List<MeteorView>> METEORS =
             new com.fasterxml.jackson.core.type.TypeReference<>() {
@@ -661,10 +674,15 @@ public final class Gateway implements AutoCloseable {
      * wallet's rank and to the target rank, which a cave (one standing per open shower) never shows.
      */
     private Future<Answer> standingAnswer(int n, String wallet, String forwardedFrom) {
+        return cache.get("/internal/v1/showers/" + n + "/standings/" + wallet, () -> standingRead(n, wallet, forwardedFrom));
+    }
+
+    /** {@link #standingAnswer} read now, past the cache: from the stores here, or from the owner. */
+    private Future<Answer> standingRead(int n, String wallet, String forwardedFrom) {
         String uri = "/internal/v1/showers/" + n + "/standings/" + wallet;
-        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.wallet(n, wallet, minimum)
-                .map(w -> Answer.ok(Json.encode(w), selfName, false, Answer.SHORT))
-                .orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName))));
+        return owners.route(n, uri, forwardedFrom, reader -> reader.wallet(n, wallet, minimum)
+                .map(w -> Answer.part(w, selfName, Answer.SHORT))
+                .orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName)));
     }
 
     private void liveFeed(RoutingContext ctx) {

@@ -132,7 +132,7 @@ final class OwnerRouter {
         return vertx.executeBlocking(() -> {
             try {
                 Answer a = query.answer(partition, stale);
-                return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag()) : a;
+                return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag(), a.value()) : a;
             } catch (InvalidStateStoreException e) {
                 return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
             }
@@ -184,6 +184,6 @@ final class OwnerRouter {
     private static Answer toAnswer(HttpResponse<Buffer> r) {
         Buffer body = r.body() == null ? Buffer.buffer() : r.body();
         return new Answer(r.statusCode(), body, r.getHeader(Gateway.SERVED_BY), "true".equals(r.getHeader(Gateway.STALE)),
-                r.getHeader("Cache-Control"), r.getHeader("Retry-After"), r.getHeader("ETag"));
+                r.getHeader("Cache-Control"), r.getHeader("Retry-After"), r.getHeader("ETag"), null);
     }
 }
