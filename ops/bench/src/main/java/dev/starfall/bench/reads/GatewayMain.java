@@ -19,6 +19,8 @@ import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The process measured by {@link ReadsBench}: the projections and the gateway against the bench
@@ -31,6 +33,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * written (minor units).
  */
 public final class GatewayMain {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
     public static final String READY = "GATEWAY READY";
 
@@ -79,7 +83,7 @@ public final class GatewayMain {
                 }
             }
         } catch (RuntimeException e) {
-            e.printStackTrace(System.out);
+            log.error("The gateway did not catch up with the history", e);
             System.exit(1);
         }
         System.out.printf("%s %s caught up in %.1f s%n", READY, base, (System.nanoTime() - start) / 1e9);
