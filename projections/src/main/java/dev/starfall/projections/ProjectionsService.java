@@ -140,7 +140,9 @@ public final class ProjectionsService implements AutoCloseable {
         // does not matter: a reveal before or after a close draws the same eggs. Waiting for the
         // idle one costs a log message built per record (7 % of the stream thread), and nothing is gained.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-        // Shower totals and contributions are cached so a busy shower writes its totals once per commit.
+        // Shower totals, task watermarks and processed offsets (a few keys, rewritten on every record) are
+        // cached, so each is written once per commit. The contributions are not: their keys rarely repeat
+        // within a commit, so a cache only adds its own work there.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L << 20);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
