@@ -8,24 +8,44 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Adds each final result (keyed by wallet) to the wallet's cave; idempotent per (wallet, shower). */
+/**
+ * Adds each final result, read from {@code Topics.RESULTS} (key {@code "<shower>:<wallet>"}, written
+ * to its wallet's partition, see {@link WalletPartitions}), to the wallet's cave; idempotent per
+ * (wallet, shower).
+ */
 final class CaveProcessor implements Processor<String, ShowerResult, Void, Void> {
 
+    private final int partitions;
     private KeyValueStore<String, Cave> caves;
+    private int partition;
+
+    /** @param partitions partitions of the results topic (1 under {@code TopologyTestDriver}) */
+    CaveProcessor(int partitions) {
+        this.partitions = partitions;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         caves = context.getStateStore(Stores.CAVE);
+        partition = context.taskId().partition();
     }
 
     @Override
     public void process(Record<String, ShowerResult> record) {
         ShowerResult r = record.value();
-        if (r == null || record.key() == null) {
+        if (r == null) {
             return;
         }
-        Cave cave = caves.get(record.key());
+        String wallet = r.getWallet();
+        int owner = WalletPartitions.partitionOf(wallet, partitions);
+        if (owner != partition) {
+            throw new IllegalStateException("result " + record.key() + " of wallet " + wallet + " is in partition " + partition
+                    + " of the results topic but belongs to partition " + owner + " of " + partitions
+                    + ": the topic was written with another partitioning (results are partitioned by wallet; recreate the topic"
+                    + " and reset the projections) or the topology's results partition count does not match it");
+        }
+        Cave cave = caves.get(wallet);
         Meteor meteor = new Meteor(r.getShower(), r.getRank(), r.getTier(), r.getContribution().toBigIntegerExact());
-        caves.put(record.key(), (cave == null ? Cave.EMPTY : cave).with(meteor));
+        caves.put(wallet, (cave == null ? Cave.EMPTY : cave).with(meteor));
     }
 }

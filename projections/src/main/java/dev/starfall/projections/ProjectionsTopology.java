@@ -42,8 +42,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *   --count-contributions--> [transfer-ids] [shower-wallet-contributions] [shower-rankings] [shower-totals]
  *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
  *     closes showers (in-band chain-time watermark, on each tick and a punctuator every 1 s) and emits:
- *     --results--> starfall.results.v1 (key shower:wallet)
- *                  --key-results-by-wallet--> results-by-wallet (repartition) --collect-caves--> [wallet-caves]
+ *     --results--> starfall.results.v1 (key shower:wallet, in the partition of its wallet)
+ *                  --collect-caves--> [wallet-caves] (read back from the topic: no repartition)
  *     --summaries--> starfall.shower-summaries.v1 (key shower) --global--> [telescope]
  *     --eggs--> starfall.eggs.v1 (key shower:tier)
  *     --late--> starfall.transfers.late.v1 (key transfer id)
@@ -91,6 +91,9 @@ public final class ProjectionsTopology {
 
     /** The full topology, with the by-shower topics partitioned like {@code Topics.TRANSFERS_OBSERVED}. */
     public static Topology build(Manifest manifest, TopologySerdes serdes) {
+        if (Topics.RESULTS.partitions() != Topics.TRANSFERS_OBSERVED.partitions()) {
+            throw new IllegalStateException("the results topic must have as many partitions as the transfers topic");
+        }
         return build(manifest, serdes, Topics.TRANSFERS_OBSERVED.partitions());
     }
 
@@ -105,8 +108,10 @@ public final class ProjectionsTopology {
     /**
      * The full topology.
      *
-     * @param showerPartitions   partitions of the by-shower repartition topics; a task closes the showers
-     *                           of its partition, so this must be the real count (1 under {@code TopologyTestDriver})
+     * @param showerPartitions   partitions of the by-shower repartition topics and of {@code Topics.RESULTS}
+     *                           (the same in production); a task closes the showers of its partition and
+     *                           keeps the caves of its wallets, so this must be the real count (1 under
+     *                           {@code TopologyTestDriver})
      * @param upstreamPartitions partitions of {@code Topics.TRANSFERS_OBSERVED}: the shower tasks wait for a
      *                           watermark tick of each, so this must be the real count (1 under {@code TopologyTestDriver})
      */
@@ -138,10 +143,10 @@ public final class ProjectionsTopology {
 
         KStream<String, ShowerResult> results = byType.get("shower-output-results")
                 .mapValues(v -> (ShowerResult) v, Named.as("as-results"));
-        results.to(Topics.RESULTS.name(), Produced.with(Serdes.String(), serdes.results()).withName("results-sink"));
-        results.selectKey((k, r) -> r.getWallet(), Named.as("key-results-by-wallet"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.results()).withName(Stores.RESULTS_BY_WALLET))
-                .process(CaveProcessor::new, Named.as("collect-caves"), Stores.CAVE);
+        results.to(Topics.RESULTS.name(), Produced.with(Serdes.String(), serdes.results())
+                .withStreamPartitioner(WalletPartitions.partitioner()).withName("results-sink"));
+        builder.stream(Topics.RESULTS.name(), Consumed.with(Serdes.String(), serdes.results()).withName("results"))
+                .process(() -> new CaveProcessor(showerPartitions), Named.as("collect-caves"), Stores.CAVE);
         byType.get("shower-output-summaries").mapValues(v -> (ShowerSummary) v, Named.as("as-summaries"))
                 .to(Topics.SHOWER_SUMMARIES.name(), Produced.with(Serdes.String(), serdes.summaries()).withName("summaries-sink"));
         byType.get("shower-output-eggs").mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-close"))

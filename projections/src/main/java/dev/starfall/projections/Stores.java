@@ -52,11 +52,8 @@ public final class Stores {
     /** Global store of the final summaries ({@code Topics.SHOWER_SUMMARIES}): shower as a string -> {@code ShowerSummary}. */
     public static final String TELESCOPE = "telescope";
 
-    /** Per wallet, its meteors in closed showers: wallet -> {@code Cave}. Partitioned by wallet, not shower. */
+    /** Per wallet, its meteors in closed showers: wallet -> {@code Cave}. Partitioned by wallet, like {@code Topics.RESULTS}, not by shower. */
     public static final String CAVE = "wallet-caves";
-
-    /** Name of the repartition step that moves results to the partition of their wallet. */
-    public static final String RESULTS_BY_WALLET = "results-by-wallet";
 
     /** Name of the repartition step that broadcasts an accepted egg seed to every shower partition. */
     public static final String EGG_SEED_BROADCAST = "egg-seed-broadcast";

@@ -60,7 +60,9 @@ public final class Topics {
 
     /**
      * {@code ShowerResult} per eligible wallet of a closed shower, key {@code "<shower>:<wallet>"}; written
-     * once when the shower closes (close plus grace) and never changed.
+     * once when the shower closes (close plus grace) and never changed. Partitioned by wallet (the
+     * default partitioner over the wallet alone, not the key), so one partition holds all of a wallet's
+     * meteors: the projections read it back to build the caves.
      */
     public static final TopicSpec RESULTS = new TopicSpec("starfall.results.v1", 6, COMPACTED);
 

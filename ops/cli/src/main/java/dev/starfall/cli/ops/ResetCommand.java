@@ -38,8 +38,12 @@ public final class ResetCommand implements Command {
     static final String STATE_DIR = "--state-dir";
     static final String DRY_RUN = "--dry-run";
 
-    /** The topology's source topics whose committed offsets the reset rewinds (global stores keep no offsets). */
-    static final List<String> INPUT_TOPICS = List.of(Topics.TRANSFERS_OBSERVED.name(), Topics.EGG_REVEALS.name());
+    /**
+     * The topology's source topics whose committed offsets the reset rewinds (global stores keep no
+     * offsets). The caves are read back from the results topic; its old results are the same as
+     * those the rebuild writes again, under the same compacted keys.
+     */
+    static final List<String> INPUT_TOPICS = List.of(Topics.TRANSFERS_OBSERVED.name(), Topics.EGG_REVEALS.name(), Topics.RESULTS.name());
 
     @Override
     public String name() {
