@@ -17,6 +17,7 @@ import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,7 +38,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * so changelog and repartition topics keep stable names across versions.
  *
  * <pre>
- * transfers.observed (key: sender) --key-by-shower--> transfers-by-shower (repartition, key: shower;
+ * transfers.observed (key: sender) --key-by-shower--> transfers-by-shower (repartition, key: shower, the transfer's bytes as read;
  *   reads global [ingest-cursors]                          plus watermark ticks to every partition)
  *   --count-contributions--> [transfer-ids] [shower-wallet-contributions] [shower-rankings] [shower-totals]
  *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
@@ -81,10 +82,13 @@ public final class ProjectionsTopology {
         StreamsBuilder builder = new StreamsBuilder();
         addShowerStores(builder);
         int partitions = Topics.TRANSFERS_OBSERVED.partitions();
-        builder.stream(Topics.TRANSFERS_OBSERVED.name(), Consumed.with(Serdes.String(), transferSerde).withName("transfers-observed"))
-                .selectKey((wallet, t) -> manifest.schedule().showerOf(t.getBlockTime()).orElse(OUTSIDE), Named.as("key-by-shower"))
-                .repartition(Repartitioned.with(Serdes.Integer(), transferSerde).withName(Stores.BY_SHOWER).withNumberOfPartitions(partitions))
-                .process(() -> new ShowerProcessor(manifest, false, partitions, partitions), Named.as("count-contributions"),
+        Deserializer<TransferObserved> transfers = transferSerde.deserializer();
+        builder.stream(Topics.TRANSFERS_OBSERVED.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("transfers-observed"))
+                .selectKey((wallet, bytes) -> bytes == null ? OUTSIDE
+                        : manifest.schedule().showerOf(transfers.deserialize(Topics.TRANSFERS_OBSERVED.name(), bytes).getBlockTime()).orElse(OUTSIDE),
+                        Named.as("key-by-shower"))
+                .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER).withNumberOfPartitions(partitions))
+                .process(() -> new ShowerProcessor(manifest, false, partitions, partitions, transfers), Named.as("count-contributions"),
                         Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS);
         return builder.build();
     }
@@ -126,12 +130,13 @@ public final class ProjectionsTopology {
         builder.addStateStore(smallStore(Stores.PROCESSED_OFFSETS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
-                        Consumed.with(Serdes.String(), serdes.transfers()).withName("transfers-observed"))
-                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions), Named.as("key-by-shower"),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("transfers-observed"))
+                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions, serdes.transfers()), Named.as("key-by-shower"),
                         Stores.PROCESSED_OFFSETS)
-                .repartition(Repartitioned.with(Serdes.Integer(), serdes.transfers()).withName(Stores.BY_SHOWER)
+                .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER)
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))
-                .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions), Named.as("count-contributions"),
+                .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions, serdes.transfers().deserializer()),
+                        Named.as("count-contributions"),
                         Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS,
                         Stores.EGG_SEED);
         Map<String, KStream<String, SpecificRecord>> byType = out.split(Named.as("shower-output-"))

@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import dev.starfall.projections.domain.ChainWatermark;
+import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.ShowerSchedule;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -48,17 +52,25 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * repartition traffic by the partition count during a backfill; one per boundary and second costs
  * nothing and closes showers as early. The shower tasks keep the highest tick
  * they received.
+ *
+ * <p>A transfer goes on as the bytes it was read as (Confluent wire format, the ingestor's schema id):
+ * it is decoded here for its block time and again by the shower task, but never encoded again. A
+ * tick is encoded with the transfer serde for the repartition topic, as Kafka Streams would.
  */
-final class ShowerKeyProcessor implements Processor<String, TransferObserved, Integer, TransferObserved> {
+final class ShowerKeyProcessor implements Processor<String, byte[], Integer, byte[]> {
 
     /** How long a task must stay idle after seeing a cursor before it vouches for that cursor. */
     static final Duration IDLE = Duration.ofSeconds(5);
 
     private final ShowerSchedule schedule;
     private final int upstreamPartitions;
+    private final Deserializer<TransferObserved> decoder;
+    private final Serializer<TransferObserved> encoder;
+    /** The by-shower repartition topic, whose subject the ticks are encoded for. */
+    private String byShowerTopic;
     /** Close and final times of every shower, ascending: a tick crossing one is sent at once. */
     private final long[] boundaries;
-    private ProcessorContext<Integer, TransferObserved> context;
+    private ProcessorContext<Integer, byte[]> context;
     private ReadOnlyKeyValueStore<String, SourceCursor> cursors;
     private KeyValueStore<Integer, Long> processedOffsets;
     private long processedOffset = -1;
@@ -72,17 +84,20 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
     private long pendingSince = -1;
     private long lastRecordAt = Long.MIN_VALUE;
 
-    ShowerKeyProcessor(ShowerSchedule schedule, int upstreamPartitions) {
+    ShowerKeyProcessor(ShowerSchedule schedule, int upstreamPartitions, Serde<TransferObserved> transfers) {
         this.schedule = schedule;
         this.upstreamPartitions = upstreamPartitions;
+        this.decoder = transfers.deserializer();
+        this.encoder = transfers.serializer();
         this.boundaries = java.util.stream.IntStream.rangeClosed(1, schedule.showerCount())
                 .mapToObj(n -> java.util.stream.LongStream.of(schedule.closeOf(n).toEpochMilli(), schedule.finalAt(n).toEpochMilli()))
                 .flatMapToLong(s -> s).sorted().distinct().toArray();
     }
 
     @Override
-    public void init(ProcessorContext<Integer, TransferObserved> context) {
+    public void init(ProcessorContext<Integer, byte[]> context) {
         this.context = context;
+        byShowerTopic = context.applicationId() + "-" + Stores.BY_SHOWER + "-repartition";
         partition = context.taskId().partition();
         if (partition >= upstreamPartitions) {
             throw new IllegalStateException("input partition " + partition + " of " + upstreamPartitions
@@ -97,11 +112,11 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
     }
 
     @Override
-    public void process(Record<String, TransferObserved> record) {
-        TransferObserved t = record.value();
-        if (t == null) {
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) {
             return;
         }
+        TransferObserved t = decoder.deserialize(Topics.TRANSFERS_OBSERVED.name(), record.value());
         long blockTime = t.getBlockTime().toEpochMilli();
         context.forward(record.withKey(schedule.showerOf(t.getBlockTime()).orElse(ProjectionsTopology.OUTSIDE)));
         lastRecordAt = context.currentSystemTimeMs();
@@ -176,7 +191,8 @@ final class ShowerKeyProcessor implements Processor<String, TransferObserved, In
         long time = Math.max(newestProcessed, confirmed);
         if (time > lastTick) {
             lastTick = time;
-            context.forward(new Record<>(WatermarkTicks.keyOf(partition), WatermarkTicks.tick(partition, time), timestamp));
+            byte[] tick = encoder.serialize(byShowerTopic, WatermarkTicks.tick(partition, time));
+            context.forward(new Record<>(WatermarkTicks.keyOf(partition), tick, timestamp));
         }
     }
 }

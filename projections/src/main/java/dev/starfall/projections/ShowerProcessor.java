@@ -29,6 +29,7 @@ import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ShowerSchedule;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -71,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Output: key and value of the topic they go to (results, summaries, eggs, late transfers).
  */
-final class ShowerProcessor implements Processor<Integer, TransferObserved, String, SpecificRecord> {
+final class ShowerProcessor implements Processor<Integer, byte[], String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(ShowerProcessor.class);
     private static final byte[] NO_VALUE = new byte[0];
@@ -84,6 +85,7 @@ final class ShowerProcessor implements Processor<Integer, TransferObserved, Stri
     private final boolean closing;
     private final int showerPartitions;
     private final int upstreamPartitions;
+    private final Deserializer<TransferObserved> transfers;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Long> transferIds;
@@ -106,8 +108,9 @@ final class ShowerProcessor implements Processor<Integer, TransferObserved, Stri
      * @param closing          close showers and emit results (needs the global cursor store and the egg-seed store)
      * @param showerPartitions   partitions of the by-shower topic, to know which showers this task owns
      * @param upstreamPartitions partitions of the transfers topic, each of which sends watermark ticks
+     * @param transfers          decodes the transfers and ticks of the by-shower topic (Confluent wire format)
      */
-    ShowerProcessor(Manifest manifest, boolean closing, int showerPartitions, int upstreamPartitions) {
+    ShowerProcessor(Manifest manifest, boolean closing, int showerPartitions, int upstreamPartitions, Deserializer<TransferObserved> transfers) {
         this.manifest = manifest;
         this.schedule = manifest.schedule();
         this.minimum = manifest.minimumContribution();
@@ -115,6 +118,7 @@ final class ShowerProcessor implements Processor<Integer, TransferObserved, Stri
         this.closing = closing;
         this.showerPartitions = showerPartitions;
         this.upstreamPartitions = upstreamPartitions;
+        this.transfers = transfers;
     }
 
     @Override
@@ -144,11 +148,11 @@ final class ShowerProcessor implements Processor<Integer, TransferObserved, Stri
     }
 
     @Override
-    public void process(Record<Integer, TransferObserved> record) {
-        TransferObserved t = record.value();
-        if (t == null || record.key() == null) {
+    public void process(Record<Integer, byte[]> record) {
+        if (record.value() == null || record.key() == null) {
             return;
         }
+        TransferObserved t = transfers.deserialize(Stores.BY_SHOWER, record.value());
         int shower = record.key();
         if (WatermarkTicks.isTick(shower)) {
             if (closing) {

@@ -53,7 +53,7 @@ final class WatermarkTicks {
     }
 
     /** Ticks to every partition; transfers to the default partitioner's partition for their shower. */
-    static StreamPartitioner<Integer, TransferObserved> partitioner() {
+    static <V> StreamPartitioner<Integer, V> partitioner() {
         return (topic, key, value, partitions) -> {
             if (isTick(key)) {
                 return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
