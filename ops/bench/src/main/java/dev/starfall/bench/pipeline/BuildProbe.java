@@ -77,7 +77,20 @@ public final class BuildProbe {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("BUILD %d %.2f %.0f/s %s%n", events, s, events / s, overrides);
+            System.out.println("stream thread " + threadTime(p.streams()));
         }
+    }
+
+    /** Where the stream threads spent their time (Kafka Streams' thread-level ratios, and time blocked on the Kafka clients). */
+    private static String threadTime(KafkaStreams streams) {
+        java.util.TreeMap<String, Object> out = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && (name.name().endsWith("-ratio") || name.name().equals("blocked-time-ns-total")
+                    || name.name().equals("thread-start-time"))) {
+                out.put(name.name(), metric.metricValue());
+            }
+        });
+        return out.toString();
     }
 
     private static long counted(KafkaStreams streams) {
