@@ -37,6 +37,25 @@ public record BenchContext(Path work, Path logs, boolean quick, int rounds, long
      */
     public static final List<String> START_JVM = SERVICE_JVM.stream().filter(o -> !o.equals("-XX:+AlwaysPreTouch")).toList();
 
+    /**
+     * {@link #START_JVM} writing a dynamic class data sharing (AppCDS) archive of every class the
+     * run loaded when the JVM exits (also on SIGTERM); the archive's own warnings (classes it
+     * skips) are not printed.
+     */
+    public static List<String> startJvmDumping(Path archive) {
+        return Stream.concat(START_JVM.stream(), Stream.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=error")).toList();
+    }
+
+    /**
+     * {@link #START_JVM} using the archive of {@link #startJvmDumping}. With {@code -Xshare:on} a
+     * JVM that cannot use it (missing, another classpath or JVM) fails to start instead of running
+     * without it, so a figure measured "with the archive" is one. (The image runs with the default
+     * {@code -Xshare:auto}: without the archive, it only starts slower.)
+     */
+    public static List<String> startJvmSharing(Path archive) {
+        return Stream.concat(START_JVM.stream(), Stream.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive)).toList();
+    }
+
     /** The shipped manifest (Levana Dragons: 44 showers). */
     public Manifest manifest() {
         return ManifestLoader.loadDefault();

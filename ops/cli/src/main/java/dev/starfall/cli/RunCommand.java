@@ -48,15 +48,19 @@ final class RunCommand implements Command {
         return runPipeline(checked.manifest(), options, out);
     }
 
+    /** How long a run waits to catch up before it gives up, with or without {@code --exit-when-caught-up}. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
+
     private static int runPipeline(Manifest manifest, RunOptions options, PrintStream out) {
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(manifest, options);
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             out.println("Stopping...");
             pipeline.close();
             out.println("Stopped; state kept in " + options.dataDir().toAbsolutePath());
             stopped.countDown();
-        }, "starfall-shutdown");
+        };
+        Thread hook = new Thread(stop, "starfall-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         String api = pipeline.gatewayUrl();
@@ -71,15 +75,37 @@ final class RunCommand implements Command {
                 + manifest.event().getDestinationWallet() + "&limit=10");
         out.println("  manifest         " + (options.publicKey().isPresent() ? "signature verified" : "signature NOT checked (no --public-key)")
                 + ", digest " + manifest.digest().substring(0, 12));
-        out.println("Ctrl-C stops it; a second run resumes from " + options.dataDir().toAbsolutePath());
+        out.println(options.exitWhenCaughtUp() ? "It stops by itself once caught up (" + RunOptions.EXIT_WHEN_CAUGHT_UP + ")"
+                : "Ctrl-C stops it; a second run resumes from " + options.dataDir().toAbsolutePath());
         try {
-            if (pipeline.ingestor().awaitCaughtUp(Duration.ofMinutes(10))) {
+            boolean ingested = pipeline.ingestor().awaitCaughtUp(CATCH_UP_TIMEOUT);
+            if (ingested) {
                 out.println("Ingestor caught up: " + pipeline.ingestor().stats().eventsPublished() + " events published by this run");
+            }
+            if (options.exitWhenCaughtUp()) {
+                boolean counted = ingested && CaughtUp.await(api, CaughtUp.expectedRaised(pipeline.simulator().groundTruth()),
+                        manifest.schedule().showerCount(), CATCH_UP_TIMEOUT);
+                out.println(counted ? "Caught up: every shower counts the whole simulated chain"
+                        : "Not caught up within " + CATCH_UP_TIMEOUT.toMinutes() + " minutes");
+                if (removeHook(hook)) {
+                    stop.run();
+                }
+                stopped.await();
+                return counted ? OK : FAILED;
             }
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return OK;
+    }
+
+    /** False when the JVM is already shutting down, so the hook runs (or ran) anyway. */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 }

@@ -21,9 +21,15 @@ import java.util.Optional;
  * @param wallets         simulated wallets
  * @param transactions    simulated transactions
  * @param publicKey       when present, the manifest must verify against this Ed25519 public key or nothing starts
+ * @param exitWhenCaughtUp stop by itself once every shower counts the whole simulated chain (a run that ends, e.g. the
+ *                        training run of a class data sharing archive), instead of running until Ctrl-C
  */
 public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
-                         int simulatorPort, long seed, int wallets, int transactions, Optional<Path> publicKey) {
+                         int simulatorPort, long seed, int wallets, int transactions, Optional<Path> publicKey,
+                         boolean exitWhenCaughtUp) {
+
+    /** The one option without a value. */
+    static final String EXIT_WHEN_CAUGHT_UP = "--exit-when-caught-up";
 
     private static final Map<String, String> HELP = new LinkedHashMap<>();
 
@@ -38,12 +44,20 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
         HELP.put("--wallets", "simulated wallets (default 400)");
         HELP.put("--transactions", "simulated transactions (default 3000)");
         HELP.put("--public-key", "manifest signing public key; the manifest must verify or nothing starts (default: not checked)");
+        HELP.put(EXIT_WHEN_CAUGHT_UP, "(no value) stop once every shower counts the whole simulated chain: exit 0, or 1 if not\n"
+                + " ".repeat(24) + "within 10 minutes (a run that ends by itself, e.g. the image's class data sharing training)");
     }
 
     /** Without a public key: the manifest's signature is not checked. */
     public RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
                       int simulatorPort, long seed, int wallets, int transactions) {
-        this(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, Optional.empty());
+        this(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, Optional.empty(), false);
+    }
+
+    /** These options, stopping by themselves once caught up ({@code --exit-when-caught-up}). */
+    public RunOptions exitingWhenCaughtUp() {
+        return new RunOptions(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, publicKey,
+                true);
     }
 
     public static RunOptions defaults() {
@@ -54,10 +68,15 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
     public static RunOptions parse(List<String> args) {
         Map<String, String> given = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(args);
+        boolean exitWhenCaughtUp = false;
         while (!rest.isEmpty()) {
             String name = rest.remove(0);
             if (!HELP.containsKey(name)) {
                 throw new IllegalArgumentException("unknown option " + name + "\n\n" + usage());
+            }
+            if (name.equals(EXIT_WHEN_CAUGHT_UP)) {
+                exitWhenCaughtUp = true;
+                continue;
             }
             if (rest.isEmpty()) {
                 throw new IllegalArgumentException(name + " needs a value");
@@ -74,15 +93,17 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
                 longValue("--seed", given.getOrDefault("--seed", "2021")),
                 positive(given, "--wallets", 400, 1_000_000),
                 positive(given, "--transactions", 3000, 10_000_000),
-                Optional.ofNullable(given.get("--public-key")).map(Path::of));
+                Optional.ofNullable(given.get("--public-key")).map(Path::of),
+                exitWhenCaughtUp);
     }
 
     public static String usage() {
         StringBuilder b = new StringBuilder("usage: starfall run [options]\n\n"
                 + "Runs the whole pipeline on this machine: an embedded Kafka broker (KRaft), a schema registry,\n"
-                + "the chain simulator, the ingestor, the projections and the HTTP gateway. Ctrl-C stops it;\n"
-                + "state is kept in the data directory and a second run resumes from it.\n\noptions:\n");
-        HELP.forEach((k, v) -> b.append(String.format("  %-18s %s%n", k, v)));
+                + "the chain simulator, the ingestor, the projections and the HTTP gateway. Ctrl-C stops it (or,\n"
+                + "with " + EXIT_WHEN_CAUGHT_UP + ", it stops by itself once caught up); state is kept in the data\n"
+                + "directory and a second run resumes from it.\n\noptions:\n");
+        HELP.forEach((k, v) -> b.append(String.format("  %-21s %s%n", k, v)));
         return b.toString();
     }
 

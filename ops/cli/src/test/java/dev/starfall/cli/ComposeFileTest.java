@@ -134,6 +134,38 @@ class ComposeFileTest {
                 "FROM eclipse-temurin:17-jre", "ops/cli/target/starfall.jar", "ops/cli/target/lib/");
     }
 
+    /**
+     * The image's class data sharing archive (Docker cannot run here): the training run at image
+     * build is {@code starfall run --exit-when-caught-up} with the ENTRYPOINT's JVM options and
+     * {@code -jar} path (an archive is only used by a JVM started like the one that wrote it), it
+     * writes the file the ENTRYPOINT maps, the build fails if it did not, and its options parse.
+     */
+    @Test
+    void shouldTrainTheClassDataSharingArchiveAsTheEntrypointRuns() throws IOException {
+        String dockerfile = Files.readString(root.resolve("ops/docker/Dockerfile"));
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]\\s*$").matcher(dockerfile);
+        assertThat(entry.find()).as("ENTRYPOINT").isTrue();
+        List<String> entrypoint = Pattern.compile(",\\s*").splitAsStream(entry.group(1)).map(t -> t.replaceAll("^\"|\"$", "")).toList();
+        String shared = "-XX:SharedArchiveFile=";
+        String archive = entrypoint.stream().filter(t -> t.startsWith(shared)).findFirst().orElseThrow().substring(shared.length());
+        // the shell of the RUN instruction that trains, continuation lines joined, split into its commands
+        String instructions = dockerfile.replace("\\\n", " ");
+        String training = Pattern.compile("&&|\\n").splitAsStream(instructions).filter(c -> c.contains("-XX:ArchiveClassesAtExit="))
+                .findFirst().orElseThrow().strip().replaceFirst("^RUN\\s+", "");
+        List<String> command = List.of(training.split("\\s+"));
+        int run = command.indexOf("run");
+
+        List<String> jvm = command.subList(0, run).stream().filter(t -> !t.equals("-Xlog:cds=error")).toList();
+        List<String> expectedJvm = entrypoint.stream().map(t -> t.startsWith(shared) ? "-XX:ArchiveClassesAtExit=" + archive : t).toList();
+        assertThat(jvm).as("training JVM and classpath").isEqualTo(expectedJvm);
+        assertThat(archive).startsWith("/opt/starfall/");
+        assertThat(instructions).contains("test -s " + archive);
+        List<String> runArgs = command.subList(run + 1, command.size());
+        assertThat(RunOptions.parse(runArgs).exitWhenCaughtUp()).as("training options " + runArgs).isTrue();
+        // trained as root (the archive is written beside the jar), before the image switches to its user
+        assertThat(dockerfile.indexOf("-XX:ArchiveClassesAtExit=")).isLessThan(dockerfile.indexOf("USER starfall"));
+    }
+
     private static Path repositoryRoot() {
         Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
         for (Path p = dir; p != null; p = p.getParent()) {

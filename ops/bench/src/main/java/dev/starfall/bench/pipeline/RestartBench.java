@@ -29,6 +29,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * ready; then, at 1 M, {@code starfall reset} and a full rebuild until every shower's total is
  * back. The baseline of (a) and (b) is the same instance starting on an empty history, in the same
  * run; the baseline of the rebuild is the first build of the same history.
+ *
+ * <p>Class data sharing: the first build's {@code serve} writes a dynamic AppCDS archive when it is
+ * stopped ({@code -XX:ArchiveClassesAtExit}), and (a) is measured in pairs, without and with that
+ * archive ({@code -XX:SharedArchiveFile}), the order swapping every round.
  */
 public final class RestartBench implements Benchmark {
 
@@ -51,6 +55,9 @@ public final class RestartBench implements Benchmark {
                 + "| (b) fresh instance restoring, s | ratio to empty start | state on disk, MiB | peak RSS of serve, MiB |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         StringBuilder rebuild = new StringBuilder();
+        StringBuilder sharing = new StringBuilder("| history | (a) restart with local state, no archive, s | (a) with the archive, s "
+                + "| ratio with / without, per pair | archive, MiB | stop of the build's serve writing it, s | a plain stop, s |\n"
+                + "|---|---|---|---|---|---|---|\n");
         for (long events : sizes) {
             Path dir = ctx.fresh("restart");
             int port = Ports.freeRange(5);
@@ -64,7 +71,7 @@ public final class RestartBench implements Benchmark {
                 List<Double> empty = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     BenchContext.delete(dir.resolve("state"));
-                    empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO).seconds());
+                    empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM).seconds());
                 }
                 BenchContext.delete(dir.resolve("state"));
                 ctx.say(String.format("  %,d events: writing the history", events));
@@ -74,7 +81,9 @@ public final class RestartBench implements Benchmark {
                                 ctx.say(String.format("    %,d written", n));
                             }
                         });
-                Started first = serve.startToCaughtUp("build-" + events, written.raised());
+                // the first build's serve writes the class data sharing archive when it stops
+                Path archive = dir.resolve("serve-cds.jsa");
+                Started first = serve.startToCaughtUp("build-" + events, written.raised(), BenchContext.startJvmDumping(archive));
                 ctx.say(String.format("  %,d events: first build %.1f s", events, first.seconds()));
                 double baseline = Baseline.recordsPerSecond(ctx, "restart-baseline-" + events, "127.0.0.1:" + port, events,
                         dir.resolve("baseline-state"));
@@ -83,19 +92,39 @@ public final class RestartBench implements Benchmark {
                 builds.append(String.format("| %,d | %.1f | %,.0f | %,.0f | %.2f |%n", events, first.seconds(), buildRate, baseline,
                         buildRate / baseline));
                 ctx.say(String.format("  %,d events: build %,.0f transfers/s, baseline %,.0f records/s", events, buildRate, baseline));
+                if (!java.nio.file.Files.isRegularFile(archive)) {
+                    throw new IllegalStateException("the first build's serve wrote no class data sharing archive at " + archive);
+                }
                 List<Double> local = new ArrayList<>();
+                List<Double> shared = new ArrayList<>();
+                List<Double> pairRatios = new ArrayList<>();
+                List<Double> plainStops = new ArrayList<>();
                 List<Double> fresh = new ArrayList<>();
                 List<Double> rss = new ArrayList<>();
                 rss.add(first.rssMiB());
                 long stateMiB = sizeMiB(dir.resolve("state"));
                 for (int r = 0; r < rounds; r++) {
-                    Started s = serve.startToReady("local-" + events + "-" + r, written.raised());
-                    local.add(s.seconds());
-                    rss.add(s.rssMiB());
+                    // a pair, back to back on the same state; which one starts first alternates
+                    String plainName = "local-" + events + "-" + r;
+                    String sharingName = "local-cds-" + events + "-" + r;
+                    Started without;
+                    Started with;
+                    if (r % 2 == 0) {
+                        without = serve.startToReady(plainName, written.raised(), BenchContext.START_JVM);
+                        with = serve.startToReady(sharingName, written.raised(), BenchContext.startJvmSharing(archive));
+                    } else {
+                        with = serve.startToReady(sharingName, written.raised(), BenchContext.startJvmSharing(archive));
+                        without = serve.startToReady(plainName, written.raised(), BenchContext.START_JVM);
+                    }
+                    local.add(without.seconds());
+                    rss.add(without.rssMiB());
+                    plainStops.add(without.stopSeconds());
+                    shared.add(with.seconds());
+                    pairRatios.add(with.seconds() / without.seconds());
                 }
                 for (int r = 0; r < rounds; r++) {
                     BenchContext.delete(dir.resolve("state"));
-                    Started s = serve.startToReady("fresh-" + events + "-" + r, written.raised());
+                    Started s = serve.startToReady("fresh-" + events + "-" + r, written.raised(), BenchContext.START_JVM);
                     fresh.add(s.seconds());
                     rss.add(s.rssMiB());
                 }
@@ -103,8 +132,12 @@ public final class RestartBench implements Benchmark {
                 table.append(String.format("| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
                         Stats.of(local).format(2), Stats.of(local).median() / emptyMedian, Stats.of(fresh).format(2),
                         Stats.of(fresh).median() / emptyMedian, stateMiB, Stats.of(rss).format(0)));
-                ctx.say(String.format("  %,d events: restart %.2f s, restore %.2f s (empty start %.2f s)", events, Stats.of(local).median(),
-                        Stats.of(fresh).median(), emptyMedian));
+                sharing.append(String.format("| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, Stats.of(local).format(2),
+                        Stats.of(shared).format(2), Stats.of(pairRatios).format(2), java.nio.file.Files.size(archive) / (1024.0 * 1024),
+                        first.stopSeconds(), Stats.of(plainStops).format(1)));
+                ctx.say(String.format("  %,d events: restart %.2f s (%.2f s with the class data sharing archive), restore %.2f s "
+                        + "(empty start %.2f s)", events, Stats.of(local).median(), Stats.of(shared).median(), Stats.of(fresh).median(),
+                        emptyMedian));
                 if (events == rebuildSize) {
                     List<Double> times = new ArrayList<>();
                     for (int r = 0; r < rounds; r++) {
@@ -115,7 +148,7 @@ public final class RestartBench implements Benchmark {
                             reset.awaitExit(Duration.ofMinutes(5));
                         }
                         double resetSeconds = (System.nanoTime() - t0) / 1e9;
-                        Started s = serve.startToCaughtUp("rebuild-" + r, written.raised());
+                        Started s = serve.startToCaughtUp("rebuild-" + r, written.raised(), BenchContext.START_JVM);
                         times.add(resetSeconds + s.seconds());
                     }
                     rebuild.append(String.format("| %,d | %s | %.1f | %.2f |%n", events, Stats.of(times).format(1), first.seconds(),
@@ -134,6 +167,12 @@ public final class RestartBench implements Benchmark {
                 + "is a plain Kafka Streams `groupByKey().aggregate()` over the same topic in the same run (exactly-once v2, "
                 + "100 ms commits), timed from its first record to its last.\n\n" + builds + "\n" + table
                 + "\nTargets: (a) does not grow with history (under 5 s at 10 M); (b) grows with the state's size, not the history's.\n\n"
+                + "Class data sharing (AppCDS, a dynamic archive): (a) again, in pairs on the same local state, without and with "
+                + "`-XX:SharedArchiveFile` (and `-Xshare:on`, so a start that could not use the archive fails instead of counting), "
+                + "the order swapping every round. The archive is the one the first build's `serve` above wrote when it was "
+                + "stopped (SIGTERM) after catching up (`-XX:ArchiveClassesAtExit`, same JVM options and classpath): every class a "
+                + "first build loaded, not a restart's. The shipped image makes its own at image build, from a training run of "
+                + "`starfall run --exit-when-caught-up` (`ops/docker/Dockerfile`), which is not measured here.\n\n" + sharing + "\n"
                 + "### 4. Rebuild (`starfall reset`, then a full rebuild until every shower's total is back)\n\n"
                 + "| history | reset + rebuild, s | first build, s | ratio to first build |\n|---|---|---|---|\n" + rebuild;
         return new Section("3. Restart to ready (and 6. memory of a serving instance)", md);
@@ -145,8 +184,8 @@ public final class RestartBench implements Benchmark {
         }
     }
 
-    /** One start of serve: seconds to the condition and peak RSS. */
-    record Started(double seconds, double rssMiB) {
+    /** One start of serve: seconds to the condition, peak RSS, and seconds its stop took (SIGTERM to exit). */
+    record Started(double seconds, double rssMiB, double stopSeconds) {
     }
 
     /** Starts and stops {@code starfall serve} instances on one state directory. */
@@ -167,26 +206,34 @@ public final class RestartBench implements Benchmark {
             env.put("STARFALL_RATE_LIMIT_PER_SECOND", "0");
         }
 
-        /** Launch to ready with every shower's total equal to {@code raised}; then a clean stop. */
-        Started startToReady(String name, BigInteger raised) throws Exception {
-            return start(name, raised, false);
+        /** Launch with {@code jvm} options to ready with every shower's total equal to {@code raised}; then a clean stop. */
+        Started startToReady(String name, BigInteger raised, List<String> jvm) throws Exception {
+            return start(name, raised, false, jvm);
         }
 
         /** Launch to every shower's total equal to {@code raised} (for a build), then a clean stop. */
-        Started startToCaughtUp(String name, BigInteger raised) throws Exception {
-            return start(name, raised, true);
+        Started startToCaughtUp(String name, BigInteger raised, List<String> jvm) throws Exception {
+            return start(name, raised, true, jvm);
         }
 
-        private Started start(String name, BigInteger raised, boolean build) throws Exception {
+        private Started start(String name, BigInteger raised, boolean build, List<String> jvm) throws Exception {
             long t0 = System.nanoTime();
             String gateway = "http://127.0.0.1:" + httpPort;
-            try (Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), BenchContext.START_JVM, IngestBench.MAIN,
-                    List.of("serve"), env)) {
+            Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), jvm, IngestBench.MAIN, List.of("serve"), env);
+            double seconds;
+            double rss;
+            try {
                 Http.awaitOk(gateway + "/health/ready", Duration.ofMinutes(build ? 60 : 20), serve);
                 Showers.awaitRaised(gateway, raised, Duration.ofMinutes(build ? 60 : 20), serve);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                return new Started(seconds, serve.peakRssKiB() / 1024.0);
+                seconds = (System.nanoTime() - t0) / 1e9;
+                rss = serve.peakRssKiB() / 1024.0;
+            } catch (Exception | Error e) {
+                serve.close();
+                throw e;
             }
+            long stop = System.nanoTime();
+            serve.close();
+            return new Started(seconds, rss, (System.nanoTime() - stop) / 1e9);
         }
     }
 }
