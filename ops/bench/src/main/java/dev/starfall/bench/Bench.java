@@ -38,6 +38,7 @@ public final class Bench {
         List<String> names = new ArrayList<>();
         boolean quick = false;
         int rounds = 5;
+        long minHistory = 0;
         long maxHistory = Long.MAX_VALUE;
         Path out = Path.of("ops/bench/REPORT.md");
         Path work = Path.of("ops/bench/target/work");
@@ -45,6 +46,7 @@ public final class Bench {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
+                case "--min-history" -> minHistory = Long.parseLong(value(args, ++i, "--min-history").replace("_", ""));
                 case "--max-history" -> maxHistory = Long.parseLong(value(args, ++i, "--max-history").replace("_", ""));
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--work" -> work = Path.of(value(args, ++i, "--work"));
@@ -64,7 +66,7 @@ public final class Bench {
         if (names.isEmpty()) {
             names.addAll(known.keySet());
         }
-        BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, maxHistory, System.out);
+        BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, minHistory, maxHistory, System.out);
         Files.createDirectories(ctx.logs());
         StringBuilder report = new StringBuilder(header(quick, rounds));
         for (String name : names) {
@@ -99,10 +101,11 @@ public final class Bench {
     }
 
     static String usage(Map<String, Benchmark> known) {
-        return "usage: ops/bench/run [benchmark...] [--quick] [--rounds N] [--max-history N] [--out FILE] [--work DIR]\n"
+        return "usage: ops/bench/run [benchmark...] [--quick] [--rounds N] [--min-history N] [--max-history N] [--out FILE] [--work DIR]\n"
                 + "benchmarks: " + String.join(", ", known.keySet()) + " (default: all)\n"
                 + "  --quick    smaller sizes, to check the suite itself\n"
                 + "  --rounds   repetitions of each figure (default 5)\n"
+                + "  --min-history  skip restart histories smaller than N events (to run 10 M alone)\n"
                 + "  --max-history  skip restart histories larger than N events (10 M takes the longest)\n"
                 + "  --out      report file (default ops/bench/REPORT.md)\n";
     }

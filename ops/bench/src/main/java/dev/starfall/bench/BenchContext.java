@@ -21,10 +21,11 @@ import dev.starfall.schemas.manifest.ManifestLoader;
  * @param logs   child process logs
  * @param quick  smaller sizes, for a smoke run of the suite itself
  * @param rounds repetitions of each measured figure
+ * @param minHistory smallest history (events) a benchmark builds; smaller sizes are skipped and the report says so
  * @param maxHistory largest history (events) a benchmark builds; larger sizes are skipped and the report says so
  * @param out    progress
  */
-public record BenchContext(Path work, Path logs, boolean quick, int rounds, long maxHistory, PrintStream out) {
+public record BenchContext(Path work, Path logs, boolean quick, int rounds, long minHistory, long maxHistory, PrintStream out) {
 
     /** JVM options for every service measured: explicit heap, GC and no surprise from CPU pinning. */
     public static final List<String> SERVICE_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=2",

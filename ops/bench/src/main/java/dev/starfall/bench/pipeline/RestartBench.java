@@ -44,8 +44,8 @@ public final class RestartBench implements Benchmark {
     @Override
     public Section run(BenchContext ctx) throws Exception {
         List<Long> all = ctx.quick() ? List.of(20_000L, 100_000L) : List.of(100_000L, 1_000_000L, 10_000_000L);
-        List<Long> sizes = all.stream().filter(n -> n <= ctx.maxHistory()).toList();
-        List<Long> skipped = all.stream().filter(n -> n > ctx.maxHistory()).toList();
+        List<Long> sizes = all.stream().filter(n -> n >= ctx.minHistory() && n <= ctx.maxHistory()).toList();
+        List<Long> skipped = all.stream().filter(n -> n < ctx.minHistory() || n > ctx.maxHistory()).toList();
         long rebuildSize = ctx.quick() ? 100_000L : 1_000_000L;
         int rounds = Math.max(1, Math.min(ctx.rounds(), 3));
         int wallets = ctx.quick() ? 10_000 : 100_000;
@@ -162,7 +162,7 @@ public final class RestartBench implements Benchmark {
                 + "`/health/ready` answers 200 and every shower's total equals the history's. Ratios are to the same instance "
                 + "starting on an empty history in the same run."
                 + (skipped.isEmpty() ? "" : " Not run this time: " + skipped.stream().map(n -> String.format("%,d", n))
-                        .collect(java.util.stream.Collectors.joining(", ")) + " events (`--max-history`).")
+                        .collect(java.util.stream.Collectors.joining(", ")) + " events (`--min-history`, `--max-history`).")
                 + "\n\nFirst build: launch of `serve` on an empty state until every shower's total equals the history's; the baseline "
                 + "is a plain Kafka Streams `groupByKey().aggregate()` over the same topic in the same run (exactly-once v2, "
                 + "100 ms commits), timed from its first record to its last.\n\n" + builds + "\n" + table
