@@ -1,0 +1,104 @@
+package dev.starfall.projections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.IntStream;
+
+import dev.starfall.projections.domain.Cave;
+import dev.starfall.projections.domain.Meteor;
+import dev.starfall.schemas.avro.ShowerResult;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The caves are read back from the results topic, which is partitioned by wallet: a task keeps only its own wallets. */
+class CaveProcessorTest {
+
+    private static final int PARTITIONS = 6;
+
+    @TempDir
+    File stateDir;
+
+    @Test
+    void aResultInItsWalletsPartitionIsAddedToTheCaveIdempotently() {
+        String wallet = walletOf(2);
+        Harness h = new Harness(2, stateDir);
+        h.process(result(5, wallet, 3));
+        h.process(result(9, wallet, 1));
+        h.process(result(5, wallet, 3)); // re-emitted after a restart: the same meteor, once
+        assertEquals(new Cave(List.of(new Meteor(5, 3, "gold", BigInteger.valueOf(500)), new Meteor(9, 1, "gold", BigInteger.valueOf(500)))),
+                h.caves.get(wallet));
+    }
+
+    @Test
+    void aResultOutsideItsWalletsPartitionStopsWithTheLayoutNamed() {
+        String wallet = walletOf(4);
+        Harness h = new Harness(1, stateDir);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.process(result(5, wallet, 3)));
+        assertTrue(e.getMessage().contains("belongs to partition 4 of 6"), e.getMessage());
+        assertTrue(e.getMessage().contains("written with another partitioning"), e.getMessage());
+        assertNull(h.caves.get(wallet));
+    }
+
+    @Test
+    void resultsGoToThePartitionThatQueriesForTheWalletAsk() {
+        // queryMetadataForKey(Stores.CAVE, wallet, StringSerializer) uses the default partitioner over the wallet
+        for (int i = 0; i < 200; i++) {
+            String wallet = "terra1wallet" + i;
+            int expected = BuiltInPartitioner.partitionForKey(new StringSerializer().serialize("t", wallet), PARTITIONS);
+            ShowerResult r = result(1, wallet, 1);
+            assertEquals(java.util.Optional.of(java.util.Set.of(expected)),
+                    WalletPartitions.partitioner().partitions("starfall.results.v1", "1:" + wallet, r, PARTITIONS));
+        }
+    }
+
+    /** The first of a run of generated wallets that the default partitioner puts in {@code partition}. */
+    private static String walletOf(int partition) {
+        return IntStream.range(0, 10_000).mapToObj(i -> "terra1cave" + i)
+                .filter(w -> WalletPartitions.partitionOf(w, PARTITIONS) == partition).findFirst().orElseThrow();
+    }
+
+    private static ShowerResult result(int shower, String wallet, long rank) {
+        Instant at = Instant.parse("2021-11-01T00:00:00Z");
+        return ShowerResult.newBuilder().setEventId("e").setShower(shower).setWallet(wallet).setRank(rank).setTier("gold").setTierIndex(0)
+                .setContribution(new BigDecimal(500)).setTransfers(1).setFirstAt(at).setReachedAt(at).build();
+    }
+
+    private static final class Harness {
+        final CaveProcessor processor = new CaveProcessor(PARTITIONS);
+        final KeyValueStore<String, Cave> caves;
+
+        Harness(int partition, File dir) {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cave-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            MockProcessorContext<Void, Void> context = new MockProcessorContext<>(props, new TaskId(2, partition), dir);
+            caves = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(Stores.CAVE), Serdes.String(), ProjectionSerdes.cave())
+                    .withLoggingDisabled().build();
+            caves.init(context.getStateStoreContext(), caves);
+            context.addStateStore(caves);
+            processor.init(context);
+        }
+
+        void process(ShowerResult r) {
+            processor.process(new Record<>(r.getShower() + ":" + r.getWallet(), r, 0L));
+        }
+    }
+}
