@@ -15,7 +15,8 @@ import dev.starfall.schemas.Topics;
 /** Runs {@link BaselineMain} in its own JVM over the transfers topic and reads its rate. */
 final class Baseline {
 
-    private static final Pattern LINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)");
+    /** The result line, whole: the child's stdout reaches its log file in buffer-sized pieces, so a line can be read half written. */
+    private static final Pattern LINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)\\R");
 
     /** Records per second and peak RSS of one baseline run. */
     record Result(double recordsPerSecond, double rssMiB) {
@@ -35,8 +36,13 @@ final class Baseline {
                 Map.of())) {
             baseline.awaitLog("BASELINE", Duration.ofMinutes(30));
             Matcher m = LINE.matcher(baseline.logText());
-            if (!m.find()) {
-                throw new IllegalStateException("baseline did not finish: " + baseline.log());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!m.find()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("baseline did not finish: " + baseline.log());
+                }
+                Thread.sleep(50);
+                m = LINE.matcher(baseline.logText());
             }
             return new Result(Long.parseLong(m.group(1)) / Double.parseDouble(m.group(2)), baseline.peakRssKiB() / 1024.0);
         }
