@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * source and aborting its open transaction), reads the source's latest committed cursor from
  * {@link Topics#INGEST_CURSORS} and resumes after it. Each batch the source hands over is
  * published with the advanced cursor in one Kafka transaction ({@link TransactionalPublisher}), so
- * a restart, even after {@code kill -9}, neither re-publishes nor loses anything. After catching
- * up it walks again every {@link IngestorConfig#pollInterval()} until closed.
+ * a restart, even after {@code kill -9}, neither re-publishes nor loses anything. Batches are
+ * published on a thread of their own while the walk reads on ({@link PublishQueue}); those handed
+ * over while a transaction was committing go into the next one together, up to
+ * {@link IngestorConfig#maxTransactionEvents()} events. A walk counts as done once all it handed
+ * over is committed. After catching up it walks again every {@link IngestorConfig#pollInterval()}
+ * until closed.
  *
  * <p>Each cursor carries a chain time ({@code SourceCursor.chainTime}): every transaction of the
  * wallet before it is published. When caught up and the chain head moved on, a cursor-only
@@ -56,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class Ingestor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+
+    /** Batches a walk may hand over ahead of the publishing thread (each at most the source's batch size). */
+    static final int QUEUED_BATCHES = 32;
 
     /** Lifecycle; {@link #CAUGHT_UP} once the first walk has published everything visible. */
     public enum State { NEW, STARTING, CATCHING_UP, CAUGHT_UP, STOPPING, STOPPED, FAILED }
@@ -109,6 +116,7 @@ public final class Ingestor implements AutoCloseable {
     private volatile Thread thread;
     private long publishedCount;
     private TransactionalPublisher publisher;
+    private PublishQueue queue;
     private long lastProgressNanos;
     private volatile Instant chainTimePublished;
     private long lastCursorOnlyNanos;
@@ -219,7 +227,10 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
-    /** Stops after the current batch (its transaction is committed or aborted) and closes the producer. */
+    /**
+     * Stops after the current batch (its transaction is committed or aborted) and closes the
+     * producer. Batches handed over but not yet begun are dropped; the next start reads them again.
+     */
     @Override
     public void close() {
         Thread t;
@@ -267,14 +278,18 @@ public final class Ingestor implements AutoCloseable {
             }
             setState(State.CATCHING_UP);
             lastProgressNanos = System.nanoTime();
+            queue = new PublishQueue("ingestor-publish-" + id, QUEUED_BATCHES, config.maxTransactionEvents(), this::publishHandedOver);
             Sink sink = new Sink();
             while (!stopping) {
                 Duration wait = config.pollInterval();
                 try {
+                    // a walk resumes from the committed position: what an earlier, failed walk handed over first
+                    queue.drain();
                     ChainSource.WalkResult result = source.fetchNewer(position.filter(p -> !p.position().isEmpty()), sink);
                     if (result.stopped()) {
                         break;
                     }
+                    queue.drain();
                     if (result.transactions() == 0) {
                         heartbeat(result.headTime());
                     }
@@ -294,6 +309,7 @@ public final class Ingestor implements AutoCloseable {
                         log.debug("Ingestor of {} published {} new events from {} transactions", id, result.events(), result.transactions());
                     }
                 } catch (MalformedPayloadException e) {
+                    drainBefore(e);
                     recordMalformed(e);
                     throw e;
                 } catch (SourceException e) {
@@ -315,6 +331,7 @@ public final class Ingestor implements AutoCloseable {
                     break;
                 }
             }
+            queue.close(config.closeTimeout());
             setState(State.STOPPED);
             log.info("Ingestor of {} stopped at position {}", id, position.map(SourcePosition::position).orElse("(start)"));
         } catch (InterruptedException e) {
@@ -332,10 +349,53 @@ public final class Ingestor implements AutoCloseable {
             setState(State.FAILED);
             log.error("Ingestor of {} failed at position {}", id, position.map(SourcePosition::position).orElse("(start)"), e);
         } finally {
+            if (queue != null) {
+                queue.close(config.closeTimeout());
+            }
             if (publisher != null) {
                 publisher.close(config.closeTimeout());
             }
         }
+    }
+
+    /** Commits the good batches handed over before a malformed page, so that its record follows them. */
+    private void drainBefore(MalformedPayloadException e) {
+        try {
+            queue.drain();
+        } catch (PublishException p) {
+            e.addSuppressed(p);
+        } catch (InterruptedException i) {
+            Thread.currentThread().interrupt();
+            e.addSuppressed(i);
+        }
+    }
+
+    /** On the publishing thread: commits a (merged) batch with its cursor, counts it and logs backfill progress. */
+    private void publishHandedOver(SourceBatch batch) {
+        publishCursor(batch);
+        kafkaTransactions.incrementAndGet();
+        chainTransactions.addAndGet(batch.transactions());
+        observedPublished.addAndGet(batch.observed().size());
+        rejectedPublished.addAndGet(batch.rejected().size());
+        if (progressDue()) {
+            SourcePosition newest = batch.newest();
+            log.info("Backfill of {}: {} events published, newest block time {} (block {}), {} pages read",
+                    source.sourceId(), observedPublished.get() + rejectedPublished.get(), newest.blockTime(),
+                    newest.blockHeight(), source.stats().pages());
+        }
+    }
+
+    /** Whether a backfill progress line is due; called from the walking and the publishing thread. */
+    private synchronized boolean progressDue() {
+        if (caughtUpOnce) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - lastProgressNanos < config.progressLogInterval().toNanos()) {
+            return false;
+        }
+        lastProgressNanos = now;
+        return true;
     }
 
     /** Newest chain time a cursor vouches for: its chain time or, when older or absent, its newest block time. */
@@ -368,7 +428,10 @@ public final class Ingestor implements AutoCloseable {
         log.debug("Ingestor of {} moved its chain time to the head's {}", source.sourceId(), head);
     }
 
-    /** Commits the batch and its cursor; updates position, counts and chain time. */
+    /**
+     * Commits the batch and its cursor; updates position, counts and chain time. Called by the
+     * publishing thread, or by the walking thread when nothing is queued or being published.
+     */
     private void publishCursor(SourceBatch batch) {
         long count = publishedCount + batch.events();
         SourcePosition newest = batch.newest();
@@ -426,22 +489,12 @@ public final class Ingestor implements AutoCloseable {
         }
     }
 
-    /** Publishes each batch with its cursor; logs backfill progress. */
+    /** Queues each batch for the publishing thread; logs backfill progress. */
     private final class Sink implements ChainSource.BatchSink {
 
         @Override
-        public void accept(SourceBatch batch) {
-            SourcePosition newest = batch.newest();
-            publishCursor(batch);
-            kafkaTransactions.incrementAndGet();
-            chainTransactions.addAndGet(batch.transactions());
-            observedPublished.addAndGet(batch.observed().size());
-            rejectedPublished.addAndGet(batch.rejected().size());
-            if (progressDue()) {
-                log.info("Backfill of {}: {} events published, newest block time {} (block {}), {} pages read",
-                        source.sourceId(), observedPublished.get() + rejectedPublished.get(), newest.blockTime(),
-                        newest.blockHeight(), source.stats().pages());
-            }
+        public void accept(SourceBatch batch) throws InterruptedException {
+            queue.submit(batch);
         }
 
         @Override
@@ -455,18 +508,6 @@ public final class Ingestor implements AutoCloseable {
                 log.info("Backfill of {}: reading, {} pages so far in this walk, {} new transactions, back to block time {}",
                         source.sourceId(), pages, transactions, reachedBack == null ? "-" : reachedBack);
             }
-        }
-
-        private boolean progressDue() {
-            if (caughtUpOnce) {
-                return false;
-            }
-            long now = System.nanoTime();
-            if (now - lastProgressNanos < config.progressLogInterval().toNanos()) {
-                return false;
-            }
-            lastProgressNanos = now;
-            return true;
         }
     }
 }

@@ -20,10 +20,13 @@ import java.util.Objects;
  *                              cursor-only transactions that carry the head's time downstream (default 5 s)
  * @param rawBodyLimit          characters of an unparseable body kept in its {@code PayloadRejected} record
  *                              (default 256 Ki)
+ * @param maxTransactionEvents  most events in one Kafka transaction when batches handed over while the previous
+ *                              transaction was committing are merged into one (default 5,000; see {@code PublishQueue})
  */
 public record IngestorConfig(String bootstrapServers, Duration pollInterval, Duration failureBackoff, Duration progressLogInterval,
                              Duration startupTimeout, Duration closeTimeout, String transactionalIdPrefix,
-                             Map<String, String> producerOverrides, Duration cursorHeartbeat, int rawBodyLimit) {
+                             Map<String, String> producerOverrides, Duration cursorHeartbeat, int rawBodyLimit,
+                             int maxTransactionEvents) {
 
     public IngestorConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -40,42 +43,51 @@ public record IngestorConfig(String bootstrapServers, Duration pollInterval, Dur
         if (rawBodyLimit < 1024) {
             throw new IllegalArgumentException("rawBodyLimit must be at least 1024 characters, was " + rawBodyLimit);
         }
+        if (maxTransactionEvents < 1) {
+            throw new IllegalArgumentException("maxTransactionEvents must be positive, was " + maxTransactionEvents);
+        }
     }
 
     /** Defaults for everything but the bootstrap servers. */
     public static IngestorConfig defaults(String bootstrapServers) {
         return new IngestorConfig(bootstrapServers, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), "starfall-ingestor-", Map.of(), Duration.ofSeconds(5), 256 * 1024);
+                Duration.ofSeconds(60), Duration.ofSeconds(30), "starfall-ingestor-", Map.of(), Duration.ofSeconds(5), 256 * 1024,
+                5_000);
     }
 
     public IngestorConfig withPollInterval(Duration d) {
         return new IngestorConfig(bootstrapServers, d, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit, maxTransactionEvents);
     }
 
     public IngestorConfig withFailureBackoff(Duration d) {
         return new IngestorConfig(bootstrapServers, pollInterval, d, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit, maxTransactionEvents);
     }
 
     public IngestorConfig withProgressLogInterval(Duration d) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, d, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit, maxTransactionEvents);
     }
 
     public IngestorConfig withProducerOverrides(Map<String, String> overrides) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, overrides, cursorHeartbeat, rawBodyLimit);
+                transactionalIdPrefix, overrides, cursorHeartbeat, rawBodyLimit, maxTransactionEvents);
     }
 
     public IngestorConfig withCursorHeartbeat(Duration d) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides, d, rawBodyLimit);
+                transactionalIdPrefix, producerOverrides, d, rawBodyLimit, maxTransactionEvents);
     }
 
     public IngestorConfig withRawBodyLimit(int characters) {
         return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
-                transactionalIdPrefix, producerOverrides, cursorHeartbeat, characters);
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, characters, maxTransactionEvents);
+    }
+
+    public IngestorConfig withMaxTransactionEvents(int events) {
+        return new IngestorConfig(bootstrapServers, pollInterval, failureBackoff, progressLogInterval, startupTimeout, closeTimeout,
+                transactionalIdPrefix, producerOverrides, cursorHeartbeat, rawBodyLimit, events);
     }
 
     /** The producer's transactional id for a source. */

@@ -54,6 +54,27 @@ public record SourceBatch(List<TransferObserved> observed, List<TransferRejected
         return new SourceBatch(List.of(), List.of(), 0, position, chainTime);
     }
 
+    /**
+     * Consecutive batches, oldest first, as one: their events in order, their transactions summed,
+     * the newest one's position and the latest chain time.
+     */
+    public static SourceBatch concat(List<SourceBatch> oldestFirst) {
+        if (oldestFirst.isEmpty()) {
+            throw new IllegalArgumentException("no batches to concatenate");
+        }
+        List<TransferObserved> observed = new ArrayList<>();
+        List<TransferRejected> rejected = new ArrayList<>();
+        int transactions = 0;
+        Instant chainTime = null;
+        for (SourceBatch b : oldestFirst) {
+            observed.addAll(b.observed());
+            rejected.addAll(b.rejected());
+            transactions = Math.addExact(transactions, b.transactions());
+            chainTime = chainTime == null || b.chainTime().isAfter(chainTime) ? b.chainTime() : chainTime;
+        }
+        return new SourceBatch(observed, rejected, transactions, oldestFirst.get(oldestFirst.size() - 1).newest(), chainTime);
+    }
+
     public int events() {
         return observed.size() + rejected.size();
     }

@@ -15,6 +15,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -86,6 +92,8 @@ public final class FcdSource extends HttpChainSource {
     private final int batchSize;
     private final int windowPages;
     private volatile boolean headSupported;
+    /** Fetches the next page of a walk while the current one is parsed; its thread ends when idle. */
+    private final ExecutorService prefetcher;
 
     private FcdSource(Builder b) {
         super(b.target, API, b.pool != null ? b.pool : new EndpointPool(b.endpoints, b.settings, b.ticker),
@@ -96,6 +104,14 @@ public final class FcdSource extends HttpChainSource {
         this.batchSize = b.batchSize;
         this.windowPages = b.windowPages;
         this.headSupported = b.readHead;
+        String name = "fcd-prefetch-" + b.target.wallet();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.allowCoreThreadTimeOut(true);
+        this.prefetcher = executor;
     }
 
     /**
@@ -237,45 +253,85 @@ public final class FcdSource extends HttpChainSource {
                            long lowestId) {
     }
 
-    /** Reads down from {@code offset} to {@code low}, at most {@code maxPages} pages; null when stopped. */
+    /**
+     * Reads down from {@code offset} to {@code low}, at most {@code maxPages} pages; null when
+     * stopped. While a page's transactions are parsed, the next page is already being fetched when
+     * the walk will need it: the page announced a next one, its last row is above {@code low}, and
+     * the page limit is not reached (so a walk makes no request it would not have made anyway).
+     */
     private TopDown readDown(Long offset, long low, int maxPages, Walk walk) throws InterruptedException {
         List<ParsedTx> newestFirst = new ArrayList<>();
         Long next = offset;
         long topId = -1;
         long lowestId = -1;
-        for (int read = 0; read < maxPages; read++) {
-            if (walk.sink.stopRequested()) {
-                return null;
-            }
-            HttpApi.Answer<Page> answer = walk.fetch(next, read > 0);
-            Page page = answer.value();
-            FcdTxParser parser = parser(answer.endpoint());
-            walk.pages++;
-            stats.page();
-            for (Row row : page.rows()) {
-                if (topId < 0) {
-                    topId = row.id();
+        Future<HttpApi.Answer<Page>> ahead = null;
+        try {
+            for (int read = 0; read < maxPages; read++) {
+                if (walk.sink.stopRequested()) {
+                    return null;
                 }
-                if (row.id() <= low) {
-                    if (row.id() < low && low >= 0 && offset == null && read == 0 && newestFirst.isEmpty()) {
-                        log.warn("{}: cursor row id {} not in the history of {}; resuming below it at row id {}",
-                                answer.endpoint(), low, target.wallet(), row.id());
+                HttpApi.Answer<Page> answer = ahead != null ? join(ahead) : walk.fetch(next, read > 0);
+                ahead = null;
+                Page page = answer.value();
+                if (page.next() != null && read + 1 < maxPages && page.rows().get(page.rows().size() - 1).id() > low) {
+                    Long following = page.next();
+                    ahead = prefetcher.submit(() -> walk.fetch(following, true));
+                }
+                FcdTxParser parser = parser(answer.endpoint());
+                walk.pages++;
+                stats.page();
+                for (Row row : page.rows()) {
+                    if (topId < 0) {
+                        topId = row.id();
                     }
-                    return new TopDown(newestFirst, true, false, true, topId, lowestId);
+                    if (row.id() <= low) {
+                        if (row.id() < low && low >= 0 && offset == null && read == 0 && newestFirst.isEmpty()) {
+                            log.warn("{}: cursor row id {} not in the history of {}; resuming below it at row id {}",
+                                    answer.endpoint(), low, target.wallet(), row.id());
+                        }
+                        return new TopDown(newestFirst, true, false, true, topId, lowestId);
+                    }
+                    ParsedTx tx = parser.parse(row.json());
+                    newestFirst.add(tx);
+                    stats.transaction(tx.blockTime());
+                    lowestId = row.id();
                 }
-                ParsedTx tx = parser.parse(row.json());
-                newestFirst.add(tx);
-                stats.transaction(tx.blockTime());
-                lowestId = row.id();
+                walk.sink.walking(walk.pages, newestFirst.size(),
+                        newestFirst.isEmpty() ? null : newestFirst.get(newestFirst.size() - 1).blockTime());
+                if (page.next() == null) {
+                    return new TopDown(newestFirst, true, true, false, topId, lowestId);
+                }
+                next = page.next();
             }
-            walk.sink.walking(walk.pages, newestFirst.size(),
-                    newestFirst.isEmpty() ? null : newestFirst.get(newestFirst.size() - 1).blockTime());
-            if (page.next() == null) {
-                return new TopDown(newestFirst, true, true, false, topId, lowestId);
+            return new TopDown(newestFirst, false, false, false, topId, lowestId);
+        } finally {
+            if (ahead != null) {
+                // stopped or failed while the next page was on its way: its answer is not used
+                ahead.cancel(true);
             }
-            next = page.next();
         }
-        return new TopDown(newestFirst, false, false, false, topId, lowestId);
+    }
+
+    /** The prefetched answer, its failure thrown as the walk's own. */
+    private static HttpApi.Answer<Page> join(Future<HttpApi.Answer<Page>> ahead) throws InterruptedException {
+        try {
+            return ahead.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            if (cause instanceof InterruptedException i) {
+                throw i;
+            }
+            throw new IllegalStateException("prefetching a page failed", cause);
+        } catch (InterruptedException e) {
+            ahead.cancel(true);
+            throw e;
+        }
     }
 
     /**

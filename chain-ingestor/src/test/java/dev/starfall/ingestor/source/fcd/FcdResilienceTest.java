@@ -141,8 +141,9 @@ class FcdResilienceTest {
 
         assertThat(sink.txHashes()).containsExactlyElementsOf(allHashes());
         List<Endpoint.Snapshot> endpoints = source.stats().endpoints();
-        assertThat(endpoints.get(0).requests()).isEqualTo(3);
-        assertThat(endpoints.get(1).requests()).isEqualTo(source.stats().pages() - 3);
+        // the 4th page may already have been on its way to a (fetched ahead while the 3rd was parsed)
+        assertThat(endpoints.get(0).requests()).isBetween(3L, 4L);
+        assertThat(endpoints.get(1).requests()).isEqualTo(source.stats().pages() - endpoints.get(0).requests());
         assertThat(endpoints.get(1).weight()).isEqualTo(1);
     }
 
