@@ -1,14 +1,16 @@
 package dev.starfall.ingestor.sim;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.util.Base64;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.starfall.ingestor.sim.SimTx.Delegate;
 import dev.starfall.ingestor.sim.SimTx.Msg;
 import dev.starfall.ingestor.sim.SimTx.Send;
@@ -30,102 +32,154 @@ final class FcdRenderer {
     private FcdRenderer() {
     }
 
-    static ObjectNode item(SimTx tx, String chainId) {
-        ObjectNode item = JSON.createObjectNode();
-        item.put("id", tx.id());
-        item.put("chainId", chainId);
-        ObjectNode stdTx = item.putObject("tx");
-        stdTx.put("type", "core/StdTx");
-        ObjectNode value = stdTx.putObject("value");
-        ObjectNode fee = value.putObject("fee");
-        fee.put("gas", Long.toString(gasWanted(tx)));
-        coins(fee.putArray("amount"), List.of(tx.fee()));
-        ArrayNode msgs = value.putArray("msg");
+    /**
+     * Writes {@code tx} as one element of {@code txs[]}, straight to the generator: a page is
+     * rendered without building a tree of it (the simulator shares the CPU with what it feeds).
+     */
+    static void write(JsonGenerator g, SimTx tx, String chainId) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", tx.id());
+        g.writeStringField("chainId", chainId);
+        g.writeObjectFieldStart("tx");
+        g.writeStringField("type", "core/StdTx");
+        g.writeObjectFieldStart("value");
+        g.writeObjectFieldStart("fee");
+        g.writeStringField("gas", Long.toString(gasWanted(tx)));
+        g.writeArrayFieldStart("amount");
+        coins(g, List.of(tx.fee()));
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeArrayFieldStart("msg");
         for (Msg m : tx.msgs()) {
-            msgs.add(msg(m));
+            msg(g, m);
         }
-        value.put("memo", tx.memo());
-        ObjectNode signature = value.putArray("signatures").addObject();
-        byte[] digest = ChainSimulator.sha256("sig/" + tx.txHash());
-        signature.putObject("pub_key").put("type", "tendermint/PubKeySecp256k1")
-                .put("value", Base64.getEncoder().encodeToString(ChainSimulator.sha256("pub/" + tx.txHash())));
-        signature.put("signature", Base64.getEncoder().encodeToString(digest));
-        value.put("timeout_height", "0");
+        g.writeEndArray();
+        g.writeStringField("memo", tx.memo());
+        g.writeArrayFieldStart("signatures");
+        g.writeStartObject();
+        g.writeObjectFieldStart("pub_key");
+        g.writeStringField("type", "tendermint/PubKeySecp256k1");
+        g.writeStringField("value", Base64.getEncoder().encodeToString(ChainSimulator.sha256("pub/" + tx.txHash())));
+        g.writeEndObject();
+        g.writeStringField("signature", Base64.getEncoder().encodeToString(ChainSimulator.sha256("sig/" + tx.txHash())));
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeStringField("timeout_height", "0");
+        g.writeEndObject();
+        g.writeEndObject();
 
-        ArrayNode logs = JSON.createArrayNode();
-        ArrayNode txEvents = JSON.createArrayNode();
+        String logs = "[]";
+        String events = "[]";
         if (tx.succeeded()) {
+            StringBuilder logsJson = new StringBuilder("[");
+            StringBuilder eventsJson = new StringBuilder("[");
             for (int i = 0; i < tx.msgs().size(); i++) {
-                ObjectNode log = logs.addObject();
-                log.put("msg_index", i);
-                log.putObject("log").put("tax", tax(tx.msgs().get(i)));
-                ArrayNode events = log.putArray("events");
-                events(events, tx.msgs().get(i));
-                txEvents.addAll(events.deepCopy());
+                String msgEvents = events(tx.msgs().get(i));
+                if (i > 0) {
+                    logsJson.append(',');
+                    eventsJson.append(',');
+                }
+                logsJson.append("{\"msg_index\":").append(i).append(",\"log\":{\"tax\":").append(quote(tax(tx.msgs().get(i))))
+                        .append("},\"events\":").append(msgEvents).append('}');
+                eventsJson.append(msgEvents, 1, msgEvents.length() - 1);
             }
+            logs = logsJson.append(']').toString();
+            events = eventsJson.append(']').toString();
         } else {
-            item.put("code", tx.failure().code());
-            item.put("codespace", tx.failure().codespace());
+            g.writeNumberField("code", tx.failure().code());
+            g.writeStringField("codespace", tx.failure().codespace());
         }
-        item.set("logs", logs);
-        item.set("events", txEvents);
-        item.put("height", Long.toString(tx.height()));
-        item.put("txhash", tx.txHash());
-        item.put("raw_log", tx.succeeded() ? write(logs) : tx.failure().rawLog());
+        g.writeFieldName("logs");
+        g.writeRawValue(logs);
+        g.writeFieldName("events");
+        g.writeRawValue(events);
+        g.writeStringField("height", Long.toString(tx.height()));
+        g.writeStringField("txhash", tx.txHash());
+        g.writeStringField("raw_log", tx.succeeded() ? logs : tx.failure().rawLog());
         long wanted = gasWanted(tx);
-        item.put("gas_used", Long.toString(tx.succeeded() ? wanted * 3 / 4 : wanted));
-        item.put("gas_wanted", Long.toString(wanted));
-        item.put("timestamp", tx.blockTime().toString());
-        return item;
+        g.writeStringField("gas_used", Long.toString(tx.succeeded() ? wanted * 3 / 4 : wanted));
+        g.writeStringField("gas_wanted", Long.toString(wanted));
+        g.writeStringField("timestamp", tx.blockTime().toString());
+        g.writeEndObject();
     }
 
-    private static ObjectNode msg(Msg m) {
-        ObjectNode msg = JSON.createObjectNode();
-        if (m instanceof Send s) {
-            msg.put("type", "bank/MsgSend");
-            ObjectNode v = msg.putObject("value");
-            v.put("from_address", s.from());
-            v.put("to_address", s.to());
-            coins(v.putArray("amount"), s.coins());
-        } else if (m instanceof Delegate d) {
-            msg.put("type", "staking/MsgDelegate");
-            ObjectNode v = msg.putObject("value");
-            v.put("delegator_address", d.delegator());
-            v.put("validator_address", d.validator());
-            v.putObject("amount").put("denom", d.amount().denom()).put("amount", d.amount().amount().toString());
+    /** The events of one message as a JSON array. */
+    private static String events(Msg m) throws IOException {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            if (m instanceof Send s) {
+                String amount = Coin.formatList(s.coins());
+                event(g, "coin_received", "receiver", s.to(), "amount", amount);
+                event(g, "coin_spent", "spender", s.from(), "amount", amount);
+                event(g, "message", "action", "send", "sender", s.from(), "module", "bank");
+                event(g, "transfer", "recipient", s.to(), "sender", s.from(), "amount", amount);
+            } else if (m instanceof Delegate d) {
+                String rewards = Coin.formatList(d.rewards());
+                event(g, "coin_received", "receiver", d.delegator(), "amount", rewards);
+                event(g, "coin_spent", "spender", d.rewardsFrom(), "amount", rewards);
+                event(g, "delegate", "validator", d.validator(), "amount", d.amount().amount().toString());
+                event(g, "message", "action", "delegate", "sender", d.rewardsFrom(), "module", "staking", "sender", d.delegator());
+                event(g, "transfer", "recipient", d.delegator(), "sender", d.rewardsFrom(), "amount", rewards);
+            }
+            g.writeEndArray();
         }
-        return msg;
+        return out.toString();
     }
 
-    private static void events(ArrayNode events, Msg m) {
-        if (m instanceof Send s) {
-            String amount = Coin.formatList(s.coins());
-            event(events, "coin_received", "receiver", s.to(), "amount", amount);
-            event(events, "coin_spent", "spender", s.from(), "amount", amount);
-            event(events, "message", "action", "send", "sender", s.from(), "module", "bank");
-            event(events, "transfer", "recipient", s.to(), "sender", s.from(), "amount", amount);
-        } else if (m instanceof Delegate d) {
-            String rewards = Coin.formatList(d.rewards());
-            event(events, "coin_received", "receiver", d.delegator(), "amount", rewards);
-            event(events, "coin_spent", "spender", d.rewardsFrom(), "amount", rewards);
-            event(events, "delegate", "validator", d.validator(), "amount", d.amount().amount().toString());
-            event(events, "message", "action", "delegate", "sender", d.rewardsFrom(), "module", "staking", "sender", d.delegator());
-            event(events, "transfer", "recipient", d.delegator(), "sender", d.rewardsFrom(), "amount", rewards);
+    private static String quote(String text) throws IOException {
+        StringWriter out = new StringWriter(text.length() + 2);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeString(text);
         }
+        return out.toString();
     }
 
-    private static void event(ArrayNode events, String type, String... keyValues) {
-        ObjectNode event = events.addObject();
-        event.put("type", type);
-        ArrayNode attributes = event.putArray("attributes");
+    private static void event(JsonGenerator g, String type, String... keyValues) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", type);
+        g.writeArrayFieldStart("attributes");
         for (int i = 0; i < keyValues.length; i += 2) {
-            attributes.addObject().put("key", keyValues[i]).put("value", keyValues[i + 1]);
+            g.writeStartObject();
+            g.writeStringField("key", keyValues[i]);
+            g.writeStringField("value", keyValues[i + 1]);
+            g.writeEndObject();
         }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private static void coins(ArrayNode array, List<Coin> coins) {
+    private static void msg(JsonGenerator g, Msg m) throws IOException {
+        g.writeStartObject();
+        if (m instanceof Send s) {
+            g.writeStringField("type", "bank/MsgSend");
+            g.writeObjectFieldStart("value");
+            g.writeStringField("from_address", s.from());
+            g.writeStringField("to_address", s.to());
+            g.writeArrayFieldStart("amount");
+            coins(g, s.coins());
+            g.writeEndArray();
+            g.writeEndObject();
+        } else if (m instanceof Delegate d) {
+            g.writeStringField("type", "staking/MsgDelegate");
+            g.writeObjectFieldStart("value");
+            g.writeStringField("delegator_address", d.delegator());
+            g.writeStringField("validator_address", d.validator());
+            g.writeObjectFieldStart("amount");
+            g.writeStringField("denom", d.amount().denom());
+            g.writeStringField("amount", d.amount().amount().toString());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void coins(JsonGenerator g, List<Coin> coins) throws IOException {
         for (Coin c : coins) {
-            array.addObject().put("denom", c.denom()).put("amount", c.amount().toString());
+            g.writeStartObject();
+            g.writeStringField("denom", c.denom());
+            g.writeStringField("amount", c.amount().toString());
+            g.writeEndObject();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.starfall.ingestor.sim;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,7 +70,8 @@ public final class SimulatorServer implements AutoCloseable {
     /** The Solana indexes, built on the first JSON-RPC request: an FCD-only run never pays for its signatures. */
     private volatile SolanaIndex solanaIndex;
     private final Sleeper sleeper;
-    private volatile String lastTxsBody;
+    /** The last {@code /v1/txs} answer, as sent (kept as bytes: a fault that serves it again decodes it). */
+    private volatile byte[] lastTxsBody;
     private volatile String lastRpcBody;
     /** Last answer per JSON-RPC request kind: {@code getTransaction}, or {@code getSignaturesForAddress} of one address. */
     private final Map<String, String> lastRpcAnswers = new ConcurrentHashMap<>();
@@ -312,7 +315,7 @@ public final class SimulatorServer implements AutoCloseable {
                 return;
             }
             Optional<Faults.Fault> fault = faults.take();
-            if (fault.isPresent() && applyFault(exchange, fault.get(), false, lastTxsBody)) {
+            if (fault.isPresent() && applyFault(exchange, fault.get(), false, lastTxsText())) {
                 return;
             }
             txs(exchange);
@@ -344,7 +347,7 @@ public final class SimulatorServer implements AutoCloseable {
                 return false;
             }
             case MALFORMED -> {
-                String last = previous != null ? previous : rpc ? lastRpcBody : lastTxsBody;
+                String last = previous != null ? previous : rpc ? lastRpcBody : lastTxsText();
                 String whole = last != null ? last : "{\"limit\":100,\"txs\":[{\"id\":1,\"tx\":{\"type\":\"core/StdTx\"}}]}";
                 respond(exchange, 200, whole.substring(0, Math.max(1, whole.length() / 2)));
                 return true;
@@ -395,20 +398,34 @@ public final class SimulatorServer implements AutoCloseable {
         for (int p = top - 1; p >= 0 && page.size() <= limit; p--) {
             page.add(positions[p]);
         }
-        ObjectNode body = FcdRenderer.JSON.createObjectNode();
         boolean more = page.size() > limit;
         if (more) {
             page.remove(page.size() - 1);
-            body.put("next", txs.get(page.get(page.size() - 1)).id());
         }
-        body.put("limit", limit);
-        ArrayNode items = body.putArray("txs");
-        for (int position : page) {
-            items.add(render(position));
+        // rendered on every request (a cache of trees took gigabytes at a million transactions), straight to UTF-8
+        // bytes, without a tree or a String: the simulator shares the CPU with what it feeds
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 * Math.max(1, page.size()));
+        try (JsonGenerator g = FcdRenderer.JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (more) {
+                g.writeNumberField("next", txs.get(page.get(page.size() - 1)).id());
+            }
+            g.writeNumberField("limit", limit);
+            g.writeArrayFieldStart("txs");
+            for (int position : page) {
+                FcdRenderer.write(g, txs.get(position), simulator.chainId());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        String text = FcdRenderer.write(body);
-        lastTxsBody = text;
-        respond(exchange, 200, text);
+        byte[] bytes = out.toByteArray();
+        lastTxsBody = bytes;
+        respond(exchange, 200, bytes);
+    }
+
+    private String lastTxsText() {
+        byte[] last = lastTxsBody;
+        return last == null ? null : new String(last, StandardCharsets.UTF_8);
     }
 
     /** Number of positions whose transaction id is below {@code offset} (ids ascend with positions). */
@@ -441,11 +458,6 @@ public final class SimulatorServer implements AutoCloseable {
         return lo;
     }
 
-    /** Renders on every request: rendering is cheap and deterministic, while a cache of trees took gigabytes at a million transactions. */
-    private ObjectNode render(int position) {
-        return FcdRenderer.item(simulator.transactions().get(position), simulator.chainId());
-    }
-
     private void respondFault(HttpExchange exchange, Faults.Fault fault, boolean rpc) throws IOException {
         if (fault.retryAfter() != null) {
             exchange.getResponseHeaders().set("Retry-After", fault.retryAfterAsDate()
@@ -475,7 +487,10 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        respond(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
