@@ -227,6 +227,9 @@ class FcdResilienceTest {
         assertThat(result.transactions()).isEqualTo(simulator.transactions().size());
         assertThat(sink.batches.get(sink.batches.size() - 1).chainTime()).isEqualTo(simulator.head().time());
         assertThat(sink.batches).as("windows of at most 30 rows, batches of at most 7").allSatisfy(x -> assertThat(x.transactions()).isLessThanOrEqualTo(7));
+        // pages are fetched ahead only when the walk will read them: one request per page read, one per page
+        // fetched again (a window's page that another offset already answered), and the head's
+        assertThat(source.stats().requests()).isEqualTo(source.stats().pages() + source.stats().retries() + 1);
     }
 
     @Test

@@ -159,6 +159,7 @@ class FcdSourceTest {
 
         assertThat(sink.txHashes()).containsExactlyElementsOf(txs.subList(1_001, txs.size()).stream().map(SimTx::txHash).toList());
         assertThat(source.stats().pages()).isEqualTo(3);
+        assertThat(source.stats().requests()).as("no page fetched ahead below the cursor's page").isEqualTo(3);
     }
 
     @Test
