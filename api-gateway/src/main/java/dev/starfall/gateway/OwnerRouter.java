@@ -149,7 +149,7 @@ final class OwnerRouter {
                 QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
                 QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
-        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.INGEST_CURSORS), manifest);
+        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest);
     }
 
     /** A global store: every instance holds all of it, so it is read locally without routing. */

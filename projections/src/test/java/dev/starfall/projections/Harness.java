@@ -78,11 +78,10 @@ final class Harness implements AutoCloseable {
         totals = driver.getKeyValueStore(Stores.SHOWER_TOTALS);
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
         KeyValueStore<Integer, Long> watermarks = driver.getKeyValueStore(Stores.TASK_WATERMARKS);
-        KeyValueStore<String, SourceCursor> cursorStore = driver.getKeyValueStore(Stores.INGEST_CURSORS);
-        reader = new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), contributions, totals, watermarks, cursorStore, manifest);
+        KeyValueStore<String, ShowerSummary> telescopeStore = driver.getKeyValueStore(Stores.TELESCOPE);
+        reader = new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), contributions, totals, watermarks, telescopeStore, manifest);
         KeyValueStore<String, Cave> caveStore = driver.getKeyValueStore(Stores.CAVE);
         caves = new CaveReader(caveStore);
-        KeyValueStore<String, ShowerSummary> telescopeStore = driver.getKeyValueStore(Stores.TELESCOPE);
         telescope = new TelescopeReader(telescopeStore);
     }
 

@@ -21,8 +21,10 @@ import dev.starfall.schemas.avro.EggRevealRejected;
 import dev.starfall.schemas.avro.EggWinner;
 import dev.starfall.schemas.avro.ShowerResult;
 import dev.starfall.schemas.avro.ShowerSummary;
+import dev.starfall.schemas.avro.TierFloor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.ShowerSchedule;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,7 +189,35 @@ class ShowerClosingTopologyTest {
         assertThat(telescope.get(1).floors()).extracting(FloorView::lastRank).containsExactly(2L, 20L, 65L, 200L);
         assertThat(telescope.get(1).floors()).extracting(FloorView::floor)
                 .containsExactly(ust(206).toString(), ust(188).toString(), ust(143).toString(), ust(8).toString());
-        assertThat(h.reader.floors(2)).isEqualTo(telescope.get(1).floors()).as("live floors of a closed shower equal the final ones");
+        assertThat(h.reader.scannedFloors(2)).isEqualTo(telescope.get(1).floors()).as("live floors of a closed shower equal the final ones");
+        assertThat(h.reader.floors(2)).isEqualTo(telescope.get(1).floors());
+    }
+
+    @Test
+    void shouldAnswerAClosedShowersFloorsFromTheTelescopeAndAnOpenOnesFromItsRanking() {
+        for (int i = 0; i < 50; i++) {
+            h.send("c" + i, "w" + i, ust(8 + i), schedule.closeOf(2).minusSeconds(1000 - i));
+            h.send("o" + i, "w" + i, ust(8 + 2 * i), schedule.closeOf(3).minusSeconds(1000 - i));
+        }
+        h.chainReached("src", schedule.finalAt(2).plusSeconds(1));
+        assertThat(h.totals.get(2).closed()).isTrue();
+        assertThat(h.totals.get(3).closed()).isFalse();
+
+        // stand a marker in for shower 2's final floors: a closed shower's floors are read from there
+        KeyValueStore<String, ShowerSummary> finals = h.driver.getKeyValueStore(Stores.TELESCOPE);
+        ShowerSummary closed = finals.get("2");
+        ShowerSummary marked = ShowerSummary.newBuilder(closed).setFloors(List.of(TierFloor.newBuilder(closed.getFloors().get(0))
+                .setFloor(new java.math.BigDecimal(42)).build())).build();
+        finals.put("2", marked);
+        assertThat(h.reader.floors(2)).extracting(FloorView::floor).containsExactly("42");
+        assertThat(h.reader.scannedFloors(2)).hasSize(4);
+        // a copy that disagrees with the totals (not this shower's close) is not trusted
+        finals.put("2", ShowerSummary.newBuilder(marked).setEligibleWallets(closed.getEligibleWallets() + 1).build());
+        assertThat(h.reader.floors(2)).isEqualTo(h.reader.scannedFloors(2));
+        // an open shower has no final floors: always its ranking
+        finals.put("3", marked);
+        assertThat(h.reader.floors(3)).isEqualTo(h.reader.scannedFloors(3)).hasSize(4);
+        assertThat(h.reader.floors(3)).extracting(FloorView::floor).doesNotContain("42");
     }
 
     @Test

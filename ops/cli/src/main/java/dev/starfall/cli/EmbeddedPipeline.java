@@ -22,6 +22,7 @@ import dev.starfall.ingestor.source.Sources;
 import dev.starfall.ingestor.source.http.CircuitBreaker;
 import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.projections.ProjectionsService;
+import dev.starfall.projections.TopologySerdes;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.signing.HaltWatcher;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
@@ -80,6 +81,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         registry = track(SchemaRegistryServer.start(vertx, kafka.bootstrapServers(), o.registryPort()));
         ClusterService.ensureTopics(kafka.bootstrapServers(), (short) 1);
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.url());
+        TopologySerdes.prefetchStoredSchemas(registryClient);
 
         simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(o.seed())
                 .withWallets(o.wallets()).withTransactions(o.transactions()));

@@ -12,6 +12,7 @@ import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
 import dev.starfall.gateway.GatewayHooks;
 import dev.starfall.projections.ProjectionsService;
+import dev.starfall.projections.TopologySerdes;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.signing.HaltWatcher;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
@@ -62,6 +63,7 @@ final class ServeService extends ClusterService {
         topicsThread.setDaemon(true);
         topicsThread.start();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
+        TopologySerdes.prefetchStoredSchemas(registry);
         applicationId = s.applicationIdFor(manifest);
         projections = parts.track(ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
                 applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor()), registry));

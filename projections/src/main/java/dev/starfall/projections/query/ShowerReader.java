@@ -18,7 +18,7 @@ import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.ChainWatermark;
 import dev.starfall.projections.domain.TierFloors;
 import dev.starfall.projections.domain.Tiers;
-import dev.starfall.schemas.avro.SourceCursor;
+import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ShowerSchedule;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -38,7 +38,7 @@ public final class ShowerReader {
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
     private final Tiers tiers;
     private final ReadOnlyKeyValueStore<Integer, Long> taskWatermarks;
-    private final ReadOnlyKeyValueStore<String, SourceCursor> cursors;
+    private final ReadOnlyKeyValueStore<String, ShowerSummary> finals;
     private final Manifest manifest;
 
     /** Leaderboard, wallet and totals only; the status, summary, floor and next-tier methods need the other constructor. */
@@ -49,7 +49,7 @@ public final class ShowerReader {
         this.totals = totals;
         this.tiers = tiers;
         this.taskWatermarks = null;
-        this.cursors = null;
+        this.finals = null;
         this.manifest = null;
     }
 
@@ -57,18 +57,18 @@ public final class ShowerReader {
      * Every answer of one shower partition.
      *
      * @param taskWatermarks {@link Stores#TASK_WATERMARKS} of the same partition
-     * @param cursors        the global {@link Stores#INGEST_CURSORS} store (kept for compatibility; the
-     *                       watermark comes from the task, see {@link #watermark()})
+     * @param finals         the global {@link Stores#TELESCOPE} store (closed showers' final summaries), from
+     *                       which {@link #floors} answers a closed shower without scanning; null: always scan
      */
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
-                        ReadOnlyKeyValueStore<String, SourceCursor> cursors, Manifest manifest) {
+                        ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest) {
         this.rankings = rankings;
         this.contributions = contributions;
         this.totals = totals;
         this.tiers = new Tiers(manifest.tiers());
         this.taskWatermarks = taskWatermarks;
-        this.cursors = cursors;
+        this.finals = finals;
         this.manifest = manifest;
     }
 
@@ -77,9 +77,9 @@ public final class ShowerReader {
         return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS);
     }
 
-    /** Stores of the full constructor: the shower partition's stores, then the global cursor store. */
+    /** Stores of the full constructor: the shower partition's stores, then the global telescope store. */
     public static List<String> allStoreNames() {
-        return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.INGEST_CURSORS);
+        return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.TELESCOPE);
     }
 
     /**
@@ -131,13 +131,32 @@ public final class ShowerReader {
     }
 
     /**
-     * Floors of every tier, best first (live while open, final once closed). Cost: one forward scan
-     * of at most the last rank of the second-to-last tier (about a third of the eligible wallets
-     * with the Levana tiers) and one reverse seek for the last tier - no sort, no full scan.
+     * Floors of every tier, best first (live while open, final once closed). A closed shower's
+     * ranking never changes again, so its floors are the final ones it was closed with: one point
+     * read of the telescope when that already holds them. Otherwise (open, or the telescope's copy
+     * not read yet) one forward scan of at most the last rank of the second-to-last tier (about a
+     * third of the eligible wallets with the Levana tiers) and one reverse seek for the last tier -
+     * no sort, no full scan.
      */
     public List<FloorView> floors(int shower) {
         requireFull();
-        long eligible = totals(shower).eligibleWallets();
+        ShowerTotals t = totals(shower);
+        if (t.closed() && finals != null) {
+            ShowerSummary last = finals.get(Integer.toString(shower));
+            if (last != null && last.getEligibleWallets() == t.eligibleWallets()) {
+                return TelescopeReader.floors(last);
+            }
+        }
+        return scannedFloors(shower, t.eligibleWallets());
+    }
+
+    /** {@link #floors} from the ranking itself, whatever the telescope holds. */
+    public List<FloorView> scannedFloors(int shower) {
+        requireFull();
+        return scannedFloors(shower, totals(shower).eligibleWallets());
+    }
+
+    private List<FloorView> scannedFloors(int shower, long eligible) {
         List<Long> boundaries = TierFloors.boundaryRanks(tiers, eligible);
         Map<Long, BigInteger> amounts = new HashMap<>();
         long lastScanned = boundaries.size() > 1 ? boundaries.get(boundaries.size() - 2) : 0;
