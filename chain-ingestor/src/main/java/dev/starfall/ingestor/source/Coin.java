@@ -81,4 +81,20 @@ public record Coin(BigInteger amount, String denom) {
     public String toString() {
         return amount.toString() + denom;
     }
+
+    /**
+     * Index of the first coin whose denom an earlier coin of {@code coins} already has, or -1. The
+     * Cosmos SDK rejects a message whose coins repeat a denom (its {@code Coins} must be sorted and
+     * unique), so a payload with one is malformed; counted as it is, its two coins would make two
+     * transfers with one id, and the second would be dropped as a duplicate.
+     */
+    public static int firstRepeatedDenom(List<Coin> coins) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < coins.size(); i++) {
+            if (!seen.add(coins.get(i).denom())) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

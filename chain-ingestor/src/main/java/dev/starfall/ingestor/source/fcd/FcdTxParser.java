@@ -208,7 +208,7 @@ public final class FcdTxParser {
             if (!incoming && !outgoing) {
                 return;
             }
-            for (CoinAt c : coins(value, path + ".value")) {
+            for (CoinAt c : distinctDenoms(coins(value, path + ".value"))) {
                 recorded.transfer(index, from, to, c.coin().denom(), c.coin().amount(), incoming, outgoing, c.path());
             }
         }
@@ -229,6 +229,18 @@ public final class FcdTxParser {
         }
 
         /** Coins of {@code value.amount}: an array of {denom, amount} (MsgSend) or one such object. */
+        /** {@code coins} of a successful send, whose denoms must not repeat: see {@link Coin#firstRepeatedDenom}. */
+        private List<CoinAt> distinctDenoms(List<CoinAt> coins) {
+            int repeated = Coin.firstRepeatedDenom(coins.stream().map(CoinAt::coin).toList());
+            if (repeated >= 0) {
+                String amountPath = coins.get(repeated).path();
+                throw malformed(amountPath.substring(0, amountPath.length() - ".amount".length()) + ".denom", "denom "
+                        + coins.get(repeated).coin().denom() + " appears twice in one message; the Cosmos SDK rejects such a "
+                        + "message, and its two coins would make two transfers with one id");
+            }
+            return coins;
+        }
+
         private List<CoinAt> coins(JsonNode value, String path) {
             JsonNode amount = value.get("amount");
             List<CoinAt> coins = new ArrayList<>();

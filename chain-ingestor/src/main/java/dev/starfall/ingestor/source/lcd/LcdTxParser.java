@@ -353,7 +353,7 @@ public final class LcdTxParser {
             if (!incoming && !outgoing) {
                 return;
             }
-            for (CoinAt c : coins(msg.value(), msg.path())) {
+            for (CoinAt c : distinctDenoms(coins(msg.value(), msg.path()))) {
                 recorded.transfer(index, from, to, c.coin().denom(), c.coin().amount(), incoming, outgoing, c.path());
             }
         }
@@ -370,6 +370,18 @@ public final class LcdTxParser {
                 recorded.reject(index, null, null, null, null, RejectionReason.NOT_A_TRANSFER,
                         msg.type() + " names the wallet but transfers nothing to it");
             }
+        }
+
+        /** {@code coins} of a successful send, whose denoms must not repeat: see {@link Coin#firstRepeatedDenom}. */
+        private List<CoinAt> distinctDenoms(List<CoinAt> coins) {
+            int repeated = Coin.firstRepeatedDenom(coins.stream().map(CoinAt::coin).toList());
+            if (repeated >= 0) {
+                String amountPath = coins.get(repeated).path();
+                throw malformed(amountPath.substring(0, amountPath.length() - ".amount".length()) + ".denom", "denom "
+                        + coins.get(repeated).coin().denom() + " appears twice in one message; the Cosmos SDK rejects such a "
+                        + "message, and its two coins would make two transfers with one id");
+            }
+            return coins;
         }
 
         /** Coins of {@code amount}: an array of {denom, amount}. */

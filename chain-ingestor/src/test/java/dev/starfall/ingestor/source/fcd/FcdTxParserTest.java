@@ -243,6 +243,18 @@ class FcdTxParserTest {
     }
 
     @Test
+    void shouldRefuseASendWhoseCoinsRepeatADenom() {
+        ObjectNode item = (ObjectNode) Fixtures.json(MULTI_DENOM);
+        amountNode(item, 1).put("denom", "ukrw");
+
+        assertThatThrownBy(() -> parser(T849, "ukrw").parse(item))
+                .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
+                    assertThat(e.jsonPath()).isEqualTo("$.tx.value.msg[0].value.amount[1].denom");
+                    assertThat(e.getMessage()).contains("appears twice in one message");
+                });
+    }
+
+    @Test
     void shouldNameThePathOfAMissingField() {
         ObjectNode item = (ObjectNode) Fixtures.json(MULTI_DENOM);
         item.remove("timestamp");

@@ -401,6 +401,21 @@ class LcdTxParserTest {
     }
 
     @Test
+    void shouldRefuseASendWhoseCoinsRepeatADenom() {
+        JsonNode page = LcdFixtures.json(SDK045);
+        ObjectNode first = coin(page.path("txs").get(0), 0);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) page.path("txs").get(0).path("body").path("messages").get(0).path("amount"))
+                .add(first.deepCopy().put("amount", "5"));
+
+        assertThatThrownBy(() -> parser(ST_SQZS, "wei").parsePage(page))
+                .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
+                    assertThat(e.txRef()).isEqualTo(HASH045);
+                    assertThat(e.jsonPath()).isEqualTo("$.txs[0].body.messages[0].amount[1].denom");
+                    assertThat(e.getMessage()).contains("appears twice in one message");
+                });
+    }
+
+    @Test
     void shouldRejectANumericAmountInsteadOfAString() {
         JsonNode page = LcdFixtures.json(SDK045);
         coin(page.path("txs").get(0), 0).put("amount", 1.0e9);
