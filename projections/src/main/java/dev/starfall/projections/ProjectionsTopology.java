@@ -188,8 +188,9 @@ public final class ProjectionsTopology {
 
     private static void addShowerStores(StreamsBuilder builder) {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
-        builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()));
-        builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution())
+                .withLoggingEnabled(REWRITTEN_CHANGELOG));
+        builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(REWRITTEN_CHANGELOG));
         builder.addStateStore(smallStore(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
         builder.addStateStore(smallStore(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
     }
@@ -219,6 +220,18 @@ public final class ProjectionsTopology {
     private static final Map<String, String> SMALL_CHANGELOG = Map.of(
             TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(1 << 20),
             TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
+
+    /**
+     * Changelog settings of the stores whose keys are superseded as the history grows: a
+     * contribution is rewritten on every transfer of its wallet, and a ranking entry is deleted
+     * and put again under its new amount. Compacted, as every changelog, in 16 MiB segments: the
+     * log cleaner compacts only closed segments, and with the broker's 1 GiB default a changelog
+     * partition of a 10 M-event history never rolls one, so a fresh instance restored every
+     * superseded value the history ever wrote. Tombstones of the ranking keep the broker's
+     * one-day {@code delete.retention.ms}: a restore that began before a cleaning still sees them.
+     * The transfer ids are written once each and keep the default (compaction finds nothing there).
+     */
+    static final Map<String, String> REWRITTEN_CHANGELOG = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20));
 
     private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);

@@ -39,6 +39,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -122,6 +124,37 @@ class ProjectionsIT {
         assertThat(pair).isEqualTo(alone);
         assertThat(pair).isEqualTo(expected);
         assertThat(expected).hasSizeGreaterThan(50);
+    }
+
+    @Test
+    void shouldCreateChangelogsWhoseSegmentsTheCleanerCanCompact() throws Exception {
+        // the topology creates its changelogs when it first runs; closed at once, so that it writes no
+        // results of the other test's transfers into the shared results topic
+        ProjectionsService s = start("projections-it-changelogs", "d");
+        try {
+            await("the instance runs", () -> s.streams().state() == KafkaStreams.State.RUNNING);
+        } finally {
+            s.close();
+            running.remove(s);
+        }
+
+        Map<String, String> segmentBytes = new TreeMap<>();
+        Map<String, String> cleanup = new TreeMap<>();
+        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            List<ConfigResource> topics = stores.stream()
+                    .map(store -> new ConfigResource(ConfigResource.Type.TOPIC, "projections-it-changelogs-" + store + "-changelog")).toList();
+            admin.describeConfigs(topics).all().get().forEach((topic, config) -> {
+                segmentBytes.put(topic.name(), config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value());
+                cleanup.put(topic.name(), config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            });
+        }
+        assertThat(cleanup).hasSize(4).allSatisfy((topic, policy) -> assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT));
+        assertThat(segmentBytes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "projections-it-changelogs-" + Stores.CONTRIBUTIONS + "-changelog", Integer.toString(16 << 20),
+                "projections-it-changelogs-" + Stores.RANKINGS + "-changelog", Integer.toString(16 << 20),
+                "projections-it-changelogs-" + Stores.TRANSFER_IDS + "-changelog", Integer.toString(1 << 30),
+                "projections-it-changelogs-" + Stores.SHOWER_TOTALS + "-changelog", Integer.toString(1 << 20)));
     }
 
     /** Showers 1 and 2 inside a window shorter than the grace, so transfers alone never close a shower. */
