@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.starfall.ingestor.Ingestor;
-import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.ingestor.sim.SimulatorServer;
 import dev.starfall.ingestor.source.ChainSource;
@@ -88,7 +87,7 @@ final class IngestService extends ClusterService {
             endpoints = s.source().endpoints();
         }
         source = Sources.forManifest(manifest, s.source().settings(endpoints), s.source().chainOptions());
-        ingestor = parts.track(Ingestor.create(IngestorConfig.defaults(s.bootstrapServers()), source,
+        ingestor = parts.track(Ingestor.create(s.ingestorConfig(), source,
                 new HttpSchemaRegistryClient(s.schemaRegistryUrl())));
         if (s.adminPort() > 0) {
             admin = parts.track(IngestAdmin.start(new InetSocketAddress(s.bindHost(), s.adminPort()), ingestor::metrics, poolOf(source)));

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.source.SourceSettings;
 import dev.starfall.ingestor.source.Sources;
 import dev.starfall.ingestor.source.http.EndpointPool;
@@ -45,11 +46,14 @@ import dev.starfall.schemas.manifest.Manifest;
  * @param simulatorSeed         simulator seed (ingest)
  * @param simulatorWallets      simulated wallets (ingest)
  * @param simulatorTransactions simulated transactions (ingest)
+ * @param ingestPollInterval    how often a caught-up ingestor looks for newer transactions (ingest)
+ * @param ingestTransactionEvents most events in one Kafka transaction of the ingestor (ingest)
  */
 public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl, Optional<Path> manifest, Optional<Path> manifestPublicKey,
                               int httpPort, String bindHost, String advertisedHost, Path stateDir, Optional<String> applicationId,
                               int standbyReplicas, short replicationFactor, long rateLimitPerSecond, long rateLimitBurst, Source source,
-                              int adminPort, boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions) {
+                              int adminPort, boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions,
+                              Duration ingestPollInterval, int ingestTransactionEvents) {
 
     /** Which service reads a setting. */
     public enum Use { SERVE, INGEST }
@@ -85,7 +89,11 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         SIMULATOR("false", "ingest from the built-in chain simulator instead of a chain API", Use.INGEST),
         SIMULATOR_SEED("2021", "simulator seed: the same seed gives the same chain", Use.INGEST),
         SIMULATOR_WALLETS("400", "simulated wallets", Use.INGEST),
-        SIMULATOR_TRANSACTIONS("3000", "simulated transactions", Use.INGEST);
+        SIMULATOR_TRANSACTIONS("3000", "simulated transactions", Use.INGEST),
+        INGEST_POLL_INTERVAL("1s", "how often a caught-up ingestor asks the chain API for newer transactions (e.g. 500ms, 1s, 5s); "
+                + "a look that finds nothing costs about two requests", Use.INGEST),
+        INGEST_TRANSACTION_EVENTS("5000", "most events the ingestor publishes in one Kafka transaction (what it reads while one "
+                + "commits goes into the next)", Use.INGEST);
 
         private final String dflt;
         private final String doc;
@@ -194,7 +202,9 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 r.bool(Setting.SIMULATOR),
                 r.integer(Setting.SIMULATOR_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
                 (int) r.integer(Setting.SIMULATOR_WALLETS, 1, 1_000_000),
-                (int) r.integer(Setting.SIMULATOR_TRANSACTIONS, 1, 10_000_000));
+                (int) r.integer(Setting.SIMULATOR_TRANSACTIONS, 1, 10_000_000),
+                r.duration(Setting.INGEST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
+                (int) r.integer(Setting.INGEST_TRANSACTION_EVENTS, 1, 1_000_000));
         if (use == Use.INGEST && !s.simulator() && s.source().endpoints().isEmpty()) {
             throw new UsageException("set " + Setting.SOURCE_URL.env() + " (or " + Setting.SOURCE_URL.flag() + ") to the chain API, or "
                     + Setting.SIMULATOR.env() + "=true for the built-in simulator");
@@ -224,6 +234,12 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
             }
         }
         return b.toString();
+    }
+
+    /** The ingestor's settings: the defaults with this poll interval and transaction size. */
+    public IngestorConfig ingestorConfig() {
+        return IngestorConfig.defaults(bootstrapServers).withPollInterval(ingestPollInterval)
+                .withMaxTransactionEvents(ingestTransactionEvents);
     }
 
     /** The {@code host:port} this instance advertises as {@code application.server}. */

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.source.SourceSettings;
 import dev.starfall.ingestor.source.Sources;
 import dev.starfall.ingestor.source.http.EndpointPool;
@@ -107,6 +108,24 @@ class ServiceSettingsTest {
         assertThat(s.source().chainOptions()).isEqualTo(Sources.ChainOptions.DEFAULT);
         assertThat(s.adminPort()).isEqualTo(9464);
         assertThat(s.bindHost()).isEqualTo("0.0.0.0");
+        assertThat(s.ingestorConfig()).isEqualTo(IngestorConfig.defaults(s.bootstrapServers()));
+    }
+
+    @Test
+    void shouldReadTheIngestorsPollIntervalAndTransactionSize() {
+        ServiceSettings s = ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of("--ingest-poll-interval", "500ms"),
+                Map.of("STARFALL_SIMULATOR", "true", "STARFALL_INGEST_POLL_INTERVAL", "5s", "STARFALL_INGEST_TRANSACTION_EVENTS", "800"));
+
+        assertThat(s.ingestorConfig().pollInterval()).as("the flag wins over the variable").isEqualTo(Duration.ofMillis(500));
+        assertThat(s.ingestorConfig().maxTransactionEvents()).isEqualTo(800);
+        assertThat(s.ingestorConfig().withPollInterval(IngestorConfig.defaults("x").pollInterval()).withMaxTransactionEvents(5_000))
+                .as("nothing else differs from the defaults").isEqualTo(IngestorConfig.defaults(s.bootstrapServers()));
+        Map<String, String> sim = Map.of("STARFALL_SIMULATOR", "true");
+        assertThatThrownBy(() -> resolveIngest(sim, "STARFALL_INGEST_POLL_INTERVAL", "10ms"))
+                .hasMessageContaining("STARFALL_INGEST_POLL_INTERVAL must be between");
+        assertThatThrownBy(() -> resolveIngest(sim, "STARFALL_INGEST_TRANSACTION_EVENTS", "0"))
+                .hasMessageContaining("STARFALL_INGEST_TRANSACTION_EVENTS must be in 1..");
+        assertThat(ServiceSettings.flags(ServiceSettings.Use.SERVE)).doesNotContain("--ingest-poll-interval", "--ingest-transaction-events");
     }
 
     @Test
