@@ -3,13 +3,13 @@ package dev.starfall.projections;
 import java.util.List;
 import java.util.Objects;
 
+import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.EggDrawn;
 import dev.starfall.schemas.avro.EggRevealRejected;
 import dev.starfall.schemas.avro.EggSeedRevealed;
 import dev.starfall.schemas.avro.ShowerResult;
 import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.avro.SourceCursor;
-import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import dev.starfall.schemas.serde.AvroSerdes;
