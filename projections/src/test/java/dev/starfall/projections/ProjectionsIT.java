@@ -140,7 +140,7 @@ class ProjectionsIT {
 
         Map<String, String> segmentBytes = new TreeMap<>();
         Map<String, String> cleanup = new TreeMap<>();
-        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
+        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.CAVE, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<ConfigResource> topics = stores.stream()
                     .map(store -> new ConfigResource(ConfigResource.Type.TOPIC, "projections-it-changelogs-" + store + "-changelog")).toList();
@@ -149,10 +149,11 @@ class ProjectionsIT {
                 cleanup.put(topic.name(), config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
             });
         }
-        assertThat(cleanup).hasSize(4).allSatisfy((topic, policy) -> assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT));
+        assertThat(cleanup).hasSize(5).allSatisfy((topic, policy) -> assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT));
         assertThat(segmentBytes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "projections-it-changelogs-" + Stores.CONTRIBUTIONS + "-changelog", Integer.toString(16 << 20),
                 "projections-it-changelogs-" + Stores.RANKINGS + "-changelog", Integer.toString(16 << 20),
+                "projections-it-changelogs-" + Stores.CAVE + "-changelog", Integer.toString(16 << 20),
                 "projections-it-changelogs-" + Stores.TRANSFER_IDS + "-changelog", Integer.toString(1 << 30),
                 "projections-it-changelogs-" + Stores.SHOWER_TOTALS + "-changelog", Integer.toString(1 << 20)));
     }
