@@ -1,6 +1,7 @@
 package dev.starfall.projections;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -20,6 +21,11 @@ import org.rocksdb.WriteBufferManager;
  * every task (about 50 RocksDB instances at 6 partitions): at 32 MiB (128 MiB, 25 %) they flushed
  * tiny files constantly and a build ran at a third of the speed it reaches with 128 MiB of
  * memtables (ops/bench/REPORT.md).
+ *
+ * <p>The stores read by key ({@link #POINT_READ_STORES}) also get a whole-key Bloom filter on their
+ * memtables: nearly every read of the build is a miss (a new transfer id, a wallet's first
+ * contribution to a shower, a wallet's first meteor), and without it a miss searches the memtable's
+ * skip list all the way down before the SST files' own Bloom filters answer.
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
@@ -27,6 +33,13 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     public static final String MEMTABLE_SHARE_PERCENT = "starfall.rocksdb.memtable.share.percent";
     static final long DEFAULT_TOTAL_BYTES = 256L << 20;
     static final int DEFAULT_MEMTABLE_SHARE_PERCENT = 50;
+    /** Stores whose reads are point lookups, mostly misses; the rankings are only scanned and are left out. */
+    static final Set<String> POINT_READ_STORES = Set.of(Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.CAVE, Stores.TELESCOPE);
+    /**
+     * Memtable Bloom filter size as a share of the write buffer: 2 % of Kafka Streams' 16 MiB is
+     * 2.7 Mbit, about 18 bits for each of the 150,000 or so entries such a memtable holds.
+     */
+    static final double MEMTABLE_BLOOM_RATIO = 0.02;
 
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
@@ -49,6 +62,10 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBufferManager);
         options.setTableFormatConfig(table);
+        if (POINT_READ_STORES.contains(storeName)) {
+            options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
+            options.setMemtableWholeKeyFiltering(true);
+        }
     }
 
     @Override

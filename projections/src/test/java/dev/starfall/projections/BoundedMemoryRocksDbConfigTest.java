@@ -1,0 +1,74 @@
+package dev.starfall.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+class BoundedMemoryRocksDbConfigTest {
+
+    private static Options configured(String store, Map<String, Object> configs) {
+        Options options = new Options().setTableFormatConfig(new BlockBasedTableConfig());
+        new BoundedMemoryRocksDbConfig().setConfig(store, options, configs);
+        return options;
+    }
+
+    @Test
+    void shouldFilterTheMemtablesOfStoresReadByKeyOnly() {
+        for (String store : BoundedMemoryRocksDbConfig.POINT_READ_STORES) {
+            try (Options options = configured(store, Map.of())) {
+                assertThat(options.memtablePrefixBloomSizeRatio()).as(store).isEqualTo(BoundedMemoryRocksDbConfig.MEMTABLE_BLOOM_RATIO);
+                assertThat(options.memtableWholeKeyFiltering()).as(store).isTrue();
+            }
+        }
+        try (Options options = configured(Stores.RANKINGS, Map.of())) {
+            assertThat(options.memtablePrefixBloomSizeRatio()).isZero();
+            assertThat(options.memtableWholeKeyFiltering()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldFindWhatWasWrittenAndNothingElseThroughTheFilteredMemtable(@TempDir Path dir) throws RocksDBException {
+        try (Options options = configured(Stores.TRANSFER_IDS, Map.of()).setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, dir.toString())) {
+            for (int i = 0; i < 10_000; i += 2) {
+                db.put(key(i), new byte[] {(byte) i});
+            }
+            for (int i = 0; i < 10_000; i++) {
+                byte[] value = db.get(key(i));
+                if (i % 2 == 0) {
+                    assertThat(value).as("key %d", i).containsExactly((byte) i);
+                } else {
+                    assertThat(value).as("key %d", i).isNull();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRunOnARocksDbWhoseMissesReturnWithoutACppException() {
+        // 10.1.3, which Kafka Streams 4.3.1 asks for, throws and catches a C++ exception on every
+        // missing key (facebook/rocksdb#13023); the root pom pins 10.10.1, which does not.
+        String[] version = RocksDB.rocksdbVersion().toString().split("\\.");
+        assertThat(Integer.parseInt(version[0]) * 100 + Integer.parseInt(version[1])).isGreaterThanOrEqualTo(1010);
+    }
+
+    @Test
+    void shouldRefuseANonPositiveBudget() {
+        assertThatThrownBy(() -> configured(Stores.CONTRIBUTIONS, Map.of(BoundedMemoryRocksDbConfig.TOTAL_BYTES, "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(BoundedMemoryRocksDbConfig.TOTAL_BYTES);
+    }
+
+    private static byte[] key(int i) {
+        return ("terra:tx-" + Integer.toHexString(i * 7919) + ":0:" + i).getBytes(StandardCharsets.UTF_8);
+    }
+}
