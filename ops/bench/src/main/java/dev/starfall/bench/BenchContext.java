@@ -27,9 +27,19 @@ import dev.starfall.schemas.manifest.ManifestLoader;
  */
 public record BenchContext(Path work, Path logs, boolean quick, int rounds, long minHistory, long maxHistory, PrintStream out) {
 
-    /** JVM options for every service measured: explicit heap, GC and no surprise from CPU pinning. */
-    public static final List<String> SERVICE_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=2",
-            "-XX:+AlwaysPreTouch");
+    /**
+     * The JIT thresholds the image runs with ({@code ops/docker/Dockerfile}): a method is compiled by
+     * C2 after ten times the JVM's default invocation and loop counts. One process holding Kafka
+     * Streams, RocksDB, Vert.x and the clients (and, in the embedded default, a broker and the
+     * simulator) kept C2 at about 45 % of a core through a whole catch-up on 2 cores, compiling
+     * 2,800 lukewarm methods (ops/bench/REPORT.md, row 26).
+     */
+    public static final List<String> JIT = List.of("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+            "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
+
+    /** JVM options for every service measured: explicit heap, GC and no surprise from CPU pinning, and the image's {@link #JIT}. */
+    public static final List<String> SERVICE_JVM = Stream.concat(Stream.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC",
+            "-XX:ActiveProcessorCount=2", "-XX:+AlwaysPreTouch"), JIT.stream()).toList();
 
     /**
      * For start-up timings (restart to ready): {@link #SERVICE_JVM} without pre-touching the heap,

@@ -3,8 +3,10 @@ package dev.starfall.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,13 +145,14 @@ class ComposeFileTest {
     @Test
     void shouldTrainTheClassDataSharingArchiveAsTheEntrypointRuns() throws IOException {
         String dockerfile = Files.readString(root.resolve("ops/docker/Dockerfile"));
-        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]\\s*$").matcher(dockerfile);
+        // continuation lines joined, as Docker reads them
+        String instructions = dockerfile.replace("\\\n", " ");
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]\\s*$").matcher(instructions);
         assertThat(entry.find()).as("ENTRYPOINT").isTrue();
         List<String> entrypoint = Pattern.compile(",\\s*").splitAsStream(entry.group(1)).map(t -> t.replaceAll("^\"|\"$", "")).toList();
         String shared = "-XX:SharedArchiveFile=";
         String archive = entrypoint.stream().filter(t -> t.startsWith(shared)).findFirst().orElseThrow().substring(shared.length());
-        // the shell of the RUN instruction that trains, continuation lines joined, split into its commands
-        String instructions = dockerfile.replace("\\\n", " ");
+        // the shell of the RUN instruction that trains, split into its commands
         String training = Pattern.compile("&&|\\n").splitAsStream(instructions).filter(c -> c.contains("-XX:ArchiveClassesAtExit="))
                 .findFirst().orElseThrow().strip().replaceFirst("^RUN\\s+", "");
         List<String> command = List.of(training.split("\\s+"));
@@ -159,11 +162,29 @@ class ComposeFileTest {
         List<String> expectedJvm = entrypoint.stream().map(t -> t.startsWith(shared) ? "-XX:ArchiveClassesAtExit=" + archive : t).toList();
         assertThat(jvm).as("training JVM and classpath").isEqualTo(expectedJvm);
         assertThat(archive).startsWith("/opt/starfall/");
+        assertThat(jvmAccepts(entrypoint.stream().filter(t -> t.startsWith("-XX:") && !t.startsWith(shared)).toList()))
+                .as("the ENTRYPOINT's -XX options on this JDK").isEqualTo("ok");
         assertThat(instructions).contains("test -s " + archive);
         List<String> runArgs = command.subList(run + 1, command.size());
         assertThat(RunOptions.parse(runArgs).exitWhenCaughtUp()).as("training options " + runArgs).isTrue();
         // trained as root (the archive is written beside the jar), before the image switches to its user
         assertThat(dockerfile.indexOf("-XX:ArchiveClassesAtExit=")).isLessThan(dockerfile.indexOf("USER starfall"));
+    }
+
+    /** "ok" when a JVM of this JDK starts with {@code options}, else what it printed. */
+    private static String jvmAccepts(List<String> options) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return p.waitFor() == 0 ? "ok" : printed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static Path repositoryRoot() {

@@ -22,6 +22,14 @@ final class Baseline {
     record Result(double recordsPerSecond, double rssMiB) {
     }
 
+    /**
+     * JVM options of the baseline: the JVM's own JIT settings, as in every earlier round, so the
+     * reference the ratios divide by stays the same while the pipeline's options change. A plain
+     * aggregate over 1 M records is over in about 25 s, most of it JIT warm-up; the image's
+     * thresholds ({@link BenchContext#JIT}) slowed it by about a tenth in one pair of runs.
+     */
+    static final List<String> JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
+
     private Baseline() {
     }
 
@@ -31,7 +39,7 @@ final class Baseline {
 
     /** The plain aggregate over the first {@code records} of the transfers topic, under application id {@code name}. */
     static Result run(BenchContext ctx, String name, String bootstrap, long records, Path stateDir) throws Exception {
-        try (Child baseline = Child.start(name, ctx.logs(), Optional.empty(), IngestBench.EMBEDDED_JVM, BaselineMain.class.getName(),
+        try (Child baseline = Child.start(name, ctx.logs(), Optional.empty(), JVM, BaselineMain.class.getName(),
                 List.of(bootstrap, Topics.TRANSFERS_OBSERVED.name(), Long.toString(records), stateDir.toString(), "bench-" + name),
                 Map.of())) {
             baseline.awaitLog("BASELINE", Duration.ofMinutes(30));

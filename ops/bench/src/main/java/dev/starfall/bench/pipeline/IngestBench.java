@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.bench.BenchContext;
@@ -31,8 +32,9 @@ public final class IngestBench implements Benchmark {
 
     static final String MAIN = "dev.starfall.cli.Starfall";
 
-    /** JVM options of the embedded default: a heap ceiling, as a deployment would set, and nothing else. */
-    static final List<String> EMBEDDED_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
+    /** JVM options of the embedded default: a heap ceiling, as a deployment would set, and the image's JIT thresholds. */
+    static final List<String> EMBEDDED_JVM = Stream.concat(Stream.of("-Xmx1g", "-XX:+UseParallelGC"),
+            BenchContext.JIT.stream()).toList();
 
     @Override
     public String name() {
@@ -129,7 +131,8 @@ public final class IngestBench implements Benchmark {
         md.append("| peak RSS of the embedded default, MiB | ").append(Stats.of(rss).format(0)).append(" | under 1,536 |\n");
         md.append("| peak RSS of the baseline, MiB | ").append(Stats.of(baselineRss).format(0)).append(" | |\n\n");
         md.append("The baseline reads the same records from the same broker after the run, with the projections' processing guarantee "
-                + "(exactly-once v2) and commit interval (100 ms); its time runs from its first record to its last. Completion of the "
+                + "(exactly-once v2) and commit interval (100 ms), in a JVM with `" + String.join(" ", Baseline.JVM) + "` (the JVM's own JIT "
+                + "settings, as in every round); its time runs from its first record to its last. Completion of the "
                 + "pipeline is checked through the gateway (`/api/v1/showers`, polled every 50 ms, answers cached up to 250 ms).\n");
         return new dev.starfall.bench.Section("2. Ingest end to end (and 6. memory of the embedded default)", md.toString());
     }
