@@ -24,9 +24,9 @@ final class Baseline {
 
     /**
      * JVM options of the baseline: the JVM's own JIT settings, as in every earlier round, so the
-     * reference the ratios divide by stays the same while the pipeline's options change. A plain
-     * aggregate over 1 M records is over in about 25 s, most of it JIT warm-up; the image's
-     * thresholds ({@link BenchContext#JIT}) slowed it by about a tenth in one pair of runs.
+     * reference the ratios divide by stays the same while the pipeline's options change: a plain
+     * aggregate over 1 M records is over in about 25 s, much of it JIT warm-up, which the image's
+     * thresholds ({@link BenchContext#JIT}) change.
      */
     static final List<String> JVM = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
