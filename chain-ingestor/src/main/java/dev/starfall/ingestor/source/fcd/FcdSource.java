@@ -1,5 +1,6 @@
 package dev.starfall.ingestor.source.fcd;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,7 @@ import org.slf4j.LoggerFactory;
 public final class FcdSource extends HttpChainSource {
 
     private static final Logger log = LoggerFactory.getLogger(FcdSource.class);
+    private static final FcdPageReader PAGES = new FcdPageReader(JSON);
 
     /** API name used in the source id. */
     public static final String API = "fcd";
@@ -488,9 +490,12 @@ public final class FcdSource extends HttpChainSource {
     private Page readPage(String baseUrl, String request, String body, Long offset, boolean followed) {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = PAGES.read(body);
         } catch (JsonProcessingException e) {
             throw Failures.unparseable(baseUrl, request, "$", "body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            // reading a String does no I/O; kept apart from the JSON errors all the same
+            throw Failures.unparseable(baseUrl, request, "$", "body could not be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw Failures.unparseable(baseUrl, request, "$", "body is not a JSON object", null);

@@ -16,6 +16,7 @@ import dev.starfall.ingestor.source.Coin;
 import dev.starfall.ingestor.source.MalformedPayloadException;
 import dev.starfall.ingestor.source.ParsedTransaction;
 import dev.starfall.ingestor.source.TransferEvents;
+import dev.starfall.ingestor.source.UtcTimestamps;
 import dev.starfall.ingestor.source.WatchTarget;
 import dev.starfall.schemas.avro.RejectionReason;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -394,7 +395,7 @@ public final class FcdTxParser {
                 throw malformed(path, "must be an ISO-8601 UTC timestamp, was " + v);
             }
             try {
-                return Instant.parse(v.textValue());
+                return UtcTimestamps.parse(v.textValue());
             } catch (DateTimeParseException e) {
                 throw malformed(path, "'" + v.textValue() + "' is not an ISO-8601 UTC timestamp");
             }

@@ -1,0 +1,176 @@
+package dev.starfall.ingestor.source.fcd;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.starfall.ingestor.Fixtures;
+import dev.starfall.ingestor.sim.ChainSimulator;
+import dev.starfall.ingestor.sim.SimulatorServer;
+import dev.starfall.ingestor.source.MalformedPayloadException;
+import dev.starfall.ingestor.source.WatchTarget;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestLoader;
+import org.junit.jupiter.api.Test;
+
+import static dev.starfall.ingestor.source.fcd.FcdTxParserTest.CLOCK;
+import static dev.starfall.ingestor.source.fcd.FcdTxParserTest.DELEGATE;
+import static dev.starfall.ingestor.source.fcd.FcdTxParserTest.FAILED;
+import static dev.starfall.ingestor.source.fcd.FcdTxParserTest.MULTI_DENOM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class FcdPageReaderTest {
+
+    private static final FcdPageReader READER = new FcdPageReader(Fixtures.JSON);
+    private static final Pattern ADDRESS = Pattern.compile("terra1[0-9a-z]{38}");
+
+    /** The whole tree of a page without the subtrees the reader leaves out: what it must give. */
+    private static JsonNode expected(String body) throws IOException {
+        JsonNode page = Fixtures.JSON.readTree(body);
+        for (JsonNode item : page.get("txs")) {
+            ObjectNode tx = (ObjectNode) item;
+            tx.remove(List.of("events", "gas_used", "gas_wanted"));
+            if (tx.path("tx").path("value").isObject()) {
+                ((ObjectNode) tx.get("tx").get("value")).remove(List.of("fee", "signatures", "timeout_height"));
+            }
+        }
+        return page;
+    }
+
+    @Test
+    void shouldReadEachRecordedTransactionAsTheWholeTreeWithoutTheUnreadParts() throws IOException {
+        for (String fixture : List.of(MULTI_DENOM, FAILED, DELEGATE)) {
+            String body = "{\"limit\":100,\"txs\":[" + Fixtures.read(fixture) + "],\"next\":null}";
+            JsonNode full = Fixtures.JSON.readTree(body);
+            JsonNode page = READER.read(body);
+
+            assertThat(page).as(fixture).isEqualTo(expected(body));
+            assertThat(full.get("txs").get(0).has("events")).as(fixture + " has events to leave out").isTrue();
+            assertThat(page.get("txs").get(0).has("events")).isFalse();
+            assertThat(page.get("next").isNull()).isTrue();
+            // the parser reads the same events from either tree, for every wallet the transaction names and every denom
+            Set<String> wallets = new TreeSet<>();
+            Matcher m = ADDRESS.matcher(body);
+            while (m.find()) {
+                wallets.add(m.group());
+            }
+            assertThat(wallets).isNotEmpty();
+            for (String wallet : wallets) {
+                for (String denom : List.of("uluna", "ukrw", "uusd", "umnt")) {
+                    FcdTxParser parser = new FcdTxParser(new WatchTarget("terra-classic", "columbus-3", wallet, denom), "fixture", CLOCK);
+                    assertSameOutcome(parser, full.get("txs").get(0), page.get("txs").get(0), fixture + " for " + wallet + " " + denom);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadEverySimulatedPageAsTheWholeTreeWithoutTheUnreadParts() throws Exception {
+        Manifest manifest = ManifestLoader.loadDefault();
+        ChainSimulator simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(42));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        FcdTxParser parser = new FcdTxParser(WatchTarget.of(manifest), "sim", CLOCK);
+        int transactions = 0;
+        long observed = 0;
+        try (SimulatorServer server = SimulatorServer.start(simulator, 0)) {
+            Long offset = null;
+            do {
+                String body = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/txs?account=" + simulator.wallet()
+                        + "&limit=100" + (offset == null ? "" : "&offset=" + offset))).build(), HttpResponse.BodyHandlers.ofString()).body();
+                JsonNode full = Fixtures.JSON.readTree(body);
+                JsonNode page = READER.read(body);
+
+                assertThat(page).isEqualTo(expected(body));
+                for (int i = 0; i < full.get("txs").size(); i++) {
+                    assertSameOutcome(parser, full.get("txs").get(i), page.get("txs").get(i), "simulated transaction " + full.get("txs").get(i).get("id"));
+                    observed += parser.parse(page.get("txs").get(i)).observed().size();
+                }
+                transactions += page.get("txs").size();
+                offset = page.hasNonNull("next") ? page.get("next").longValue() : null;
+            } while (offset != null);
+        }
+        assertThat(transactions).isEqualTo(simulator.transactions().size());
+        assertThat(observed).isEqualTo(simulator.expected(transactions).observed());
+    }
+
+    @Test
+    void shouldKeepWhatIsNotAnObjectOrNotATransactionAsItIs() throws IOException {
+        assertThat(READER.read("")).isNull();
+        assertThat(READER.read("  ")).isNull();
+        assertThat(READER.read("[1,2]")).isEqualTo(Fixtures.JSON.readTree("[1,2]"));
+        assertThat(READER.read("\"txs\"")).isEqualTo(Fixtures.JSON.readTree("\"txs\""));
+        String odd = "{\"txs\":[null,5,\"x\",[{\"events\":1}],{\"id\":1,\"tx\":[1]}],\"extra\":{\"events\":[1]},\"next\":7}";
+        assertThat(READER.read(odd)).isEqualTo(Fixtures.JSON.readTree(odd));
+        String notAnArray = "{\"txs\":{\"events\":1}}";
+        assertThat(READER.read(notAnArray)).isEqualTo(Fixtures.JSON.readTree(notAnArray));
+    }
+
+    @Test
+    void shouldLeaveOutEveryCopyOfARepeatedNameAndKeepTheLastOfOthers() throws IOException {
+        JsonNode page = READER.read("{\"txs\":[{\"events\":1,\"id\":1,\"id\":2,\"events\":[2],\"tx\":{\"value\":{\"fee\":1,\"memo\":\"m\"}}}],\"next\":1,\"next\":2}");
+
+        assertThat(page).isEqualTo(Fixtures.JSON.readTree("{\"txs\":[{\"id\":2,\"tx\":{\"value\":{\"memo\":\"m\"}}}],\"next\":2}"));
+    }
+
+    @Test
+    void shouldFailOnABodyThatIsNotJsonEvenInsideAPartItLeavesOut() {
+        for (String body : List.of("{\"txs\":[{\"events\":[1,}]}", "{\"txs\":[{\"id\":1,\"events\":\"unterminated}]}", "{\"txs\":[", "{txs:1}")) {
+            Throwable expected = catchThrowable(() -> Fixtures.JSON.readTree(body));
+            assertThat(expected).as(body).isInstanceOf(JsonProcessingException.class);
+            assertThatThrownBy(() -> READER.read(body)).as(body).isInstanceOf(JsonProcessingException.class);
+        }
+    }
+
+    private static void assertSameOutcome(FcdTxParser parser, JsonNode full, JsonNode filtered, String what) {
+        Object before;
+        Object after;
+        try {
+            before = parser.parse(full);
+        } catch (MalformedPayloadException e) {
+            before = e.getMessage();
+        }
+        try {
+            after = parser.parse(filtered);
+        } catch (MalformedPayloadException e) {
+            after = e.getMessage();
+        }
+        assertThat(after).as(what).isEqualTo(before);
+    }
+
+    @Test
+    void shouldBuildFarFewerNodesThanTheWholeTree() throws Exception {
+        Manifest manifest = ManifestLoader.loadDefault();
+        ChainSimulator simulator = new ChainSimulator(manifest, ChainSimulator.Config.defaults(42));
+        try (SimulatorServer server = SimulatorServer.start(simulator, 0)) {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/txs?account="
+                    + simulator.wallet() + "&limit=100")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            int whole = nodes(Fixtures.JSON.readTree(body));
+            int read = nodes(READER.read(body));
+            assertThat(read).as("nodes read of " + whole).isLessThan(whole * 3 / 4);
+        }
+    }
+
+    private static int nodes(JsonNode node) {
+        List<JsonNode> todo = new ArrayList<>(List.of(node));
+        int n = 0;
+        while (!todo.isEmpty()) {
+            JsonNode next = todo.remove(todo.size() - 1);
+            n++;
+            next.forEach(todo::add);
+        }
+        return n;
+    }
+}
