@@ -154,27 +154,12 @@ public final class FcdTxParser {
 
         /** Null when the transaction succeeded, else "code N (codespace X): raw log". */
         private String failure(JsonNode logs) {
-            JsonNode code = item.get("code");
-            long codeValue = 0;
-            if (code != null && !code.isNull()) {
-                if (code.isIntegralNumber() && code.canConvertToLong()) {
-                    codeValue = code.longValue();
-                } else if (code.isTextual() && Coin.isIntegerString(code.textValue())) {
-                    codeValue = Long.parseLong(code.textValue());
-                } else {
-                    throw malformed("$.code", "must be an integer, was " + code);
-                }
+            Long code = codeOf(item);
+            if (code == null) {
+                throw malformed("$.code", "must be an integer, was " + item.get("code"));
             }
-            boolean logSaysFailed = false;
-            if (logs != null && logs.isArray()) {
-                for (JsonNode log : logs) {
-                    JsonNode success = log.get("success");
-                    if (success != null && success.isBoolean() && !success.booleanValue()) {
-                        logSaysFailed = true;
-                    }
-                }
-            }
-            if (codeValue == 0 && !logSaysFailed) {
+            long codeValue = code;
+            if (codeValue == 0 && !anyLogFailed(logs)) {
                 return null;
             }
             JsonNode codespace = item.get("codespace");
@@ -404,6 +389,37 @@ public final class FcdTxParser {
         private MalformedPayloadException malformed(String path, String problem) {
             return new MalformedPayloadException(endpoint, txRef, path, problem);
         }
+    }
+
+    /**
+     * The {@code code} of a {@code txs[]} element: 0 when absent or null, null when it is neither an
+     * integer nor a string of one. A transaction failed when this is not 0 or {@link #anyLogFailed}.
+     */
+    static Long codeOf(JsonNode item) {
+        JsonNode code = item.get("code");
+        if (code == null || code.isNull()) {
+            return 0L;
+        }
+        if (code.isIntegralNumber() && code.canConvertToLong()) {
+            return code.longValue();
+        }
+        if (code.isTextual() && Coin.isIntegerString(code.textValue())) {
+            return Long.parseLong(code.textValue());
+        }
+        return null;
+    }
+
+    /** Whether an element of {@code logs} (when it is an array) says {@code "success": false}. */
+    static boolean anyLogFailed(JsonNode logs) {
+        if (logs != null && logs.isArray()) {
+            for (JsonNode log : logs) {
+                JsonNode success = log.get("success");
+                if (success != null && success.isBoolean() && !success.booleanValue()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private record CoinAt(Coin coin, String path) {

@@ -37,12 +37,23 @@ class FcdPageReaderTest {
     private static final FcdPageReader READER = new FcdPageReader(Fixtures.JSON);
     private static final Pattern ADDRESS = Pattern.compile("terra1[0-9a-z]{38}");
 
-    /** The whole tree of a page without the subtrees the reader leaves out: what it must give. */
+    /** The whole tree of a page without what the reader leaves out: what it must give. */
     private static JsonNode expected(String body) throws IOException {
         JsonNode page = Fixtures.JSON.readTree(body);
         for (JsonNode item : page.get("txs")) {
             ObjectNode tx = (ObjectNode) item;
             tx.remove(List.of("events", "gas_used", "gas_wanted"));
+            boolean failed = tx.hasNonNull("code") && !"0".equals(tx.get("code").asText())
+                    || tx.path("logs").findValues("success").stream().anyMatch(v -> v.isBoolean() && !v.booleanValue());
+            if (!failed) {
+                tx.remove("raw_log");
+            }
+            JsonNode msgs = tx.path("tx").path("value").path("msg");
+            boolean sendsOnly = msgs.size() > 0 && msgs.findValues("type").size() == msgs.size()
+                    && msgs.findValues("type").stream().allMatch(t -> t.asText().equals("bank/MsgSend"));
+            if (sendsOnly) {
+                tx.path("logs").forEach(log -> ((ObjectNode) log).remove(List.of("events", "log")));
+            }
             if (tx.path("tx").path("value").isObject()) {
                 ((ObjectNode) tx.get("tx").get("value")).remove(List.of("fee", "signatures", "timeout_height"));
             }
@@ -126,8 +137,56 @@ class FcdPageReaderTest {
     }
 
     @Test
+    void shouldKeepTheRawLogOfAFailedTransactionWhereverItsCodeComes() throws IOException {
+        String rawLog = "out of gas in location: \\\"WritePerByte\\\"; gasWanted: 1, gasUsed: 2 \\u00e9\\n";
+        String[] bodies = {
+            "{\"txs\":[{\"raw_log\":\"" + rawLog + "\",\"code\":11}]}",
+            "{\"txs\":[{\"code\":\"11\",\"raw_log\":\"" + rawLog + "\"}]}",
+            "{\"txs\":[{\"raw_log\":\"" + rawLog + "\",\"logs\":[{\"success\":false}]}]}",
+            "{\"txs\":[{\"raw_log\":\"" + rawLog + "\",\"code\":\"eleven\"}]}",
+            "{\"txs\":[{\"raw_log\":\"first\",\"raw_log\":\"" + rawLog + "\",\"code\":11}]}",
+        };
+        for (String body : bodies) {
+            JsonNode item = READER.read(body).get("txs").get(0);
+            assertThat(item.get("raw_log").textValue()).as(body).isEqualTo(Fixtures.JSON.readTree(body).get("txs").get(0).get("raw_log").textValue())
+                    .contains("\"WritePerByte\"").endsWith("\u00e9\n");
+        }
+        // the last of repeated raw logs counts, a string or not; a succeeded transaction's is left out
+        assertThat(READER.read("{\"txs\":[{\"raw_log\":\"a\",\"raw_log\":[1],\"code\":1}]}").get("txs").get(0).get("raw_log"))
+                .isEqualTo(Fixtures.JSON.readTree("[1]"));
+        assertThat(READER.read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":1}]}").get("txs").get(0).get("raw_log").textValue())
+                .isEqualTo("b");
+        assertThat(READER.read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":0}]}").get("txs").get(0).has("raw_log")).isFalse();
+        assertThat(READER.read("{\"txs\":[{\"raw_log\":\"b\",\"logs\":[{\"success\":true}]}]}").get("txs").get(0).has("raw_log")).isFalse();
+    }
+
+    @Test
+    void shouldReadTheLogsWholeUnlessEveryMessageIsASendReadBeforeThem() throws IOException {
+        String send = "{\"type\":\"bank/MsgSend\",\"value\":{}}";
+        String delegate = "{\"type\":\"staking/MsgDelegate\",\"value\":{}}";
+        String logs = "\"logs\":[{\"msg_index\":0,\"success\":true,\"log\":\"\",\"events\":[{\"type\":\"transfer\"}]}]";
+        JsonNode whole = Fixtures.JSON.readTree("{" + logs + "}").get("logs");
+        JsonNode successOnly = Fixtures.JSON.readTree("[{\"msg_index\":0,\"success\":true}]");
+
+        assertThat(logsRead("{\"tx\":{\"value\":{\"msg\":[" + send + "," + send + "]}}," + logs + "}")).isEqualTo(successOnly);
+        assertThat(logsRead("{\"tx\":{\"value\":{\"msg\":[" + send + "," + delegate + "]}}," + logs + "}")).isEqualTo(whole);
+        assertThat(logsRead("{\"tx\":{\"value\":{\"msg\":[]}}," + logs + "}")).isEqualTo(whole);
+        assertThat(logsRead("{" + logs + ",\"tx\":{\"value\":{\"msg\":[" + send + "]}}}")).isEqualTo(whole);
+        // a second StdTx after the logs decides: read whole from the body after all
+        assertThat(logsRead("{\"tx\":{\"value\":{\"msg\":[" + send + "]}}," + logs + ",\"tx\":{\"value\":{\"msg\":[" + delegate + "]}}}"))
+                .isEqualTo(whole);
+        assertThat(logsRead("{\"tx\":{\"value\":{\"msg\":[" + delegate + "]}}," + logs + ",\"tx\":{\"value\":{\"msg\":[" + send + "]}}}"))
+                .isEqualTo(whole);
+    }
+
+    private static JsonNode logsRead(String item) throws IOException {
+        return READER.read("{\"txs\":[" + item + "]}").get("txs").get(0).get("logs");
+    }
+
+    @Test
     void shouldFailOnABodyThatIsNotJsonEvenInsideAPartItLeavesOut() {
-        for (String body : List.of("{\"txs\":[{\"events\":[1,}]}", "{\"txs\":[{\"id\":1,\"events\":\"unterminated}]}", "{\"txs\":[", "{txs:1}")) {
+        for (String body : List.of("{\"txs\":[{\"events\":[1,}]}", "{\"txs\":[{\"id\":1,\"events\":\"unterminated}]}", "{\"txs\":[",
+                "{txs:1}", "{\"txs\":[{\"raw_log\":\"bad escape \\q\"}]}", "{\"txs\":[{\"raw_log\":\"unterminated}]}")) {
             Throwable expected = catchThrowable(() -> Fixtures.JSON.readTree(body));
             assertThat(expected).as(body).isInstanceOf(JsonProcessingException.class);
             assertThatThrownBy(() -> READER.read(body)).as(body).isInstanceOf(JsonProcessingException.class);
