@@ -69,21 +69,13 @@ final class FcdPageReader {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("txs".equals(name) && value == JsonToken.START_ARRAY) {
-                    page.set(name, readTxs(p, body));
+                    page.set(name, readArray(p, q -> readItem(q, body)));
                 } else {
                     page.set(name, json.readTree(p));
                 }
             }
             return page;
         }
-    }
-
-    private ArrayNode readTxs(JsonParser p, String body) throws IOException {
-        ArrayNode txs = json.getNodeFactory().arrayNode();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            txs.add(p.currentToken() == JsonToken.START_OBJECT ? readItem(p, body) : json.readTree(p));
-        }
-        return txs;
     }
 
     /** One {@code txs[]} element, whose START_OBJECT is the current token. */
@@ -113,7 +105,7 @@ final class FcdPageReader {
                 logsAt = -1;
                 if (value == JsonToken.START_ARRAY && sendsOnly(item)) {
                     logsAt = p.currentTokenLocation().getCharOffset();
-                    item.set(name, readArray(p, SEND_LOG));
+                    item.set(name, readArray(p, q -> readObject(q, SEND_LOG)));
                     continue;
                 }
             }
@@ -147,11 +139,17 @@ final class FcdPageReader {
         return true;
     }
 
-    /** The array whose START_ARRAY is the current token, its objects filtered. */
-    private ArrayNode readArray(JsonParser p, Filter filter) throws IOException {
+    /** Reads the object whose START_OBJECT is the current token. */
+    @FunctionalInterface
+    private interface ObjectReader {
+        ObjectNode read(JsonParser p) throws IOException;
+    }
+
+    /** The array whose START_ARRAY is the current token: its objects by {@code objects}, anything else whole. */
+    private ArrayNode readArray(JsonParser p, ObjectReader objects) throws IOException {
         ArrayNode array = json.getNodeFactory().arrayNode();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            array.add(p.currentToken() == JsonToken.START_OBJECT ? readObject(p, filter) : json.readTree(p));
+            array.add(p.currentToken() == JsonToken.START_OBJECT ? objects.read(p) : json.readTree(p));
         }
         return array;
     }
