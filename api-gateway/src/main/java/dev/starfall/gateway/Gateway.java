@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.starfall.projections.CaveVersions;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Cave;
@@ -109,7 +110,7 @@ public final class Gateway implements AutoCloseable {
         this.owners = new OwnerRouter(vertx, projections, manifest, self, peers,
                 config.forwardTimeout().toMillis(), metrics);
         this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
-        this.caveParts = new CaveParts(selfName, 10_000);
+        this.caveParts = new CaveParts(selfName, 10_000, projections.caveVersions());
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
         this.openApiAnswer = Answer.ok(openApiDocument(), selfName, false, "public, max-age=300");
     }
@@ -547,9 +548,14 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> closedMeteorsAnswer(String wallet, String forwardedFrom) {
         String uri = "/internal/v1/caves/" + wallet;
-        return cache.get(uri, () -> owners.route(Stores.CAVE, wallet, new StringSerializer(), "wallet " + wallet, uri, forwardedFrom,
-                (partition, stale) -> Answer.part(new ClosedMeteors(new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
-                        QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet)), selfName, Answer.SHORT)));
+        return cache.get(uri, () -> caveParts.closedMeteors(wallet, () -> owners.route(Stores.CAVE, wallet, new StringSerializer(),
+                "wallet " + wallet, uri, forwardedFrom, (partition, stale) -> {
+                    // noted before the read: a write after it moves the version, and the read is not kept past it
+                    long version = stale ? CaveVersions.UNTRACKED : projections.caveVersions().version(partition);
+                    List<MeteorView> meteors = new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
+                            QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet);
+                    return Answer.part(new ClosedMeteors(meteors, partition, version), selfName, Answer.SHORT);
+                })));
     }
 
     /** The cave: meteors of closed showers, plus live standings in showers still open or closing. */
@@ -575,17 +581,23 @@ public final class Gateway implements AutoCloseable {
                     if (c.status() != 200) {
                         return c;
                     }
-                    // parts read here keep their values; only a peer's answers are decoded
-                    List<MeteorView> meteors = c.value(ClosedMeteors.class).map(ClosedMeteors::meteors)
-                            .orElseGet(() -> Json.decode(c.body().getBytes(), METEORS));
-                    List<WalletStanding> standings = new ArrayList<>();
+                    List<Answer> found = new ArrayList<>();
                     for (Future<Answer> l : live) {
                         if (l.succeeded() && l.result().status() == 200) {
-                            Answer s = l.result();
-                            standings.add(s.value(WalletStanding.class).orElseGet(() -> Json.decode(s.body().getBytes(), WalletStanding.class)));
+                            found.add(l.result());
                         }
                     }
-                    return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
+                    // the same kept parts as last time: the same cave, with no decoding, encoding or hashing
+                    return caveParts.cave(wallet, c, found, () -> {
+                        // parts read here keep their values; only a peer's answers are decoded
+                        List<MeteorView> meteors = c.value(ClosedMeteors.class).map(ClosedMeteors::meteors)
+                                .orElseGet(() -> Json.decode(c.body().getBytes(), METEORS));
+                        List<WalletStanding> standings = new ArrayList<>();
+                        for (Answer s : found) {
+                            standings.add(s.value(WalletStanding.class).orElseGet(() -> Json.decode(s.body().getBytes(), WalletStanding.class)));
+                        }
+                        return Answer.ok(Json.encode(CaveReader.combine(wallet, meteors, standings)), selfName, false, Answer.SHORT);
+                    });
                 }));
             });
         }));

@@ -29,6 +29,7 @@ import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.Bech32;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.avro.ShowerResult;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
@@ -376,6 +378,32 @@ class GatewayIT {
                 .setRecipient(manifest.event().getDestinationWallet()).setDenom("uusd")
                 .setAmount(new BigDecimal(new BigInteger(amount))).setMemo(null)
                 .setSourceEndpoint("gateway-it").setObservedAt(Instant.now()).build();
+    }
+
+    @Test
+    void shouldShowANewMeteorInACaveReadBeforeIt() throws Exception {
+        // a cave's closed meteors are kept while their cave partition is unchanged: a result arriving
+        // after the cave was read must still show up
+        String wallet = wallet(70);
+        assertThat(get("/api/v1/wallets/" + wallet, 200).path("meteors")).isEmpty();
+        LockSupport.parkNanos(Duration.ofMillis(600).toNanos()); // past the answer cache's life: the next reads renew it
+        assertThat(get("/api/v1/wallets/" + wallet, 200).path("meteors")).isEmpty();
+
+        Instant at = manifest.schedule().closeOf(7).minusSeconds(60);
+        ShowerResult result = ShowerResult.newBuilder().setEventId(manifest.event().getId()).setShower(7).setWallet(wallet).setRank(3)
+                .setTier("gold").setTierIndex(0).setContribution(new BigDecimal(9_000_000)).setTransfers(1).setFirstAt(at).setReachedAt(at)
+                .build();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, ShowerResult> producer = new KafkaProducer<>(p, new StringSerializer(),
+                AvroSerdes.specific(ShowerResult.class, new HttpSchemaRegistryClient(registry.url()), false).serializer())) {
+            // results live in their wallet's partition, as the projections write them
+            int partition = BuiltInPartitioner.partitionForKey(new StringSerializer().serialize(null, wallet), Topics.RESULTS.partitions());
+            producer.send(new ProducerRecord<>(Topics.RESULTS.name(), partition, "7:" + wallet, result)).get();
+        }
+        JsonNode cave = await("/api/v1/wallets/" + wallet, b -> b.path("meteors").size() == 1);
+        assertThat(cave.path("meteors").get(0).path("shower").asInt()).isEqualTo(7);
+        assertThat(cave.path("meteors").get(0).path("rank").asLong()).isEqualTo(3);
     }
 
     private void publish(List<TransferObserved> transfers) throws Exception {

@@ -16,18 +16,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class CaveProcessor implements Processor<String, ShowerResult, Void, Void> {
 
     private final int partitions;
+    private final CaveVersions versions;
     private KeyValueStore<String, Cave> caves;
     private int partition;
 
-    /** @param partitions partitions of the results topic (1 under {@code TopologyTestDriver}) */
-    CaveProcessor(int partitions) {
+    /**
+     * @param partitions partitions of the results topic (1 under {@code TopologyTestDriver})
+     * @param versions   told of every change of this task's caves, after it is made
+     */
+    CaveProcessor(int partitions, CaveVersions versions) {
         this.partitions = partitions;
+        this.versions = versions;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         caves = context.getStateStore(Stores.CAVE);
         partition = context.taskId().partition();
+        // (re)assigned, restored, or revived after a failure that wiped the store
+        versions.changed(partition);
     }
 
     @Override
@@ -47,5 +54,12 @@ final class CaveProcessor implements Processor<String, ShowerResult, Void, Void>
         Cave cave = caves.get(wallet);
         Meteor meteor = new Meteor(r.getShower(), r.getRank(), r.getTier(), r.getContribution().toBigIntegerExact());
         caves.put(wallet, (cave == null ? Cave.EMPTY : cave).with(meteor));
+        versions.changed(partition);
+    }
+
+    @Override
+    public void close() {
+        // revoked or closed: a read made here before is no longer known to hold
+        versions.changed(partition);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
@@ -64,10 +65,12 @@ public final class ProjectionsService implements AutoCloseable {
     private final KafkaStreams streams;
     private final AtomicInteger restoring = new AtomicInteger();
     private final Settings settings;
+    private final CaveVersions caveVersions;
 
-    private ProjectionsService(KafkaStreams streams, Settings settings) {
+    private ProjectionsService(KafkaStreams streams, Settings settings, CaveVersions caveVersions) {
         this.streams = streams;
         this.settings = settings;
+        this.caveVersions = caveVersions;
     }
 
     /**
@@ -75,7 +78,7 @@ public final class ProjectionsService implements AutoCloseable {
      * {@link ProjectionsTopology#build(Manifest, Serde)}. Prefer {@link #start(Manifest, Settings, SchemaRegistryClient)}.
      */
     public static ProjectionsService start(Manifest manifest, Settings settings, Serde<TransferObserved> transferSerde) {
-        return start(ProjectionsTopology.build(manifest, transferSerde), settings);
+        return start(ProjectionsTopology.build(manifest, transferSerde), CaveVersions.untracked(), settings);
     }
 
     /** The full topology with the Confluent wire-format serdes over {@code registry}. */
@@ -85,11 +88,12 @@ public final class ProjectionsService implements AutoCloseable {
 
     /** The full topology: counting, closing, results, caves, telescope and eggs. */
     public static ProjectionsService start(Manifest manifest, Settings settings, TopologySerdes serdes) {
-        return start(ProjectionsTopology.build(manifest, serdes), settings);
+        CaveVersions caves = new CaveVersions(Topics.RESULTS.partitions());
+        return start(ProjectionsTopology.build(manifest, serdes, caves), caves, settings);
     }
 
-    private static ProjectionsService start(org.apache.kafka.streams.Topology topology, Settings settings) {
-        ProjectionsService service = prepare(topology, settings);
+    private static ProjectionsService start(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
+        ProjectionsService service = prepare(topology, caves, settings);
         service.start();
         return service;
     }
@@ -100,13 +104,18 @@ public final class ProjectionsService implements AutoCloseable {
      * the topology and clients are built, then {@link #start()}. {@link #close()} is safe before start.
      */
     public static ProjectionsService prepare(Manifest manifest, Settings settings, SchemaRegistryClient registry) {
-        return prepare(ProjectionsTopology.build(manifest, TopologySerdes.of(registry)), settings);
+        CaveVersions caves = new CaveVersions(Topics.RESULTS.partitions());
+        return prepare(ProjectionsTopology.build(manifest, TopologySerdes.of(registry), caves), caves, settings);
     }
 
-    private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, Settings settings) {
+    private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
         KafkaStreams streams = new KafkaStreams(topology, properties(settings));
-        ProjectionsService service = new ProjectionsService(streams, settings);
-        streams.setStateListener((now, before) -> log.info("Projections {} -> {} ({})", before, now, settings.applicationServer()));
+        ProjectionsService service = new ProjectionsService(streams, settings, caves);
+        streams.setStateListener((now, before) -> {
+            // tasks may move on any change of state (a rebalance, a failure): no cave read before is known to hold
+            caves.changedAll();
+            log.info("Projections {} -> {} ({})", before, now, settings.applicationServer());
+        });
         streams.setGlobalStateRestoreListener(service.restoreListener());
         streams.setUncaughtExceptionHandler(e -> {
             log.error("Projections stream thread failed; the instance shuts down", e);
@@ -162,6 +171,7 @@ public final class ProjectionsService implements AutoCloseable {
             @Override
             public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
                 restoring.incrementAndGet();
+                noteRestore(partition, store);
                 if (end - start >= RESTORE_LOG_FROM) {
                     log.info("Restoring {} from {} ({} records)", store, partition, end - start);
                 } else {
@@ -172,11 +182,13 @@ public final class ProjectionsService implements AutoCloseable {
             @Override
             public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long restored) {
                 // progress is visible through the restore start and end logs
+                noteRestore(partition, store);
             }
 
             @Override
             public void onRestoreEnd(TopicPartition partition, String store, long total) {
                 restoring.decrementAndGet();
+                noteRestore(partition, store);
                 if (total >= RESTORE_LOG_FROM) {
                     log.info("Restored {} from {} ({} records)", store, partition, total);
                 } else {
@@ -191,8 +203,20 @@ public final class ProjectionsService implements AutoCloseable {
         };
     }
 
+    /** A restore writes a cave partition without its processor: reads made before it no longer hold. */
+    private void noteRestore(TopicPartition changelog, String store) {
+        if (Stores.CAVE.equals(store)) {
+            caveVersions.changed(changelog.partition());
+        }
+    }
+
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Versions of this instance's cave partitions, to keep a cave read while nothing changed it (see {@link CaveVersions}). */
+    public CaveVersions caveVersions() {
+        return caveVersions;
     }
 
     public Settings settings() {

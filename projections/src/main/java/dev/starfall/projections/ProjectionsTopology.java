@@ -95,10 +95,16 @@ public final class ProjectionsTopology {
 
     /** The full topology, with the by-shower topics partitioned like {@code Topics.TRANSFERS_OBSERVED}. */
     public static Topology build(Manifest manifest, TopologySerdes serdes) {
+        return build(manifest, serdes, new CaveVersions(Topics.RESULTS.partitions()));
+    }
+
+    /** The full topology as in production, noting each change of a cave partition in {@code caves}. */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, CaveVersions caves) {
         if (Topics.RESULTS.partitions() != Topics.TRANSFERS_OBSERVED.partitions()) {
             throw new IllegalStateException("the results topic must have as many partitions as the transfers topic");
         }
-        return build(manifest, serdes, Topics.TRANSFERS_OBSERVED.partitions());
+        int partitions = Topics.TRANSFERS_OBSERVED.partitions();
+        return build(manifest, serdes, partitions, partitions, caves);
     }
 
     /**
@@ -120,6 +126,11 @@ public final class ProjectionsTopology {
      *                           watermark tick of each, so this must be the real count (1 under {@code TopologyTestDriver})
      */
     public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions) {
+        return build(manifest, serdes, showerPartitions, upstreamPartitions, new CaveVersions(showerPartitions));
+    }
+
+    /** {@link #build(Manifest, TopologySerdes, int, int)}, noting each change of a cave partition in {@code caves}. */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions, CaveVersions caves) {
         if (showerPartitions < 1 || upstreamPartitions < 1) {
             throw new IllegalArgumentException("showerPartitions and upstreamPartitions must be positive");
         }
@@ -151,7 +162,7 @@ public final class ProjectionsTopology {
         results.to(Topics.RESULTS.name(), Produced.with(Serdes.String(), serdes.results())
                 .withStreamPartitioner(WalletPartitions.partitioner()).withName("results-sink"));
         builder.stream(Topics.RESULTS.name(), Consumed.with(Serdes.String(), serdes.results()).withName("results"))
-                .process(() -> new CaveProcessor(showerPartitions), Named.as("collect-caves"), Stores.CAVE);
+                .process(() -> new CaveProcessor(showerPartitions, caves), Named.as("collect-caves"), Stores.CAVE);
         byType.get("shower-output-summaries").mapValues(v -> (ShowerSummary) v, Named.as("as-summaries"))
                 .to(Topics.SHOWER_SUMMARIES.name(), Produced.with(Serdes.String(), serdes.summaries()).withName("summaries-sink"));
         byType.get("shower-output-eggs").mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-close"))

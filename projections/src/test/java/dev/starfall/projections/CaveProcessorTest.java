@@ -47,6 +47,24 @@ class CaveProcessorTest {
     }
 
     @Test
+    void everyWriteInitAndCloseMovesTheVersionOfItsPartitionOnly() {
+        String wallet = walletOf(2);
+        Harness h = new Harness(2, stateDir);
+        long afterInit = h.versions.version(2);
+        long other = h.versions.version(3);
+        assertTrue(afterInit > 0, "init moves the version: the store may have been restored or wiped");
+        h.process(result(5, wallet, 3));
+        long afterWrite = h.versions.version(2);
+        assertTrue(afterWrite > afterInit);
+        assertEquals(h.caves.get(wallet).meteors().size(), 1);
+        h.processor.close();
+        assertTrue(h.versions.version(2) > afterWrite, "a closed (revoked) task's reads are not known to hold");
+        assertEquals(other, h.versions.version(3));
+        assertTrue(h.versions.unchangedSince(3, other));
+        assertTrue(!h.versions.unchangedSince(2, afterWrite));
+    }
+
+    @Test
     void aResultOutsideItsWalletsPartitionStopsWithTheLayoutNamed() {
         String wallet = walletOf(4);
         Harness h = new Harness(1, stateDir);
@@ -81,7 +99,8 @@ class CaveProcessorTest {
     }
 
     private static final class Harness {
-        final CaveProcessor processor = new CaveProcessor(PARTITIONS);
+        final CaveVersions versions = new CaveVersions(PARTITIONS);
+        final CaveProcessor processor = new CaveProcessor(PARTITIONS, versions);
         final KeyValueStore<String, Cave> caves;
 
         Harness(int partition, File dir) {
