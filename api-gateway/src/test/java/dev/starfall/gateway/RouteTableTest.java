@@ -48,6 +48,21 @@ class RouteTableTest {
         assertThat(template("/")).isEmpty();
         assertThat(template("")).isEmpty();
         assertThat(template(null)).isEmpty();
+        assertThat(template("/api/v1/showers/1/wallets/a/b/c/d")).as("longer than every template").isEmpty();
+        assertThat(template("//")).isEmpty();
+        assertThat(table("/:x").match("/")).isEmpty();
+        assertThat(table("/:x").match("/y").orElseThrow().params()).isEqualTo(Map.of("x", "y"));
+    }
+
+    @Test
+    void shouldMatchTemplatesOfTheSameSegmentCountInTheOrderAdded() {
+        RouteTable t = table("/a/:x/c", "/a/:x", "/a/b/:y", "/a/b");
+        assertThat(t.match("/a/b/c").orElseThrow().params()).isEqualTo(Map.of("x", "b"));
+        assertThat(t.match("/a/b/d").orElseThrow().params()).isEqualTo(Map.of("y", "d"));
+        assertThat(t.match("/a/b").orElseThrow().route().template()).isEqualTo("/a/:x");
+        assertThat(t.match("/a/b/").orElseThrow().route().template()).isEqualTo("/a/:x");
+        assertThat(t.match("/a")).isEmpty();
+        assertThat(t.templates()).containsExactly("/a/:x/c", "/a/:x", "/a/b/:y", "/a/b");
     }
 
     @Test
