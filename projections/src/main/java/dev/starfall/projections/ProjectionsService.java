@@ -88,8 +88,9 @@ public final class ProjectionsService implements AutoCloseable {
 
     /** The full topology: counting, closing, results, caves, telescope and eggs. */
     public static ProjectionsService start(Manifest manifest, Settings settings, TopologySerdes serdes) {
-        CaveVersions caves = new CaveVersions(Topics.RESULTS.partitions());
-        return start(ProjectionsTopology.build(manifest, serdes, caves), caves, settings);
+        ProjectionsService service = prepare(manifest, settings, serdes);
+        service.start();
+        return service;
     }
 
     private static ProjectionsService start(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
@@ -104,8 +105,13 @@ public final class ProjectionsService implements AutoCloseable {
      * the topology and clients are built, then {@link #start()}. {@link #close()} is safe before start.
      */
     public static ProjectionsService prepare(Manifest manifest, Settings settings, SchemaRegistryClient registry) {
+        return prepare(manifest, settings, TopologySerdes.of(registry));
+    }
+
+    /** The full topology, its cave partitions' versions tracked for the gateway. */
+    private static ProjectionsService prepare(Manifest manifest, Settings settings, TopologySerdes serdes) {
         CaveVersions caves = new CaveVersions(Topics.RESULTS.partitions());
-        return prepare(ProjectionsTopology.build(manifest, TopologySerdes.of(registry), caves), caves, settings);
+        return prepare(ProjectionsTopology.build(manifest, serdes, caves), caves, settings);
     }
 
     private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
