@@ -14,6 +14,7 @@ import dev.starfall.projections.CaveVersions;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Cave;
+import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.CaveReader;
 import dev.starfall.projections.query.MeteorView;
 import dev.starfall.projections.query.TelescopeReader;
@@ -62,6 +63,11 @@ public final class Gateway implements AutoCloseable {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+    /**
+     * Showers whose ranking snapshot is kept: the unclosed ones of an event and a few closed ones
+     * still being read (about 80 bytes a ranked wallet: 8 MB for a shower of 100,000 wallets).
+     */
+    static final int RANK_SNAPSHOTS = 8;
     static final int MAX_LIVE_LIMIT = 100;
     /** Prefix of the bare benchmark endpoint ({@link GatewayConfig#benchEndpoint()}); the rest of the path is the body size. */
     public static final String BARE_PREFIX = "/bench/bare/";
@@ -76,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Addresses addresses;
     private final OwnerRouter owners;
+    private final RankSnapshots ranks;
     private final AnswerCache cache;
     private final ClientRateLimiter rateLimiter;
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -107,8 +114,9 @@ public final class Gateway implements AutoCloseable {
                 .setConnectTimeout((int) config.forwardTimeout().toMillis())
                 .setKeepAlive(true)
                 .setUserAgent("starfall-gateway"), new PoolOptions().setHttp1MaxSize(64));
+        this.ranks = new RankSnapshots(config.cacheTtl(), RANK_SNAPSHOTS, System::nanoTime);
         this.owners = new OwnerRouter(vertx, projections, manifest, self, peers,
-                config.forwardTimeout().toMillis(), metrics);
+                config.forwardTimeout().toMillis(), metrics, ranks);
         this.cache = new AnswerCache(config.cacheTtl(), 10_000, System::nanoTime);
         this.caveParts = new CaveParts(selfName, 10_000, projections.caveVersions());
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), 100_000, System::nanoTime);
@@ -358,6 +366,9 @@ public final class Gateway implements AutoCloseable {
         metrics.render(out);
         GatewayMetrics.counter(out, "starfall_cache_hits_total", "Answers served from the in-process cache.", cache.hits());
         GatewayMetrics.counter(out, "starfall_cache_misses_total", "Answers computed from the stores or a peer.", cache.misses());
+        GatewayMetrics.counter(out, "starfall_rank_snapshot_scans_total", "Scans of a whole shower ranking for the rank snapshots.",
+                ranks.scans());
+        GatewayMetrics.gauge(out, "starfall_rank_snapshot_bytes", "Bytes held by the kept rank snapshots.", "", ranks.bytes());
         GatewayMetrics.gauge(out, "starfall_live_clients", "Connected live (SSE) clients.", "", live.clients());
         GatewayMetrics.gauge(out, "starfall_streams_running", "1 when Kafka Streams is RUNNING.",
                 "{state=\"" + projections.streams().state().name() + "\"}", projections.streams().state().isRunningOrRebalancing() ? 1 : 0);
@@ -663,13 +674,16 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> walletAnswer(int n, String wallet, String forwardedFrom) {
         String uri = "/api/v1/showers/" + n + "/wallets/" + wallet;
-        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.wallet(n, wallet, minimum).map(w -> {
+        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+            // the status first: an answer marked final (CLOSED) must come from reads made once the shower was closed
             ShowerSchedule.Status status = reader.status(n);
-            Map<String, Object> body = Json.mapper().convertValue(w, MAP);
-            body.put("status", status.name());
-            body.put("nextTier", reader.nextTier(n, wallet).orElse(null));
-            return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
-        }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName))));
+            return reader.wallet(n, wallet, minimum).map(w -> {
+                Map<String, Object> body = Json.mapper().convertValue(w, MAP);
+                body.put("status", status.name());
+                body.put("nextTier", reader.nextTier(n, w).orElse(null));
+                return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
+            }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName));
+        }));
     }
 
     /** A wallet's standing in one shower without the next tier, from the instance owning the shower: what a cave needs. */

@@ -7,6 +7,7 @@ import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
+import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.schemas.manifest.Manifest;
 import io.vertx.core.Future;
@@ -48,9 +49,11 @@ final class OwnerRouter {
     private final WebClient peers;
     private final long forwardTimeoutMs;
     private final GatewayMetrics metrics;
+    private final RankSnapshots ranks;
 
+    /** @param ranks the ranking snapshots that reads of this instance's active tasks answer ranks from */
     OwnerRouter(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, WebClient peers, long forwardTimeoutMs,
-                GatewayMetrics metrics) {
+                GatewayMetrics metrics, RankSnapshots ranks) {
         this.vertx = vertx;
         this.projections = projections;
         this.manifest = manifest;
@@ -59,6 +62,7 @@ final class OwnerRouter {
         this.peers = peers;
         this.forwardTimeoutMs = forwardTimeoutMs;
         this.metrics = metrics;
+        this.ranks = ranks;
     }
 
     String selfName() {
@@ -149,7 +153,8 @@ final class OwnerRouter {
                 QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
                 QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
-        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest);
+        // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots)
+        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest, stale ? null : ranks);
     }
 
     /** A global store: every instance holds all of it, so it is read locally without routing. */

@@ -17,6 +17,7 @@ import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.query.CaveReader;
+import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.projections.query.TelescopeReader;
 import dev.starfall.schemas.Topics;
@@ -83,6 +84,12 @@ final class Harness implements AutoCloseable {
         KeyValueStore<String, Cave> caveStore = driver.getKeyValueStore(Stores.CAVE);
         caves = new CaveReader(caveStore);
         telescope = new TelescopeReader(telescopeStore);
+    }
+
+    /** A reader of the same stores that takes ranks from {@code ranks}, as the gateway's reads of an active task do. */
+    ShowerReader reader(RankSnapshots ranks) {
+        return new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), driver.getKeyValueStore(Stores.CONTRIBUTIONS), totals,
+                driver.getKeyValueStore(Stores.TASK_WATERMARKS), driver.getKeyValueStore(Stores.TELESCOPE), manifest, ranks);
     }
 
     /** The default manifest with an egg seed commitment. */

@@ -45,6 +45,17 @@ public record ShowerTotals(long wallets, long eligibleWallets, BigInteger raised
         return new ShowerTotals(wallets, eligibleWallets, raised, transfers, duplicates, late + 1, closed);
     }
 
+    /**
+     * True when {@code other} counts the same transfers as this: the same wallets, eligible wallets,
+     * transfers and amount raised. A shower's ranking is a function of the transfers it counted, and
+     * counting only ever adds (every counted transfer adds one to {@code transfers}), so equal counts
+     * mean the same ranking. Duplicates, late transfers and closing change no ranking.
+     */
+    public boolean sameRanking(ShowerTotals other) {
+        return other != null && wallets == other.wallets && eligibleWallets == other.eligibleWallets && transfers == other.transfers
+                && raised.equals(other.raised);
+    }
+
     public ShowerTotals asClosed() {
         return new ShowerTotals(wallets, eligibleWallets, raised, transfers, duplicates, late, true);
     }

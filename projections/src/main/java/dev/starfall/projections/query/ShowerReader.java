@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ public final class ShowerReader {
     private final ReadOnlyKeyValueStore<Integer, Long> taskWatermarks;
     private final ReadOnlyKeyValueStore<String, ShowerSummary> finals;
     private final Manifest manifest;
+    private final RankSnapshots ranks;
 
     /** Leaderboard, wallet and totals only; the status, summary, floor and next-tier methods need the other constructor. */
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
@@ -51,6 +53,7 @@ public final class ShowerReader {
         this.taskWatermarks = null;
         this.finals = null;
         this.manifest = null;
+        this.ranks = null;
     }
 
     /**
@@ -63,6 +66,16 @@ public final class ShowerReader {
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest) {
+        this(rankings, contributions, totals, taskWatermarks, finals, manifest, null);
+    }
+
+    /**
+     * Every answer of one shower partition, ranks from {@code ranks} (see {@link RankSnapshots}):
+     * only for the stores of an active task on this instance; null scans the ranking for each rank.
+     */
+    public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
+                        ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks) {
         this.rankings = rankings;
         this.contributions = contributions;
         this.totals = totals;
@@ -70,6 +83,7 @@ public final class ShowerReader {
         this.taskWatermarks = taskWatermarks;
         this.finals = finals;
         this.manifest = manifest;
+        this.ranks = ranks;
     }
 
     /** Names of the stores this reader needs, for the caller that opens them. */
@@ -160,7 +174,14 @@ public final class ShowerReader {
         List<Long> boundaries = TierFloors.boundaryRanks(tiers, eligible);
         Map<Long, BigInteger> amounts = new HashMap<>();
         long lastScanned = boundaries.size() > 1 ? boundaries.get(boundaries.size() - 2) : 0;
-        if (lastScanned > 0) {
+        RankSnapshot snapshot = ranks == null ? null : ranks.usable(shower, totals(shower));
+        if (lastScanned > 0 && snapshot != null && lastScanned <= snapshot.size()) {
+            for (long rank : boundaries) {
+                if (rank <= lastScanned) {
+                    amounts.put(rank, snapshot.at(rank).amount());
+                }
+            }
+        } else if (lastScanned > 0) {
             long rank = 0;
             try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
                 while (it.hasNext() && rank < lastScanned) {
@@ -190,18 +211,23 @@ public final class ShowerReader {
      */
     public Optional<NextTierView> nextTier(int shower, String wallet) {
         requireFull();
-        Optional<WalletStanding> standing = wallet(shower, wallet, manifest.minimumContribution());
-        if (standing.isEmpty()) {
-            return Optional.empty();
-        }
-        WalletStanding w = standing.get();
+        return wallet(shower, wallet, manifest.minimumContribution()).flatMap(w -> nextTier(shower, w));
+    }
+
+    /** {@link #nextTier(int, String)} for a standing just read by {@link #wallet}. Cost: up to a scan to the target rank. */
+    public Optional<NextTierView> nextTier(int shower, WalletStanding w) {
+        requireFull();
         long eligible = totals(shower).eligibleWallets();
         return TierFloors.nextTier(tiers, manifest.minimumContribution(), eligible, new BigInteger(w.amount()), w.rank(),
                         rank -> amountAt(shower, rank))
-                .map(n -> new NextTierView(shower, wallet, n.tier(), n.targetRank(), n.amount().toString()));
+                .map(n -> new NextTierView(shower, w.wallet(), n.tier(), n.targetRank(), n.amount().toString()));
     }
 
     private BigInteger amountAt(int shower, long rank) {
+        RankSnapshot snapshot = ranks == null ? null : ranks.usable(shower, totals(shower));
+        if (snapshot != null && rank >= 1 && rank <= snapshot.size()) {
+            return snapshot.at(rank).amount();
+        }
         long r = 0;
         try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
             while (it.hasNext()) {
@@ -262,19 +288,29 @@ public final class ShowerReader {
         return new Leaderboard(shower, t.wallets(), t.eligibleWallets(), t.raised().toString(), t.transfers(), offset, limit, entries);
     }
 
-    /** A wallet's contribution, rank and tier in a shower; empty when it has not contributed. */
+    /**
+     * A wallet's contribution, rank and tier in a shower; empty when it has not contributed. With
+     * {@link RankSnapshots}, the rank is a binary search in the shower's snapshot (see there for
+     * how current it is); without, a scan down to the wallet's rank.
+     */
     public Optional<WalletStanding> wallet(int shower, String wallet, BigInteger minimum) {
+        ShowerTotals counted = ranks == null ? null : totals(shower); // before the contribution: see RankSnapshot
         Contribution c = contributions.get(new ShowerWallet(shower, wallet));
         if (c == null) {
             return Optional.empty();
         }
         byte[] own = new RankingKey(shower, c.amount(), c.reachedAt(), wallet).encode();
         long rank = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
-            while (it.hasNext()) {
-                rank++;
-                if (Arrays.equals(it.next().key.get(), own)) {
-                    break;
+        RankSnapshot snapshot = ranks == null ? null : ranks.get(shower, counted, at -> snapshot(shower, at));
+        if (snapshot != null) {
+            rank = snapshot.rankOf(own);
+        } else {
+            try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+                while (it.hasNext()) {
+                    rank++;
+                    if (Arrays.equals(it.next().key.get(), own)) {
+                        break;
+                    }
                 }
             }
         }
@@ -282,6 +318,26 @@ public final class ShowerReader {
         long eligibleWallets = totals(shower).eligibleWallets();
         return Optional.of(new WalletStanding(shower, wallet, c.amount().toString(), c.transfers(), c.firstAt(), c.lastAt(),
                 rank, eligible, eligible ? tierName(rank, eligibleWallets) : null));
+    }
+
+    /** One scan of the shower's whole ranking, counted when the shower counted nothing during it. */
+    private RankSnapshot snapshot(int shower, long at) {
+        ShowerTotals before = totals(shower);
+        RankSnapshot s;
+        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+            s = RankSnapshot.of(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public byte[] next() {
+                    return it.next().key.get();
+                }
+            }, at);
+        }
+        return before.sameRanking(totals(shower)) ? s.counted(before) : s;
     }
 
     private String tierName(long rank, long eligible) {
