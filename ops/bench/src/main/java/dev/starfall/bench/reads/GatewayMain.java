@@ -60,8 +60,16 @@ public final class GatewayMain {
                 ProjectionsService.Settings.applicationIdFor(manifest), stateDir, self.host() + ":" + self.port(), 0, 1),
                 new HttpSchemaRegistryClient(args[1]));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-        Gateway gateway = Gateway.start(vertx, projections, manifest, self,
-                GatewayConfig.defaults().withRateLimit(0, 1).withBenchEndpoint(true), GatewayHooks.none());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(vertx, projections, manifest, self,
+                    GatewayConfig.defaults().withRateLimit(0, 1).withBenchEndpoint(true), GatewayHooks.none());
+        } catch (RuntimeException e) {
+            // the Streams threads would keep the JVM alive, and the benchmark waiting for a gateway that never comes
+            log.error("The gateway did not start on port {}", port, e);
+            System.exit(1);
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

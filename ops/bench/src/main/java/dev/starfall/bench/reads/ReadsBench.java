@@ -1,7 +1,6 @@
 package dev.starfall.bench.reads;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,7 @@ import dev.starfall.bench.BrokerMain;
 import dev.starfall.bench.Child;
 import dev.starfall.bench.HistoryWriter;
 import dev.starfall.bench.Http;
+import dev.starfall.bench.Ports;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.gateway.Gateway;
@@ -62,8 +62,16 @@ public final class ReadsBench implements Benchmark {
     private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** One measured endpoint: the request paths the script rotates over, and each answer's size. */
-    private record Endpoint(String name, List<String> paths, List<Integer> sizes) {
+    /** Transfers a second written into the counting shower while its endpoint is measured (both arms). */
+    static final double LIVE_TRANSFERS_PER_SECOND = 100;
+    /** Wallets of the counting shower the live endpoint rotates over, spread over its whole ranking. */
+    static final int LIVE_ROTATION = 1_000;
+
+    /**
+     * One measured endpoint: the request paths the script rotates over, and each answer's size;
+     * {@code live} when transfers are written into the shower while it is measured.
+     */
+    private record Endpoint(String name, List<String> paths, List<Integer> sizes, boolean live) {
         int meanSize() {
             return (int) Math.round(sizes.stream().mapToInt(Integer::intValue).average().orElse(0));
         }
@@ -90,9 +98,10 @@ public final class ReadsBench implements Benchmark {
         int rotation = ctx.quick() ? 20 : 100;
         Duration each = ctx.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         Path dir = ctx.fresh("reads");
-        int kafkaPort = freePortPair();
-        int registryPort = freePort();
-        int httpPort = freePort();
+        // consecutive ports below the ephemeral range: ports the kernel handed out once can come back (the registry's did, as the gateway's)
+        int kafkaPort = Ports.freeRange(4);
+        int registryPort = kafkaPort + 2;
+        int httpPort = kafkaPort + 3;
 
         try (Child broker = ctx.broker("reads-broker", dir.resolve("kafka"), kafkaPort, registryPort)) {
             String[] ready = line(broker.logText(), BrokerMain.READY).split("\\s+");
@@ -123,7 +132,15 @@ public final class ReadsBench implements Benchmark {
                 broker.pin(CLIENT_CPU);
                 String base = "http://127.0.0.1:" + httpPort;
 
-                List<Endpoint> endpoints = endpoints(base, rotation);
+                int liveShower = manifest.schedule().showerCount();
+                List<Endpoint> endpoints = selected(endpoints(base, rotation, liveShower, ctx.quick() ? 100 : LIVE_ROTATION));
+                HistoryWriter writer = new HistoryWriter(manifest, wallets, 7);
+                long[] sequence = {events};
+                Trickles trickles = topUps -> {
+                    HistoryWriter.Trickle t = writer.trickle(bootstrap, registryUrl, liveShower, sequence[0], LIVE_TRANSFERS_PER_SECOND, topUps);
+                    sequence[0] += 10_000_000;
+                    return t;
+                };
                 Path script = Wrk.writeScript(dir);
                 Map<Endpoint, Path[]> files = new LinkedHashMap<>();
                 for (Endpoint e : endpoints) {
@@ -133,10 +150,10 @@ public final class ReadsBench implements Benchmark {
                         Files.write(dir.resolve(slug + ".bare.paths"), barePaths(e), StandardCharsets.UTF_8)});
                 }
 
-                Map<Endpoint, Runs> runs = measureRounds(ctx, base, script, files, each, gateway);
+                Map<Endpoint, Runs> runs = measureRounds(ctx, base, script, files, each, gateway, trickles);
                 long rssKiB = gateway.peakRssKiB();
                 hold(ctx, dir, base, gateway);
-                return new Section("Gateway reads", report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB));
+                return new Section("Gateway reads", report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB, liveShower));
             }
         }
     }
@@ -159,8 +176,32 @@ public final class ReadsBench implements Benchmark {
 
     // ---- set-up ---------------------------------------------------------------------------------
 
-    /** The hot endpoints, with wallets of the shower spread over its ranking. */
-    private static List<Endpoint> endpoints(String base, int rotation) throws IOException, InterruptedException {
+    /** Starts transfers into the counting shower, half of them from the given wallets. */
+    private interface Trickles {
+        HistoryWriter.Trickle start(List<String> topUps) throws Exception;
+    }
+
+    /** With {@code -Dreads.only=cave,counting}: only the endpoints whose name contains one of those words. */
+    private static List<Endpoint> selected(List<Endpoint> all) {
+        String only = System.getProperty("reads.only", "").trim();
+        if (only.isEmpty()) {
+            return all;
+        }
+        List<Endpoint> kept = all.stream().filter(e -> java.util.Arrays.stream(only.split(",")).anyMatch(w -> e.name().contains(w.trim())))
+                .toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("-Dreads.only=" + only + " names none of " + all.stream().map(Endpoint::name).toList());
+        }
+        return kept;
+    }
+
+    /**
+     * The hot endpoints, with wallets of the shower spread over its ranking; and one wallet in the
+     * last shower, which is still counting, for each of {@code liveRotation} wallets spread over its
+     * whole ranking (its standings change while it is read).
+     */
+    private static List<Endpoint> endpoints(String base, int rotation, int liveShower, int liveRotation)
+            throws IOException, InterruptedException {
         JsonNode board = Http.json(base + "/api/v1/showers/" + SHOWER + "/leaderboard?limit=1000")
                 .orElseThrow(() -> new IllegalStateException("no leaderboard for shower " + SHOWER));
         List<String> ranked = new ArrayList<>();
@@ -176,15 +217,41 @@ public final class ReadsBench implements Benchmark {
             caves.add("/api/v1/wallets/" + wallet);
         }
         List<Endpoint> endpoints = new ArrayList<>();
-        endpoints.add(endpoint(base, "leaderboard top 100", List.of("/api/v1/showers/" + SHOWER + "/leaderboard?limit=100")));
-        endpoints.add(endpoint(base, "shower summary", List.of("/api/v1/showers/" + SHOWER)));
-        endpoints.add(endpoint(base, "wallet in a shower", inShower));
-        endpoints.add(endpoint(base, "cave", caves));
+        endpoints.add(endpoint(base, "leaderboard top 100", List.of("/api/v1/showers/" + SHOWER + "/leaderboard?limit=100"), false));
+        endpoints.add(endpoint(base, "shower summary", List.of("/api/v1/showers/" + SHOWER), false));
+        endpoints.add(endpoint(base, "wallet in a shower", inShower, false));
+        endpoints.add(endpoint(base, "cave", caves, false));
+        List<String> live = new ArrayList<>();
+        for (String wallet : spread(base, liveShower, liveRotation)) {
+            live.add("/api/v1/showers/" + liveShower + "/wallets/" + wallet);
+        }
+        endpoints.add(endpoint(base, "wallet in a counting shower", live, true));
         return endpoints;
     }
 
+    /** {@code count} wallets of a shower at ranks spread evenly over its whole ranking, best first. */
+    private static List<String> spread(String base, int shower, int count) throws IOException, InterruptedException {
+        List<String> ranked = new ArrayList<>();
+        for (int offset = 0; ; offset += 1000) {
+            JsonNode page = Http.json(base + "/api/v1/showers/" + shower + "/leaderboard?limit=1000&offset=" + offset)
+                    .orElseThrow(() -> new IllegalStateException("no leaderboard for shower " + shower));
+            page.path("entries").forEach(entry -> ranked.add(entry.path("wallet").asText()));
+            if (page.path("entries").size() < 1000) {
+                break;
+            }
+        }
+        if (ranked.size() < count) {
+            throw new IllegalStateException("shower " + shower + " has only " + ranked.size() + " wallets; " + count + " needed");
+        }
+        List<String> spread = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            spread.add(ranked.get((int) ((long) i * ranked.size() / count)));
+        }
+        return spread;
+    }
+
     /** Fetches each path once: it must answer 200, and its size is what the bare arm sends. */
-    private static Endpoint endpoint(String base, String name, List<String> paths) throws IOException, InterruptedException {
+    private static Endpoint endpoint(String base, String name, List<String> paths, boolean live) throws IOException, InterruptedException {
         List<Integer> sizes = new ArrayList<>();
         for (String path : paths) {
             HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
@@ -194,7 +261,7 @@ public final class ReadsBench implements Benchmark {
             }
             sizes.add(r.body().length);
         }
-        return new Endpoint(name, List.copyOf(paths), List.copyOf(sizes));
+        return new Endpoint(name, List.copyOf(paths), List.copyOf(sizes), live);
     }
 
     /** For each gateway path, a bare path for a body of the same size, padded to a request line of the same length. */
@@ -212,22 +279,28 @@ public final class ReadsBench implements Benchmark {
 
     /** A dropped warm-up round, then {@code ctx.rounds()} rounds of bare and gateway runs, the order swapping every round. */
     private static Map<Endpoint, Runs> measureRounds(BenchContext ctx, String base, Path script, Map<Endpoint, Path[]> files, Duration each,
-                                                     Child gateway) throws IOException, InterruptedException {
+                                                     Child gateway, Trickles trickles) throws Exception {
         Wrk wrk = new Wrk(CLIENT_CPU, CONNECTIONS);
         Map<Endpoint, Runs> runs = new LinkedHashMap<>();
         files.keySet().forEach(e -> runs.put(e, new Runs(new ArrayList<>(), new ArrayList<>())));
         for (int round = 0; round <= ctx.rounds(); round++) {
             for (Endpoint e : files.keySet()) {
                 boolean bareFirst = round % 2 == 0;
-                Run first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
-                Run second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
+                Run first;
+                Run second;
+                long trickled = 0;
+                try (HistoryWriter.Trickle trickle = e.live() ? trickles.start(wallets(e)) : null) {
+                    first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
+                    second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
+                    trickled = trickle == null ? 0 : trickle.written();
+                }
                 Run bare = bareFirst ? first : second;
                 Run gw = bareFirst ? second : first;
                 ctx.say(String.format(Locale.ROOT, "reads: round %d%s %-20s gateway %,9.0f req/s p99 %6.2f ms | bare %,9.0f req/s p99 %6.2f ms"
-                                + " | ratio %.3f | server core %.0f / %.0f %%, wrk core %.0f %%, cache misses %.0f/s",
+                                + " | ratio %.3f | server core %.0f / %.0f %%, wrk core %.0f %%, cache misses %.0f/s%s",
                         round, round == 0 ? " (warm-up)" : "", e.name(), gw.wrk().requestsPerSecond(), gw.wrk().p99Ms(),
                         bare.wrk().requestsPerSecond(), bare.wrk().p99Ms(), ratio(gw, bare), gw.serverBusy() * 100, bare.serverBusy() * 100,
-                        gw.wrk().wrkBusy() * 100, gw.missesPerSecond()));
+                        gw.wrk().wrkBusy() * 100, gw.missesPerSecond(), e.live() ? String.format(Locale.ROOT, ", %,d transfers written", trickled) : ""));
                 if (round > 0) {
                     runs.get(e).gateway().add(gw);
                     runs.get(e).bare().add(bare);
@@ -235,6 +308,11 @@ public final class ReadsBench implements Benchmark {
             }
         }
         return runs;
+    }
+
+    /** The wallets an endpoint's paths name (their last segment). */
+    private static List<String> wallets(Endpoint e) {
+        return e.paths().stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList();
     }
 
     private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
@@ -271,7 +349,7 @@ public final class ReadsBench implements Benchmark {
     // ---- report ---------------------------------------------------------------------------------
 
     private static String report(BenchContext ctx, long events, int wallets, int rotation, Duration each, List<String> jvm,
-                                 double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB) {
+                                 double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB, int liveShower) {
         StringBuilder md = new StringBuilder();
         md.append("| endpoint | body (bytes) | arm | req/s | p50 (ms) | p99 (ms) | server core busy | wrk core busy | cache misses/s |\n");
         md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -291,16 +369,22 @@ public final class ReadsBench implements Benchmark {
                 perCpu.add(ratio(g, b) * b.serverBusy() / g.serverBusy());
             }
             Stats s = Stats.of(ratios);
-            md.append("| ").append(e.name()).append(" | ").append(s.format(3)).append(" | >= ").append(RATIO_TARGET).append(" (cached) | ")
-                    .append(s.median() >= RATIO_TARGET ? "yes" : "**no**").append(" | ").append(Stats.of(perCpu).format(3)).append(" |\n");
+            md.append("| ").append(e.name()).append(" | ").append(s.format(3));
+            if (e.live()) {
+                md.append(" | none (renewed: its answers change) | | ");
+            } else {
+                md.append(" | >= ").append(RATIO_TARGET).append(" (cached) | ").append(s.median() >= RATIO_TARGET ? "yes" : "**no**").append(" | ");
+            }
+            md.append(Stats.of(perCpu).format(3)).append(" |\n");
         });
-        Runs board = runs.values().iterator().next();
-        Stats rps = stats(board.gateway(), x -> x.wrk().requestsPerSecond());
-        Stats p99 = stats(board.gateway(), x -> x.wrk().p99Ms());
-        boolean met = rps.median() >= LEADERBOARD_RPS_TARGET && p99.median() < LEADERBOARD_P99_TARGET_MS;
-        md.append(String.format(Locale.ROOT, "%nLeaderboard top 100 on one core: %,.0f req/s with p99 %.2f ms (medians); target >= %,.0f req/s "
-                        + "with p99 < %.2f ms: %s.%n%n", rps.median(), p99.median(), LEADERBOARD_RPS_TARGET, LEADERBOARD_P99_TARGET_MS,
-                met ? "met" : "**not met**"));
+        runs.entrySet().stream().filter(r -> r.getKey().name().startsWith("leaderboard")).findFirst().ifPresentOrElse(board -> {
+            Stats rps = stats(board.getValue().gateway(), x -> x.wrk().requestsPerSecond());
+            Stats p99 = stats(board.getValue().gateway(), x -> x.wrk().p99Ms());
+            boolean met = rps.median() >= LEADERBOARD_RPS_TARGET && p99.median() < LEADERBOARD_P99_TARGET_MS;
+            md.append(String.format(Locale.ROOT, "%nLeaderboard top 100 on one core: %,.0f req/s with p99 %.2f ms (medians); target >= %,.0f "
+                            + "req/s with p99 < %.2f ms: %s.%n%n", rps.median(), p99.median(), LEADERBOARD_RPS_TARGET, LEADERBOARD_P99_TARGET_MS,
+                    met ? "met" : "**not met**"));
+        }, () -> md.append("\n"));
         long errors = runs.values().stream().flatMap(r -> java.util.stream.Stream.concat(r.gateway().stream(), r.bare().stream()))
                 .mapToLong(x -> x.wrk().errors()).sum();
         if (errors > 0) {
@@ -326,6 +410,12 @@ public final class ReadsBench implements Benchmark {
                 .append("s --latency -s reads.lua`; the same Lua script for both arms (it rotates over pre-formatted requests: ")
                 .append(rotation).append(" wallets spread over the shower's ranking for the wallet and cave endpoints). "
                 + "A wrk core near 100 % busy means the client, not the server, sets the figure.\n");
+        runs.keySet().stream().filter(Endpoint::live).findFirst().ifPresent(live -> md.append(String.format(Locale.ROOT,
+                "- Wallet in a counting shower: shower %d, the last, is still counting when the history ends. While both arms of "
+                        + "this endpoint run, the benchmark writes %.0f transfers a second into it (block time just before its close; half "
+                        + "of them top-ups by the %,d wallets read, spread over its whole ranking, half from any wallet of the history), so "
+                        + "its counts, and so its standings, change all the time: each wallet's answer is renewed once per cache life.%n",
+                liveShower, LIVE_TRANSFERS_PER_SECOND, live.paths().size())));
         md.append("- ").append(ctx.rounds()).append(" measured rounds after one dropped warm-up round; in each round bare and gateway runs of "
                 + "an endpoint follow each other, the order swapping every round; the ratio is taken per pair. Server core busy is the "
                 + "gateway JVM's CPU time per second of the run (all threads, on its one core). When other work on the machine takes "
@@ -355,27 +445,5 @@ public final class ReadsBench implements Benchmark {
     private static String line(String log, String marker) {
         return log.lines().filter(l -> l.contains(marker)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no '" + marker + "' line"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A port whose successor is free too (the broker listens on port and port + 1). */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = freePort();
-            if (p < 65535) {
-                try {
-                    new ServerSocket(p + 1).close();
-                    return p;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
     }
 }
