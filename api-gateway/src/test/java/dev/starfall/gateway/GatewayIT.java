@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.Bech32;
@@ -454,9 +455,7 @@ class GatewayIT {
         return Bech32.encode("terra", key);
     }
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return LoopbackPorts.free();
     }
 }

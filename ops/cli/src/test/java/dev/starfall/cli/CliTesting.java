@@ -1,14 +1,13 @@
 package dev.starfall.cli;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.starfall.embedded.LoopbackPorts;
 
 /** Test helpers: a command or the dispatcher run in-process with captured output, environments, free ports. */
 public final class CliTesting {
@@ -39,31 +38,17 @@ public final class CliTesting {
         return out;
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** A free loopback port from below the ephemeral range ({@link LoopbackPorts}). */
+    public static int freePort() {
+        return LoopbackPorts.free();
     }
 
     /**
      * A free port whose next port is free too: an embedded broker on a fixed port puts its KRaft
      * controller on the next one, and a controller that cannot bind ends the JVM.
      */
-    public static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                int port = first.getLocalPort();
-                if (port < 65_535) {
-                    try {
-                        new ServerSocket(port + 1, 50, InetAddress.getLoopbackAddress()).close();
-                        return port;
-                    } catch (IOException taken) {
-                        // try another pair
-                    }
-                }
-            }
-        }
-        throw new IOException("no two free consecutive ports found");
+    public static int freePortPair() {
+        return LoopbackPorts.freeRange(2);
     }
 
     private interface Run<E extends Exception> {

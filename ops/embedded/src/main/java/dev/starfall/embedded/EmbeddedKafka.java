@@ -1,11 +1,7 @@
 package dev.starfall.embedded;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +57,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats storage if needed, starts the broker and waits until it answers an admin call. */
     public static EmbeddedKafka start(Config config) {
-        int brokerPort = config.brokerPort() == 0 ? freePort() : config.brokerPort();
-        int controllerPort = config.controllerPort() == 0 ? freePort() : config.controllerPort();
+        int brokerPort = config.brokerPort() == 0 ? LoopbackPorts.free() : config.brokerPort();
+        int controllerPort = config.controllerPort() == 0 ? LoopbackPorts.free() : config.controllerPort();
         Path logDir = config.dataDir().resolve("kafka-logs").toAbsolutePath();
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
         config.overrides().forEach(props::setProperty);
@@ -167,15 +163,5 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.shutdown();
         server.awaitShutdown();
         log.info("Kafka broker on {} stopped", bootstrapServers);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

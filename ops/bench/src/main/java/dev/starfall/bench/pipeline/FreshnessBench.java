@@ -19,7 +19,7 @@ import dev.starfall.bench.BenchContext;
 import dev.starfall.bench.Benchmark;
 import dev.starfall.bench.Child;
 import dev.starfall.bench.Http;
-import dev.starfall.bench.Ports;
+import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.ingestor.IngestorConfig;
@@ -88,7 +88,7 @@ public final class FreshnessBench implements Benchmark {
         int visibleAtStart = sim.visibleCount(); // the held clock keeps it there until the release
         List<Sample> all = samples(sim, manifest, visibleAtStart);
         Path dir = ctx.fresh("freshness");
-        int port = Ports.freeRange(5);
+        int port = LoopbackPorts.freeRange(5);
         String gateway = "http://127.0.0.1:" + (port + 3);
         Map<String, String> env = new HashMap<>();
         env.put("STARFALL_BOOTSTRAP_SERVERS", "127.0.0.1:" + port);

@@ -14,7 +14,7 @@ import dev.starfall.bench.BenchContext;
 import dev.starfall.bench.Benchmark;
 import dev.starfall.bench.Child;
 import dev.starfall.bench.Http;
-import dev.starfall.bench.Ports;
+import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.ingestor.sim.ChainSimulator;
@@ -63,7 +63,7 @@ public final class IngestBench implements Benchmark {
         List<Double> baselineRss = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             Path data = ctx.fresh("ingest");
-            int port = Ports.freeRange(4);
+            int port = LoopbackPorts.freeRange(4);
             String gateway = "http://127.0.0.1:" + (port + 3);
             long t0 = System.nanoTime();
             try (Child run = Child.start("ingest-run-" + r, ctx.logs(), Optional.empty(), EMBEDDED_JVM, MAIN,

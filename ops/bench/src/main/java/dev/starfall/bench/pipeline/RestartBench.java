@@ -14,7 +14,7 @@ import dev.starfall.bench.Benchmark;
 import dev.starfall.bench.Child;
 import dev.starfall.bench.HistoryWriter;
 import dev.starfall.bench.Http;
-import dev.starfall.bench.Ports;
+import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.schemas.TopicProvisioner;
@@ -60,7 +60,7 @@ public final class RestartBench implements Benchmark {
                 + "|---|---|---|---|---|---|---|\n");
         for (long events : sizes) {
             Path dir = ctx.fresh("restart");
-            int port = Ports.freeRange(5);
+            int port = LoopbackPorts.freeRange(5);
             try (Child broker = ctx.broker("restart-broker-" + events, dir.resolve("kafka"), port, port + 2)) {
                 ctx.say("  broker " + broker.name() + " up");
                 Serve serve = new Serve(ctx, "127.0.0.1:" + port, "http://127.0.0.1:" + (port + 2), port + 3, dir.resolve("state"));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ import dev.starfall.bench.BrokerMain;
 import dev.starfall.bench.Child;
 import dev.starfall.bench.HistoryWriter;
 import dev.starfall.bench.Http;
-import dev.starfall.bench.Ports;
+import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.gateway.Gateway;
@@ -99,7 +100,7 @@ public final class ReadsBench implements Benchmark {
         Duration each = ctx.quick() ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
         Path dir = ctx.fresh("reads");
         // consecutive ports below the ephemeral range: ports the kernel handed out once can come back (the registry's did, as the gateway's)
-        int kafkaPort = Ports.freeRange(4);
+        int kafkaPort = LoopbackPorts.freeRange(4);
         int registryPort = kafkaPort + 2;
         int httpPort = kafkaPort + 3;
 
@@ -187,7 +188,7 @@ public final class ReadsBench implements Benchmark {
         if (only.isEmpty()) {
             return all;
         }
-        List<Endpoint> kept = all.stream().filter(e -> java.util.Arrays.stream(only.split(",")).anyMatch(w -> e.name().contains(w.trim())))
+        List<Endpoint> kept = all.stream().filter(e -> Arrays.stream(only.split(",")).anyMatch(w -> e.name().contains(w.trim())))
                 .toList();
         if (kept.isEmpty()) {
             throw new IllegalArgumentException("-Dreads.only=" + only + " names none of " + all.stream().map(Endpoint::name).toList());
