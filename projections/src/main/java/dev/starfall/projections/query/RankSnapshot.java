@@ -22,14 +22,12 @@ public final class RankSnapshot {
 
     private final byte[] packed;
     private final int[] ends;
-    private final int size;
     private final ShowerTotals counts;
     private final long builtAtNanos;
 
-    private RankSnapshot(byte[] packed, int[] ends, int size, ShowerTotals counts, long builtAtNanos) {
+    private RankSnapshot(byte[] packed, int[] ends, ShowerTotals counts, long builtAtNanos) {
         this.packed = packed;
         this.ends = ends;
-        this.size = size;
         this.counts = counts;
         this.builtAtNanos = builtAtNanos;
     }
@@ -60,7 +58,7 @@ public final class RankSnapshot {
             }
             ends[size++] = used;
         }
-        return new RankSnapshot(Arrays.copyOf(packed, used), Arrays.copyOf(ends, size), size, null, builtAtNanos);
+        return new RankSnapshot(Arrays.copyOf(packed, used), Arrays.copyOf(ends, size), null, builtAtNanos);
     }
 
     /**
@@ -68,12 +66,12 @@ public final class RankSnapshot {
      * before the scan, and equal to those read after it. Null leaves it unknown.
      */
     public RankSnapshot counted(ShowerTotals counts) {
-        return new RankSnapshot(packed, ends, size, counts, builtAtNanos);
+        return new RankSnapshot(packed, ends, counts, builtAtNanos);
     }
 
     /** Wallets ranked. */
     public int size() {
-        return size;
+        return ends.length;
     }
 
     /** The totals this ranking belongs to; null when the shower counted a transfer while it was read. */
@@ -103,7 +101,7 @@ public final class RankSnapshot {
      */
     public long rankOf(byte[] key) {
         int lo = 0;
-        int hi = size - 1;
+        int hi = ends.length - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int c = Arrays.compareUnsigned(packed, start(mid), ends[mid], key, 0, key.length);
@@ -120,8 +118,8 @@ public final class RankSnapshot {
 
     /** The ranking key at {@code rank} (1-based), decoded. */
     public RankingKey at(long rank) {
-        if (rank < 1 || rank > size) {
-            throw new IndexOutOfBoundsException("rank " + rank + " of " + size);
+        if (rank < 1 || rank > ends.length) {
+            throw new IndexOutOfBoundsException("rank " + rank + " of " + ends.length);
         }
         int i = (int) (rank - 1);
         return RankingKey.decode(Arrays.copyOfRange(packed, start(i), ends[i]));

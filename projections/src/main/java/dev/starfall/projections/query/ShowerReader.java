@@ -183,7 +183,7 @@ public final class ShowerReader {
             }
         } else if (lastScanned > 0) {
             long rank = 0;
-            try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+            try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
                 while (it.hasNext() && rank < lastScanned) {
                     byte[] key = it.next().key.get();
                     rank++;
@@ -229,7 +229,7 @@ public final class ShowerReader {
             return snapshot.at(rank).amount();
         }
         long r = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+        try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
             while (it.hasNext()) {
                 byte[] key = it.next().key.get();
                 if (++r == rank) {
@@ -272,7 +272,7 @@ public final class ShowerReader {
         ShowerTotals t = totals(shower);
         List<LeaderboardEntry> entries = new ArrayList<>(Math.min(limit, 1024));
         long rank = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+        try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
             while (it.hasNext() && entries.size() < limit) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 rank++;
@@ -305,7 +305,7 @@ public final class ShowerReader {
         if (snapshot != null) {
             rank = snapshot.rankOf(own);
         } else {
-            try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+            try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
                 while (it.hasNext()) {
                     rank++;
                     if (Arrays.equals(it.next().key.get(), own)) {
@@ -320,11 +320,16 @@ public final class ShowerReader {
                 rank, eligible, eligible ? tierName(rank, eligibleWallets) : null));
     }
 
+    /** The shower's ranking keys, best first. */
+    private KeyValueIterator<Bytes, byte[]> ranking(int shower) {
+        return rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer());
+    }
+
     /** One scan of the shower's whole ranking, counted when the shower counted nothing during it. */
     private RankSnapshot snapshot(int shower, long at) {
         ShowerTotals before = totals(shower);
         RankSnapshot s;
-        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+        try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
             s = RankSnapshot.of(new Iterator<>() {
                 @Override
                 public boolean hasNext() {
