@@ -153,8 +153,10 @@ final class OwnerRouter {
                 QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
                 QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
-        // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots)
-        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest, stale ? null : ranks);
+        // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots);
+        // each reader makes one answer, so it reads a shower's totals once for all of that answer's parts
+        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest, stale ? null : ranks)
+                .forOneAnswer();
     }
 
     /** A global store: every instance holds all of it, so it is read locally without routing. */

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads one shower's answers from its local stores (one partition). Scans close their iterators;
- * callers run this off the event loop.
+ * callers run this off the event loop. A reader from {@link #forOneAnswer()} reads each shower's
+ * totals once and answers every part from that one read.
  */
 public final class ShowerReader {
 
@@ -42,6 +43,8 @@ public final class ShowerReader {
     private final ReadOnlyKeyValueStore<String, ShowerSummary> finals;
     private final Manifest manifest;
     private final RankSnapshots ranks;
+    /** Each shower's totals as first read by this reader; null: read the store on every use. */
+    private final Map<Integer, ShowerTotals> totalsRead;
 
     /** Leaderboard, wallet and totals only; the status, summary, floor and next-tier methods need the other constructor. */
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
@@ -54,6 +57,7 @@ public final class ShowerReader {
         this.finals = null;
         this.manifest = null;
         this.ranks = null;
+        this.totalsRead = null;
     }
 
     /**
@@ -76,14 +80,34 @@ public final class ShowerReader {
     public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks) {
+        this(rankings, contributions, totals, new Tiers(manifest.tiers()), taskWatermarks, finals, manifest, ranks, null);
+    }
+
+    private ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, Tiers tiers, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
+                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks,
+                         Map<Integer, ShowerTotals> totalsRead) {
         this.rankings = rankings;
         this.contributions = contributions;
         this.totals = totals;
-        this.tiers = new Tiers(manifest.tiers());
+        this.tiers = tiers;
         this.taskWatermarks = taskWatermarks;
         this.finals = finals;
         this.manifest = manifest;
         this.ranks = ranks;
+        this.totalsRead = totalsRead;
+    }
+
+    /**
+     * This reader for one answer, made of several parts (a wallet's status, standing and next
+     * tier; a summary's counts and floors): each shower's totals are read once, at their first
+     * use, and every later part uses that read. The parts then describe the same counts (a next
+     * tier of the eligible wallets the standing was ranked among), and an answer costs one
+     * totals read instead of one per part. Not for keeping: a reader from here never sees the
+     * shower's counts change. Not thread-safe; one answer is read on one thread.
+     */
+    public ShowerReader forOneAnswer() {
+        return new ShowerReader(rankings, contributions, totals, tiers, taskWatermarks, finals, manifest, ranks, new HashMap<>(4));
     }
 
     /** Names of the stores this reader needs, for the caller that opens them. */
@@ -262,7 +286,21 @@ public final class ShowerReader {
         }
     }
 
+    /** The shower's totals: as this reader first read them when it is {@link #forOneAnswer() for one answer}, else now. */
     public ShowerTotals totals(int shower) {
+        if (totalsRead == null) {
+            return storedTotals(shower);
+        }
+        ShowerTotals t = totalsRead.get(shower);
+        if (t == null) {
+            t = storedTotals(shower);
+            totalsRead.put(shower, t);
+        }
+        return t;
+    }
+
+    /** The shower's totals as the store holds them now, whatever this reader read before. */
+    private ShowerTotals storedTotals(int shower) {
         ShowerTotals t = totals.get(shower);
         return t == null ? ShowerTotals.EMPTY : t;
     }
@@ -327,7 +365,7 @@ public final class ShowerReader {
 
     /** One scan of the shower's whole ranking, counted when the shower counted nothing during it. */
     private RankSnapshot snapshot(int shower, long at) {
-        ShowerTotals before = totals(shower);
+        ShowerTotals before = storedTotals(shower);
         RankSnapshot s;
         try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
             s = RankSnapshot.of(new Iterator<>() {
@@ -342,7 +380,7 @@ public final class ShowerReader {
                 }
             }, at);
         }
-        return before.sameRanking(totals(shower)) ? s.counted(before) : s;
+        return before.sameRanking(storedTotals(shower)) ? s.counted(before) : s;
     }
 
     private String tierName(long rank, long eligible) {
