@@ -15,10 +15,21 @@ import io.vertx.core.Promise;
  * telescope) cost no store scan: an entry is renewed at most every {@code ttl}, concurrent misses
  * share one load (single flight), failed or 5xx loads are not kept, and immutable answers (closed
  * showers) stay until evicted. Bounded: past {@code maxEntries} the cache is cleared.
+ * {@link #getRenewingBehind} also serves an answer whose life just ended while its renewal runs.
  */
 public final class AnswerCache {
 
-    private record Entry(Future<Answer> answer, long expiresAtNanos) {
+    /** @param renewing a renewal of this answer is running ({@link #getRenewingBehind}) */
+    private record Entry(Future<Answer> answer, long expiresAtNanos, boolean renewing) {
+
+        Entry(Future<Answer> answer, long expiresAtNanos) {
+            this(answer, expiresAtNanos, false);
+        }
+
+        /** A kept answer that may be served once more: loaded, successfully, and not yet replaced. */
+        boolean servable() {
+            return answer.succeeded() && answer.result().cacheable();
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -27,6 +38,7 @@ public final class AnswerCache {
     private final LongSupplier nanoTime;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder staleHits = new LongAdder();
 
     public AnswerCache(Duration ttl, int maxEntries, LongSupplier nanoTime) {
         this.ttlNanos = ttl.toNanos();
@@ -68,6 +80,52 @@ public final class AnswerCache {
             }
         });
         return fresh.answer();
+    }
+
+    /**
+     * {@link #get}, except when the kept answer's life ended less than one more {@code ttl} ago:
+     * then that answer is served at once while one renewal runs in the background, and requests
+     * for the key are never held for it (stale-while-revalidate, RFC 5861). The renewed answer
+     * replaces it when it arrives; a failed or 5xx renewal drops it, so the next request loads and
+     * waits as in {@link #get}. An answer served this way was read at most two {@code ttl} ago.
+     * For answers that are sent as they are; not for parts whose age other answers rely on.
+     */
+    public Future<Answer> getRenewingBehind(String key, Supplier<Future<Answer>> loader) {
+        long now = nanoTime.getAsLong();
+        Entry current = entries.get(key);
+        if (current == null || now - current.expiresAtNanos() < 0 || now - current.expiresAtNanos() >= ttlNanos || !current.servable()) {
+            return get(key, loader);
+        }
+        if (current.renewing()) {
+            staleHits.increment();
+            return current.answer();
+        }
+        Entry marked = new Entry(current.answer(), current.expiresAtNanos(), true);
+        if (!entries.replace(key, current, marked)) {
+            return get(key, loader); // renewed or dropped meanwhile
+        }
+        misses.increment();
+        staleHits.increment();
+        Promise<Answer> promise = Promise.promise();
+        try {
+            loader.get().onComplete(promise);
+        } catch (RuntimeException e) {
+            promise.fail(e);
+        }
+        promise.future().onComplete(ar -> {
+            if (ar.failed() || !ar.result().cacheable()) {
+                entries.remove(key, marked);
+            } else {
+                long expires = Answer.IMMUTABLE.equals(ar.result().cacheControl()) ? Long.MAX_VALUE + now : now + ttlNanos;
+                entries.replace(key, marked, new Entry(promise.future(), expires));
+            }
+        });
+        return current.answer();
+    }
+
+    /** Answers served past their life while their renewal ran ({@link #getRenewingBehind}). */
+    public long staleHits() {
+        return staleHits.sum();
     }
 
     public long hits() {

@@ -366,6 +366,8 @@ public final class Gateway implements AutoCloseable {
         metrics.render(out);
         GatewayMetrics.counter(out, "starfall_cache_hits_total", "Answers served from the in-process cache.", cache.hits());
         GatewayMetrics.counter(out, "starfall_cache_misses_total", "Answers computed from the stores or a peer.", cache.misses());
+        GatewayMetrics.counter(out, "starfall_cache_stale_hits_total",
+                "Answers served in the cache life after their own while their renewal ran.", cache.staleHits());
         GatewayMetrics.counter(out, "starfall_rank_snapshot_scans_total", "Scans of a whole shower ranking for the rank snapshots.",
                 ranks.scans());
         GatewayMetrics.gauge(out, "starfall_rank_snapshot_bytes", "Bytes held by the kept rank snapshots.", "", ranks.bytes());
@@ -431,7 +433,8 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> leaderboardAnswer(int n, int offset, int limit, String forwardedFrom) {
         String uri = "/api/v1/showers/" + n + "/leaderboard?limit=" + limit + "&offset=" + offset;
-        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+        // sent as it is (or compared by a live feed): served while its renewal runs
+        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
             ShowerSchedule.Status status = reader.status(n);
             Map<String, Object> body = Json.mapper().convertValue(reader.leaderboard(n, offset, limit), MAP);
             body.put("status", status.name());
@@ -674,7 +677,7 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> walletAnswer(int n, String wallet, String forwardedFrom) {
         String uri = "/api/v1/showers/" + n + "/wallets/" + wallet;
-        return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
             // the status first: an answer marked final (CLOSED) must come from reads made once the shower was closed
             ShowerSchedule.Status status = reader.status(n);
             return reader.wallet(n, wallet, minimum).map(w -> {

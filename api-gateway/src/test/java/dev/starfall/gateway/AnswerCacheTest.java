@@ -67,4 +67,76 @@ class AnswerCacheTest {
 
         assertThat(loads).hasValue(3);
     }
+
+    @Test
+    void shouldServeTheLastAnswerWhileItsRenewalRunsAndTheRenewedOneAfter() {
+        cache.getRenewingBehind("k", () -> load("a", Answer.SHORT));
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+        Promise<Answer> renewal = Promise.promise();
+
+        Future<Answer> during = cache.getRenewingBehind("k", () -> {
+            loads.incrementAndGet();
+            return renewal.future();
+        });
+        Future<Answer> alsoDuring = cache.getRenewingBehind("k", () -> load("never", Answer.SHORT));
+
+        assertThat(during.isComplete()).as("not held for the renewal").isTrue();
+        assertThat(during.result().body().toString()).isEqualTo("a");
+        assertThat(alsoDuring.result().body().toString()).isEqualTo("a");
+        assertThat(loads).as("one renewal").hasValue(2);
+        assertThat(cache.staleHits()).isEqualTo(2);
+
+        renewal.complete(Answer.ok("b".getBytes(), "me", false, Answer.SHORT));
+        Future<Answer> after = cache.getRenewingBehind("k", () -> load("never", Answer.SHORT));
+
+        assertThat(after.result().body().toString()).isEqualTo("b");
+        assertThat(loads).hasValue(2);
+        assertThat(cache.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldHoldRequestsLikeGetOnceTheAnswerIsAWholeLifePastItsOwn() {
+        cache.getRenewingBehind("k", () -> load("a", Answer.SHORT));
+        now.addAndGet(Duration.ofMillis(500).toNanos());
+        Promise<Answer> renewal = Promise.promise();
+
+        Future<Answer> late = cache.getRenewingBehind("k", () -> {
+            loads.incrementAndGet();
+            return renewal.future();
+        });
+
+        assertThat(late.isComplete()).as("read two lives ago: too old to serve").isFalse();
+        renewal.complete(Answer.ok("b".getBytes(), "me", false, Answer.SHORT));
+        assertThat(late.result().body().toString()).isEqualTo("b");
+        assertThat(cache.staleHits()).isZero();
+    }
+
+    @Test
+    void shouldDropTheLastAnswerWhenItsRenewalFails() {
+        cache.getRenewingBehind("k", () -> load("a", Answer.SHORT));
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+
+        Future<Answer> during = cache.getRenewingBehind("k", () -> {
+            loads.incrementAndGet();
+            return Future.succeededFuture(Answer.error(503, "unavailable", "rebalancing", "me"));
+        });
+        Future<Answer> next = cache.getRenewingBehind("k", () -> load("c", Answer.SHORT));
+
+        assertThat(during.result().body().toString()).isEqualTo("a");
+        assertThat(next.result().body().toString()).as("loaded again, not the failed renewal nor the old answer").isEqualTo("c");
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
+    void shouldKeepARenewalThatTurnsImmutable() {
+        cache.getRenewingBehind("k", () -> load("open", Answer.SHORT));
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+        cache.getRenewingBehind("k", () -> load("closed", Answer.IMMUTABLE));
+        now.addAndGet(Duration.ofDays(1).toNanos());
+
+        Future<Answer> later = cache.getRenewingBehind("k", () -> load("never", Answer.SHORT));
+
+        assertThat(later.result().body().toString()).isEqualTo("closed");
+        assertThat(loads).hasValue(2);
+    }
 }
