@@ -123,6 +123,20 @@ public final class AnswerCache {
         return current.answer();
     }
 
+    /**
+     * The kept answer for {@code key} while it is within its life and was loaded successfully,
+     * counted as a hit; else null, and nothing is loaded or renewed (the caller goes on to
+     * {@link #get} or {@link #getRenewingBehind}).
+     */
+    public Answer fresh(String key) {
+        Entry e = entries.get(key);
+        if (e == null || nanoTime.getAsLong() - e.expiresAtNanos() >= 0 || !e.servable()) {
+            return null;
+        }
+        hits.increment();
+        return e.answer().result();
+    }
+
     /** Answers served past their life while their renewal ran ({@link #getRenewingBehind}). */
     public long staleHits() {
         return staleHits.sum();

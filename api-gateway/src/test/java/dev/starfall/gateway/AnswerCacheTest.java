@@ -139,4 +139,22 @@ class AnswerCacheTest {
         assertThat(later.result().body().toString()).isEqualTo("closed");
         assertThat(loads).hasValue(2);
     }
+
+    @Test
+    void shouldGiveAKeptAnswerOnlyWhileItIsFreshAndLoadedWithoutLoadingAnything() {
+        Promise<Answer> slow = Promise.promise();
+        cache.get("loading", () -> slow.future());
+        cache.get("k", () -> load("a", Answer.SHORT));
+        cache.get("gone", () -> Future.succeededFuture(Answer.error(503, "unavailable", "rebalancing", "me")));
+
+        assertThat(cache.fresh("k").body().toString()).isEqualTo("a");
+        assertThat(cache.fresh("absent")).isNull();
+        assertThat(cache.fresh("loading")).as("still loading").isNull();
+        assertThat(cache.fresh("gone")).as("a 5xx is not kept").isNull();
+        assertThat(cache.hits()).isEqualTo(1);
+
+        now.addAndGet(Duration.ofMillis(250).toNanos());
+        assertThat(cache.fresh("k")).as("its life is over: renewed by get, not here").isNull();
+        assertThat(loads).hasValue(1);
+    }
 }

@@ -187,6 +187,43 @@ class GatewayIT {
     }
 
     @Test
+    void shouldAnswerAKeptAnswerByItsUriExactlyAsItsRouteWould() throws Exception {
+        String w = wallet(80);
+        publish(List.of(transfer("tx-uri", 0, w, "11000000", manifest.schedule().closeOf(20).minusSeconds(5))));
+        await("/api/v1/showers/20/wallets/" + w, b -> b.path("amount").asText().equals("11000000"));
+
+        for (String canonical : List.of("/api/v1/showers/20/wallets/" + w, "/api/v1/showers/20", "/api/v1/wallets/" + w)) {
+            HttpResponse<String> first = raw(canonical, Map.of());
+            long hits = cacheHits();
+            HttpResponse<String> again = raw(canonical, Map.of());
+            assertThat(first.statusCode()).as(canonical).isEqualTo(200);
+            assertThat(again.statusCode()).as(canonical).isEqualTo(200);
+            assertThat(cacheHits()).as("%s again, from the cache", canonical).isGreaterThan(hits);
+            if (again.body().equals(first.body())) { // not renewed in between (answers of an open shower live 250 ms)
+                assertThat(again.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+                assertThat(again.headers().firstValue("Cache-Control")).isEqualTo(first.headers().firstValue("Cache-Control"));
+            }
+        }
+        // other URIs of the same answers: parsed and checked as always, then the same cached answer
+        assertThat(get("/api/v1/showers/020/wallets/" + w, 200).path("amount").asText()).isEqualTo("11000000");
+        assertThat(get("/api/v1/showers/20/wallets/" + w + "?pretty", 200).path("rank").asLong()).isEqualTo(1);
+        assertThat(get("/api/v1/showers/020", 200).path("shower").asInt()).isEqualTo(20);
+        assertThat(get("/api/v1/wallets/" + w + "/", 200).path("wallet").asText()).isEqualTo(w);
+        // requests that fail their checks are never answered from the cache, however close to a kept URI
+        assertThat(get("/api/v1/showers/20/wallets/" + w + "q", 400).path("error").asText()).isEqualTo("bad_address");
+        assertThat(get("/api/v1/showers/20/wallets/" + w.substring(0, w.length() - 1), 400).path("error").asText())
+                .isEqualTo("bad_address");
+        assertThat(get("/api/v1/showers/200/wallets/" + w, 404).path("error").asText()).isEqualTo("unknown_shower");
+        assertThat(get("/api/v1/wallets/" + w + "q", 400).path("error").asText()).isEqualTo("bad_address");
+    }
+
+    private long cacheHits() throws Exception {
+        String metrics = raw("/metrics", Map.of()).body();
+        return metrics.lines().filter(l -> l.startsWith("starfall_cache_hits_total ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void shouldAnswerNotModifiedWhileALeaderboardIsUnchanged() throws Exception {
         publish(List.of(transfer("tx-etag", 0, wallet(40), "9000000", manifest.schedule().closeOf(9).minusSeconds(5))));
         await("/api/v1/showers/9/leaderboard", b -> b.path("transfers").asLong() == 1);
