@@ -175,7 +175,7 @@ public final class Gateway implements AutoCloseable {
         get("/metrics", this::metrics);
         get("/openapi.json", ctx -> send(ctx, openApiAnswer));
 
-        router.get().handler(this::dispatch);
+        // GET requests are dispatched by the front door itself (one router step less per request)
 
         router.route().last().handler(ctx -> {
             if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.HEAD) {
@@ -201,14 +201,22 @@ public final class Gateway implements AutoCloseable {
     /**
      * Adds a GET route to {@link #table}, measured per route template, in one handler. Answers that
      * are awaited are bounded in time by {@link #send(RoutingContext, Future)}; every other handler
-     * answers at once.
+     * answers at once. An answer sent before the handler returns (a cached one) is recorded then;
+     * any other (awaited, failed, or a live feed) when its body ends.
      */
     private void get(String path, Handler<RoutingContext> handler) {
         GatewayMetrics.Route measured = metrics.route(path);
         table.add(path, ctx -> {
             long start = System.nanoTime();
-            ctx.addBodyEndHandler(v -> measured.record(ctx.response().getStatusCode(), System.nanoTime() - start));
-            handler.handle(ctx);
+            try {
+                handler.handle(ctx);
+            } finally {
+                if (ctx.response().ended()) {
+                    measured.record(ctx.response().getStatusCode(), System.nanoTime() - start);
+                } else {
+                    ctx.addBodyEndHandler(v -> measured.record(ctx.response().getStatusCode(), System.nanoTime() - start));
+                }
+            }
         });
     }
 
@@ -228,10 +236,17 @@ public final class Gateway implements AutoCloseable {
 
     // ---- cross-cutting --------------------------------------------------------------------------
 
-    /** CORS for every route, then the per-client rate limit for {@code /api/} when it is on: one dispatch for both. */
+    /**
+     * CORS for every route, then the per-client rate limit for {@code /api/} when it is on, then a
+     * GET is dispatched to its route; anything else goes on to the 404/405 handler.
+     */
     private void frontDoor(RoutingContext ctx) {
         if (cors(ctx) && (!rateLimiter.enabled() || !ctx.request().path().startsWith("/api/") || rateLimit(ctx))) {
-            ctx.next();
+            if (ctx.request().method() == HttpMethod.GET) {
+                dispatch(ctx);
+            } else {
+                ctx.next();
+            }
         }
     }
 

@@ -204,6 +204,11 @@ class GatewayIT {
                 assertThat(again.headers().firstValue("Cache-Control")).isEqualTo(first.headers().firstValue("Cache-Control"));
             }
         }
+        // every answer is counted under its route, whether sent from the cache at once or not
+        String walletRoute = "/api/v1/showers/:n/wallets/:address";
+        long answered = requests(walletRoute, 200);
+        long refused = requests(walletRoute, 400);
+        raw("/api/v1/showers/20/wallets/" + w, Map.of());
         // other URIs of the same answers: parsed and checked as always, then the same cached answer
         assertThat(get("/api/v1/showers/020/wallets/" + w, 200).path("amount").asText()).isEqualTo("11000000");
         assertThat(get("/api/v1/showers/20/wallets/" + w + "?pretty", 200).path("rank").asLong()).isEqualTo(1);
@@ -215,6 +220,15 @@ class GatewayIT {
                 .isEqualTo("bad_address");
         assertThat(get("/api/v1/showers/200/wallets/" + w, 404).path("error").asText()).isEqualTo("unknown_shower");
         assertThat(get("/api/v1/wallets/" + w + "q", 400).path("error").asText()).isEqualTo("bad_address");
+        assertThat(requests(walletRoute, 200)).isEqualTo(answered + 3);
+        assertThat(requests(walletRoute, 400)).isEqualTo(refused + 2);
+    }
+
+    /** Answers of a route with a status so far, by /metrics. */
+    private long requests(String route, int status) throws Exception {
+        String series = "starfall_http_requests_total{route=\"" + route + "\",status=\"" + status + "\"} ";
+        return raw("/metrics", Map.of()).body().lines().filter(l -> l.startsWith(series))
+                .mapToLong(l -> Long.parseLong(l.substring(series.length()))).findFirst().orElse(0);
     }
 
     private long cacheHits() throws Exception {
