@@ -288,15 +288,7 @@ public final class ShowerReader {
 
     /** The shower's totals: as this reader first read them when it is {@link #forOneAnswer() for one answer}, else now. */
     public ShowerTotals totals(int shower) {
-        if (totalsRead == null) {
-            return storedTotals(shower);
-        }
-        ShowerTotals t = totalsRead.get(shower);
-        if (t == null) {
-            t = storedTotals(shower);
-            totalsRead.put(shower, t);
-        }
-        return t;
+        return totalsRead == null ? storedTotals(shower) : totalsRead.computeIfAbsent(shower, this::storedTotals);
     }
 
     /** The shower's totals as the store holds them now, whatever this reader read before. */
