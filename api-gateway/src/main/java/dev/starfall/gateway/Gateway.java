@@ -13,7 +13,8 @@ import java.util.Optional;
 import dev.starfall.projections.CaveVersions;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.Stores;
-import dev.starfall.projections.domain.Cave;
+import dev.starfall.projections.domain.Meteor;
+import dev.starfall.projections.domain.WalletMeteorKey;
 import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.CaveReader;
 import dev.starfall.projections.query.MeteorView;
@@ -580,12 +581,12 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> closedMeteorsAnswer(String wallet, String forwardedFrom) {
         String uri = "/internal/v1/caves/" + wallet;
-        return cache.get(uri, () -> caveParts.closedMeteors(wallet, () -> owners.route(Stores.CAVE, wallet, new StringSerializer(),
+        return cache.get(uri, () -> caveParts.closedMeteors(wallet, () -> owners.route(Stores.METEORS, wallet, new StringSerializer(),
                 "wallet " + wallet, uri, forwardedFrom, (partition, stale) -> {
                     // noted before the read: a write after it moves the version, and the read is not kept past it
                     long version = stale ? CaveVersions.UNTRACKED : projections.caveVersions().version(partition);
-                    List<MeteorView> meteors = new CaveReader(projections.streams().store(OwnerRouter.params(Stores.CAVE,
-                            QueryableStoreTypes.<String, Cave>keyValueStore(), partition, stale))).meteors(wallet);
+                    List<MeteorView> meteors = new CaveReader(projections.streams().store(OwnerRouter.params(Stores.METEORS,
+                            QueryableStoreTypes.<WalletMeteorKey, Meteor>keyValueStore(), partition, stale))).meteors(wallet);
                     return Answer.part(new ClosedMeteors(meteors, partition, version), selfName, Answer.SHORT);
                 })));
     }

@@ -24,8 +24,8 @@ import org.rocksdb.WriteBufferManager;
  *
  * <p>The stores read by key ({@link #POINT_READ_STORES}) also get a whole-key Bloom filter on their
  * memtables: nearly every read of the build is a miss (a new transfer id, a wallet's first
- * contribution to a shower, a wallet's first meteor), and without it a miss searches the memtable's
- * skip list all the way down before the SST files' own Bloom filters answer.
+ * contribution to a shower), and without it a miss searches the memtable's skip list all the way
+ * down before the SST files' own Bloom filters answer.
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
@@ -33,8 +33,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     public static final String MEMTABLE_SHARE_PERCENT = "starfall.rocksdb.memtable.share.percent";
     static final long DEFAULT_TOTAL_BYTES = 256L << 20;
     static final int DEFAULT_MEMTABLE_SHARE_PERCENT = 50;
-    /** Stores whose reads are point lookups, mostly misses; the rankings are only scanned and are left out. */
-    static final Set<String> POINT_READ_STORES = Set.of(Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.CAVE, Stores.TELESCOPE);
+    /** Stores whose reads are point lookups, mostly misses; the rankings and the meteors are only scanned and are left out. */
+    static final Set<String> POINT_READ_STORES = Set.of(Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.TELESCOPE);
     /**
      * Memtable Bloom filter size as a share of the write buffer: 2 % of Kafka Streams' 16 MiB is
      * 2.7 Mbit, about 18 bits for each of the 150,000 or so entries such a memtable holds.

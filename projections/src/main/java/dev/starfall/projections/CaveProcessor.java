@@ -1,7 +1,7 @@
 package dev.starfall.projections;
 
-import dev.starfall.projections.domain.Cave;
 import dev.starfall.projections.domain.Meteor;
+import dev.starfall.projections.domain.WalletMeteorKey;
 import dev.starfall.schemas.avro.ShowerResult;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,14 +10,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Adds each final result, read from {@code Topics.RESULTS} (key {@code "<shower>:<wallet>"}, written
- * to its wallet's partition, see {@link WalletPartitions}), to the wallet's cave; idempotent per
- * (wallet, shower).
+ * to its wallet's partition, see {@link WalletPartitions}), to the wallet's cave: one entry per
+ * (wallet, shower) in {@link Stores#METEORS}, written without reading anything, so a re-emitted
+ * result replaces its meteor and a wallet's hundredth meteor costs what its first did.
  */
 final class CaveProcessor implements Processor<String, ShowerResult, Void, Void> {
 
     private final int partitions;
     private final CaveVersions versions;
-    private KeyValueStore<String, Cave> caves;
+    private KeyValueStore<WalletMeteorKey, Meteor> meteors;
     private int partition;
 
     /**
@@ -31,7 +32,7 @@ final class CaveProcessor implements Processor<String, ShowerResult, Void, Void>
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        caves = context.getStateStore(Stores.CAVE);
+        meteors = context.getStateStore(Stores.METEORS);
         partition = context.taskId().partition();
         // (re)assigned, restored, or revived after a failure that wiped the store
         versions.changed(partition);
@@ -51,9 +52,8 @@ final class CaveProcessor implements Processor<String, ShowerResult, Void, Void>
                     + ": the topic was written with another partitioning (results are partitioned by wallet; recreate the topic"
                     + " and reset the projections) or the topology's results partition count does not match it");
         }
-        Cave cave = caves.get(wallet);
-        Meteor meteor = new Meteor(r.getShower(), r.getRank(), r.getTier(), r.getContribution().toBigIntegerExact());
-        caves.put(wallet, (cave == null ? Cave.EMPTY : cave).with(meteor));
+        meteors.put(new WalletMeteorKey(wallet, r.getShower()),
+                new Meteor(r.getShower(), r.getRank(), r.getTier(), r.getContribution().toBigIntegerExact()));
         versions.changed(partition);
     }
 

@@ -6,17 +6,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 
-import dev.starfall.projections.domain.Cave;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.Meteor;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
+import dev.starfall.projections.domain.WalletMeteorKey;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serdes of the internal state stores. Values carry a format byte so a later format can read old
@@ -66,23 +65,25 @@ public final class ProjectionSerdes {
         }));
     }
 
-    public static Serde<Cave> cave() {
-        return Serdes.serdeFrom((topic, c) -> c == null ? null : write(out -> {
-            out.writeInt(c.meteors().size());
-            for (Meteor m : c.meteors()) {
-                out.writeInt(m.shower());
-                out.writeLong(m.rank());
-                out.writeUTF(m.tier());
-                writeAmount(out, m.contribution());
-            }
-        }), (topic, bytes) -> bytes == null ? null : read(bytes, "Cave", in -> {
-            int n = in.readInt();
-            List<Meteor> meteors = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                meteors.add(new Meteor(in.readInt(), in.readLong(), in.readUTF(), readAmount(in)));
-            }
-            return new Cave(meteors);
-        }));
+    /** Keys of {@link Stores#METEORS}; scan one wallet's with {@link #walletPrefix()}. */
+    public static Serde<WalletMeteorKey> walletMeteorKey() {
+        return Serdes.serdeFrom((topic, key) -> key == null ? null : key.encode(),
+                (topic, bytes) -> bytes == null ? null : WalletMeteorKey.decode(bytes));
+    }
+
+    /** Serializes a wallet as the prefix of its keys in {@link Stores#METEORS}, for {@code prefixScan}. */
+    public static Serializer<String> walletPrefix() {
+        return (topic, wallet) -> WalletMeteorKey.walletPrefix(wallet);
+    }
+
+    public static Serde<Meteor> meteor() {
+        return Serdes.serdeFrom((topic, m) -> m == null ? null : write(out -> {
+            out.writeInt(m.shower());
+            out.writeLong(m.rank());
+            out.writeUTF(m.tier());
+            writeAmount(out, m.contribution());
+        }), (topic, bytes) -> bytes == null ? null : read(bytes, "Meteor",
+                in -> new Meteor(in.readInt(), in.readLong(), in.readUTF(), readAmount(in))));
     }
 
     private interface Writer {

@@ -211,7 +211,7 @@ public final class ProjectionsService implements AutoCloseable {
 
     /** A restore writes a cave partition without its processor: reads made before it no longer hold. */
     private void noteRestore(TopicPartition changelog, String store) {
-        if (Stores.CAVE.equals(store)) {
+        if (Stores.METEORS.equals(store)) {
             caveVersions.changed(changelog.partition());
         }
     }

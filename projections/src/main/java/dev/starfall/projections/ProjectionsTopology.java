@@ -137,7 +137,8 @@ public final class ProjectionsTopology {
         StreamsBuilder builder = new StreamsBuilder();
         addShowerStores(builder);
         builder.addStateStore(smallStore(Stores.EGG_SEED, Serdes.String(), Serdes.String()));
-        builder.addStateStore(store(Stores.CAVE, Serdes.String(), ProjectionSerdes.cave()).withLoggingEnabled(REWRITTEN_CHANGELOG));
+        // one entry per meteor, written once: compaction finds little, as in the transfer ids
+        builder.addStateStore(store(Stores.METEORS, ProjectionSerdes.walletMeteorKey(), ProjectionSerdes.meteor()));
         builder.addStateStore(smallStore(Stores.PROCESSED_OFFSETS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
@@ -162,7 +163,7 @@ public final class ProjectionsTopology {
         results.to(Topics.RESULTS.name(), Produced.with(Serdes.String(), serdes.results())
                 .withStreamPartitioner(WalletPartitions.partitioner()).withName("results-sink"));
         builder.stream(Topics.RESULTS.name(), Consumed.with(Serdes.String(), serdes.results()).withName("results"))
-                .process(() -> new CaveProcessor(showerPartitions, caves), Named.as("collect-caves"), Stores.CAVE);
+                .process(() -> new CaveProcessor(showerPartitions, caves), Named.as("collect-caves"), Stores.METEORS);
         byType.get("shower-output-summaries").mapValues(v -> (ShowerSummary) v, Named.as("as-summaries"))
                 .to(Topics.SHOWER_SUMMARIES.name(), Produced.with(Serdes.String(), serdes.summaries()).withName("summaries-sink"));
         byType.get("shower-output-eggs").mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-close"))
@@ -234,15 +235,15 @@ public final class ProjectionsTopology {
 
     /**
      * Changelog settings of the stores whose keys are superseded as the history grows: a
-     * contribution is rewritten on every transfer of its wallet, a ranking entry is deleted and
-     * put again under its new amount, and a wallet's cave is written again, whole, with each
-     * meteor it gains (at 10 M events its changelog was the largest: 1.5 GiB for about 100,000
-     * caves). Compacted, as every changelog, in 16 MiB segments: the
+     * contribution is rewritten on every transfer of its wallet, and a ranking entry is deleted and
+     * put again under its new amount. Compacted, as every changelog, in 16 MiB segments: the
      * log cleaner compacts only closed segments, and with the broker's 1 GiB default a changelog
      * partition of a 10 M-event history never rolls one, so a fresh instance restored every
      * superseded value the history ever wrote. Tombstones of the ranking keep the broker's
      * one-day {@code delete.retention.ms}: a restore that began before a cleaning still sees them.
-     * The transfer ids are written once each and keep the default (compaction finds nothing there).
+     * The transfer ids and the meteors are written once each and keep the default (compaction finds
+     * nothing there; the caves, when they were one entry per wallet rewritten whole with each meteor,
+     * had the largest changelog at 10 M events: 1.5 GiB for about 100,000 caves).
      */
     static final Map<String, String> REWRITTEN_CHANGELOG = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20));
 

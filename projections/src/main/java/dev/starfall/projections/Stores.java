@@ -1,5 +1,7 @@
 package dev.starfall.projections;
 
+import java.util.List;
+
 /**
  * Names of every state store and internal topic of the projections, in one place. Changelog and
  * repartition topics derive from these names, so renaming one is a state migration.
@@ -52,8 +54,22 @@ public final class Stores {
     /** Global store of the final summaries ({@code Topics.SHOWER_SUMMARIES}): shower as a string -> {@code ShowerSummary}. */
     public static final String TELESCOPE = "telescope";
 
-    /** Per wallet, its meteors in closed showers: wallet -> {@code Cave}. Partitioned by wallet, like {@code Topics.RESULTS}, not by shower. */
-    public static final String CAVE = "wallet-caves";
+    /**
+     * Each wallet's meteors in closed showers, one entry per meteor: {@code WalletMeteorKey} (wallet,
+     * shower) -> {@code Meteor}; a wallet's cave is a prefix scan. Partitioned by wallet, like
+     * {@code Topics.RESULTS}, not by shower: find a wallet's owner with
+     * {@code queryMetadataForKey(METEORS, wallet, new StringSerializer())}.
+     */
+    public static final String METEORS = "wallet-meteors";
+
+    /**
+     * Stores of earlier versions whose content no current store holds. A changelog of one of them
+     * means the application's state was built by such a version: its caves were in
+     * {@code "wallet-caves"} (wallet -> all its meteors, rewritten whole for each new meteor), and an
+     * instance of this version started on that state would serve empty caves. Such state is rebuilt
+     * (reset, or a blue/green deploy under a new application id); see {@code StateLayout}.
+     */
+    public static final List<String> RETIRED = List.of("wallet-caves");
 
     /** Name of the repartition step that broadcasts an accepted egg seed to every shower partition. */
     public static final String EGG_SEED_BROADCAST = "egg-seed-broadcast";

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * Which partition of {@code Topics.RESULTS} holds a wallet's results: the default partitioner over
- * the String-serialised wallet, as used by {@code queryMetadataForKey(Stores.CAVE, wallet,
+ * the String-serialised wallet, as used by {@code queryMetadataForKey(Stores.METEORS, wallet,
  * StringSerializer)}. The results keep their compacted key {@code "<shower>:<wallet>"}, but are
  * written to their wallet's partition, so the cave tasks read the topic directly, with no
  * repartition of their own.

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.starfall.projections.domain.Cave;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
@@ -81,8 +80,7 @@ final class Harness implements AutoCloseable {
         KeyValueStore<Integer, Long> watermarks = driver.getKeyValueStore(Stores.TASK_WATERMARKS);
         KeyValueStore<String, ShowerSummary> telescopeStore = driver.getKeyValueStore(Stores.TELESCOPE);
         reader = new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), contributions, totals, watermarks, telescopeStore, manifest);
-        KeyValueStore<String, Cave> caveStore = driver.getKeyValueStore(Stores.CAVE);
-        caves = new CaveReader(caveStore);
+        caves = new CaveReader(driver.getKeyValueStore(Stores.METEORS));
         telescope = new TelescopeReader(telescopeStore);
     }
 

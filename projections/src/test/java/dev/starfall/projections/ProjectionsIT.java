@@ -140,7 +140,7 @@ class ProjectionsIT {
 
         Map<String, String> segmentBytes = new TreeMap<>();
         Map<String, String> cleanup = new TreeMap<>();
-        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.CAVE, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
+        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.METEORS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<ConfigResource> topics = stores.stream()
                     .map(store -> new ConfigResource(ConfigResource.Type.TOPIC, "projections-it-changelogs-" + store + "-changelog")).toList();
@@ -153,9 +153,23 @@ class ProjectionsIT {
         assertThat(segmentBytes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "projections-it-changelogs-" + Stores.CONTRIBUTIONS + "-changelog", Integer.toString(16 << 20),
                 "projections-it-changelogs-" + Stores.RANKINGS + "-changelog", Integer.toString(16 << 20),
-                "projections-it-changelogs-" + Stores.CAVE + "-changelog", Integer.toString(16 << 20),
+                "projections-it-changelogs-" + Stores.METEORS + "-changelog", Integer.toString(1 << 30),
                 "projections-it-changelogs-" + Stores.TRANSFER_IDS + "-changelog", Integer.toString(1 << 30),
                 "projections-it-changelogs-" + Stores.SHOWER_TOTALS + "-changelog", Integer.toString(1 << 20)));
+    }
+
+    @Test
+    void shouldRefuseStateWithTheChangelogOfARetiredStore() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            StateLayout.requireCurrent(admin, "projections-it-layout", DEADLINE); // nothing of it yet: fine
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("projections-it-layout-wallet-caves-changelog", 1,
+                    (short) 1))).all().get();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StateLayout.requireCurrent(admin, "projections-it-layout", DEADLINE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("projections-it-layout-wallet-caves-changelog")
+                    .hasMessageContaining("starfall reset");
+            StateLayout.requireCurrent(admin, "projections-it-layout-g2", DEADLINE); // another application's state: not its own
+        }
     }
 
     /** Showers 1 and 2 inside a window shorter than the grace, so transfers alone never close a shower. */

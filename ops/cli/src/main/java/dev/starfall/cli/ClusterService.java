@@ -3,6 +3,7 @@ package dev.starfall.cli;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.starfall.projections.StateLayout;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +21,17 @@ abstract class ClusterService implements AutoCloseable {
     static void ensureTopics(String bootstrapServers, short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicProvisioner(admin, replicationFactor).ensure(Topics.PIPELINE, TOPICS_TIMEOUT);
+        }
+    }
+
+    /**
+     * {@link #ensureTopics(String, short)}, and fails when the projections of {@code applicationId}
+     * have state this version does not read (see {@link StateLayout}).
+     */
+    static void ensureTopics(String bootstrapServers, short replicationFactor, String applicationId) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicProvisioner(admin, replicationFactor).ensure(Topics.PIPELINE, TOPICS_TIMEOUT);
+            StateLayout.requireCurrent(admin, applicationId, TOPICS_TIMEOUT);
         }
     }
 

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One serving instance against an external cluster: topics ensured, projections (under the
- * configured application id), the halt-notice watcher (when the manifest's public key is
- * configured) and the gateway. Closes in reverse order.
+ * One serving instance against an external cluster: topics ensured and the projections' state
+ * checked (see {@code StateLayout}), projections (under the configured application id), the
+ * halt-notice watcher (when the manifest's public key is configured) and the gateway. Closes in
+ * reverse order.
  */
 final class ServeService extends ClusterService {
 
@@ -55,8 +56,9 @@ final class ServeService extends ClusterService {
         }
         // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
         // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading.
+        applicationId = s.applicationIdFor(manifest);
         FutureTask<Void> topics = new FutureTask<>(() -> {
-            ensureTopics(s.bootstrapServers(), s.replicationFactor());
+            ensureTopics(s.bootstrapServers(), s.replicationFactor(), applicationId);
             return null;
         });
         Thread topicsThread = new Thread(topics, "starfall-ensure-topics");
@@ -64,7 +66,6 @@ final class ServeService extends ClusterService {
         topicsThread.start();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         TopologySerdes.prefetchStoredSchemas(registry);
-        applicationId = s.applicationIdFor(manifest);
         projections = parts.track(ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
                 applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor()), registry));
         Vertx vertx = Vertx.vertx();

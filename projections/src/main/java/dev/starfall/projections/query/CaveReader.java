@@ -6,33 +6,39 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.starfall.projections.ProjectionSerdes;
 import dev.starfall.projections.Stores;
-import dev.starfall.projections.domain.Cave;
 import dev.starfall.projections.domain.Meteor;
+import dev.starfall.projections.domain.WalletMeteorKey;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads wallets' caves from {@link Stores#CAVE}. That store is partitioned by wallet: find the owner
- * with {@code queryMetadataForKey(Stores.CAVE, wallet, new StringSerializer())}. Live (not yet
+ * Reads wallets' caves from {@link Stores#METEORS}. That store is partitioned by wallet: find the owner
+ * with {@code queryMetadataForKey(Stores.METEORS, wallet, new StringSerializer())}. Live (not yet
  * closed) standings live in the shower partitions; {@link #combine} merges them in.
  */
 public final class CaveReader {
 
-    private final ReadOnlyKeyValueStore<String, Cave> caves;
+    private static final Serializer<String> WALLET_PREFIX = ProjectionSerdes.walletPrefix();
 
-    public CaveReader(ReadOnlyKeyValueStore<String, Cave> caves) {
-        this.caves = caves;
+    private final ReadOnlyKeyValueStore<WalletMeteorKey, Meteor> meteors;
+
+    public CaveReader(ReadOnlyKeyValueStore<WalletMeteorKey, Meteor> meteors) {
+        this.meteors = meteors;
     }
 
     /** The wallet's meteors in closed showers, by shower; empty when it has none. */
     public List<MeteorView> meteors(String wallet) {
-        Cave cave = caves.get(wallet);
-        if (cave == null) {
-            return List.of();
-        }
-        List<MeteorView> out = new ArrayList<>(cave.meteors().size());
-        for (Meteor m : cave.meteors()) {
-            out.add(new MeteorView(m.shower(), m.rank(), m.tier(), m.contribution().toString()));
+        List<MeteorView> out = new ArrayList<>();
+        try (KeyValueIterator<WalletMeteorKey, Meteor> it = meteors.prefixScan(wallet, WALLET_PREFIX)) {
+            while (it.hasNext()) {
+                KeyValue<WalletMeteorKey, Meteor> entry = it.next();
+                Meteor m = entry.value;
+                out.add(new MeteorView(entry.key.shower(), m.rank(), m.tier(), m.contribution().toString()));
+            }
         }
         return out;
     }

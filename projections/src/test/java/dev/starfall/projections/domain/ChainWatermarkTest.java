@@ -41,11 +41,4 @@ class ChainWatermarkTest {
                 .isEqualTo(300);
         assertThat(ChainWatermark.of(70, List.of(cursor("a", 100, 500L), cursor("b", 50, 300L)))).isEqualTo(70);
     }
-
-    @Test
-    void shouldKeepOneMeteorPerShowerInACave() {
-        Cave cave = Cave.EMPTY.with(new Meteor(3, 1, "rare", java.math.BigInteger.TEN)).with(new Meteor(1, 2, "common", java.math.BigInteger.ONE))
-                .with(new Meteor(3, 1, "rare", java.math.BigInteger.TEN));
-        assertThat(cave.meteors()).extracting(Meteor::shower).containsExactly(1, 3);
-    }
 }
