@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
  *     closes showers (in-band chain-time watermark, on each tick and a punctuator every 1 s) and emits:
  *     --results--> starfall.results.v1 (key shower:wallet, in the partition of its wallet)
- *                  --collect-caves--> [wallet-caves] (read back from the topic: no repartition)
+ *                  --collect-caves--> [wallet-meteors] (read back from the topic: no repartition)
  *     --summaries--> starfall.shower-summaries.v1 (key shower) --global--> [telescope]
  *     --eggs--> starfall.eggs.v1 (key shower:tier)
  *     --late--> starfall.transfers.late.v1 (key transfer id)

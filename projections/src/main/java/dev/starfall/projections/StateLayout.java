@@ -42,14 +42,14 @@ public final class StateLayout {
         if (!retired.isEmpty()) {
             throw new IllegalStateException("the projections' state of application " + applicationId
                     + " was built by an earlier version (it has " + String.join(", ", retired)
-                    + ", a store this version replaced; started on it, caves would be served empty): rebuild it with"
+                    + ", the changelog of a store this version replaced; started on it, caves would be served empty): rebuild it with"
                     + " `starfall reset` (ops/RUNBOOK.md, \"Rebuild the projections by reset\") or deploy blue/green under a new"
                     + " application id");
         }
     }
 
     /** The changelogs among {@code topics} of stores retired from {@code applicationId}'s topology. */
-    static List<String> retiredChangelogs(Set<String> topics, String applicationId) {
+    private static List<String> retiredChangelogs(Set<String> topics, String applicationId) {
         return Stores.RETIRED.stream().map(store -> applicationId + "-" + store + "-changelog").filter(topics::contains).toList();
     }
 }

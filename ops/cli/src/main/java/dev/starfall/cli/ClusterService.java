@@ -2,6 +2,7 @@ package dev.starfall.cli;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.starfall.projections.StateLayout;
 import dev.starfall.schemas.TopicProvisioner;
@@ -19,19 +20,21 @@ abstract class ClusterService implements AutoCloseable {
 
     /** Creates the pipeline's topics that are missing (existing ones are checked, not changed). */
     static void ensureTopics(String bootstrapServers, short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            new TopicProvisioner(admin, replicationFactor).ensure(Topics.PIPELINE, TOPICS_TIMEOUT);
-        }
+        ensureTopics(bootstrapServers, replicationFactor, admin -> { });
     }
 
     /**
-     * {@link #ensureTopics(String, short)}, and fails when the projections of {@code applicationId}
+     * {@link #ensureTopics(String, short)}, then fails when the projections of {@code applicationId}
      * have state this version does not read (see {@link StateLayout}).
      */
-    static void ensureTopics(String bootstrapServers, short replicationFactor, String applicationId) {
+    static void ensureTopicsAndState(String bootstrapServers, short replicationFactor, String applicationId) {
+        ensureTopics(bootstrapServers, replicationFactor, admin -> StateLayout.requireCurrent(admin, applicationId, TOPICS_TIMEOUT));
+    }
+
+    private static void ensureTopics(String bootstrapServers, short replicationFactor, Consumer<Admin> then) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicProvisioner(admin, replicationFactor).ensure(Topics.PIPELINE, TOPICS_TIMEOUT);
-            StateLayout.requireCurrent(admin, applicationId, TOPICS_TIMEOUT);
+            then.accept(admin);
         }
     }
 

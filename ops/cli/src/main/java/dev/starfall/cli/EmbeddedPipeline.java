@@ -79,7 +79,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         track(() -> vertx.close().await());
         registry = track(SchemaRegistryServer.start(vertx, kafka.bootstrapServers(), o.registryPort()));
-        ClusterService.ensureTopics(kafka.bootstrapServers(), (short) 1, ProjectionsService.Settings.applicationIdFor(manifest));
+        ClusterService.ensureTopicsAndState(kafka.bootstrapServers(), (short) 1, ProjectionsService.Settings.applicationIdFor(manifest));
         SchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.url());
         TopologySerdes.prefetchStoredSchemas(registryClient);
 

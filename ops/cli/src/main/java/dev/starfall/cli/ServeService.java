@@ -58,7 +58,7 @@ final class ServeService extends ClusterService {
         // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading.
         applicationId = s.applicationIdFor(manifest);
         FutureTask<Void> topics = new FutureTask<>(() -> {
-            ensureTopics(s.bootstrapServers(), s.replicationFactor(), applicationId);
+            ensureTopicsAndState(s.bootstrapServers(), s.replicationFactor(), applicationId);
             return null;
         });
         Thread topicsThread = new Thread(topics, "starfall-ensure-topics");
