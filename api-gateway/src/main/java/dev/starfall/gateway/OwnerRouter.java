@@ -3,6 +3,7 @@ package dev.starfall.gateway;
 import java.util.function.Function;
 
 import dev.starfall.projections.ProjectionsService;
+import dev.starfall.projections.RankedContributionsStore;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
@@ -80,7 +81,7 @@ final class OwnerRouter {
      * @param forwardedFrom the peer that forwarded this request, or null for a client request
      */
     Future<Answer> route(int n, String uri, String forwardedFrom, Function<ShowerReader, Answer> query) {
-        return route(Stores.RANKINGS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom,
+        return route(Stores.CONTRIBUTIONS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom,
                 (partition, stale) -> query.apply(reader(partition, stale)));
     }
 
@@ -145,8 +146,8 @@ final class OwnerRouter {
 
     private ShowerReader reader(int partition, boolean stale) {
         KafkaStreams streams = projections.streams();
-        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = streams.store(params(Stores.RANKINGS,
-                QueryableStoreTypes.<Bytes, byte[]>keyValueStore(), partition, stale));
+        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = streams.store(params(Stores.CONTRIBUTIONS,
+                RankedContributionsStore.RANKINGS, partition, stale));
         ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions = streams.store(params(Stores.CONTRIBUTIONS,
                 QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,

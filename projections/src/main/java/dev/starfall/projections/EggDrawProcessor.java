@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Receives an accepted egg seed (broadcast to every shower partition), keeps it in the task's
@@ -27,7 +28,7 @@ final class EggDrawProcessor implements Processor<String, EggSeedRevealed, Strin
     private final Tiers tiers;
     private final int showerPartitions;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<Bytes, byte[]> rankings;
+    private ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
     private KeyValueStore<Integer, ShowerTotals> totals;
     private KeyValueStore<String, String> eggSeed;
 
@@ -40,7 +41,7 @@ final class EggDrawProcessor implements Processor<String, EggSeedRevealed, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        rankings = context.getStateStore(Stores.RANKINGS);
+        rankings = RankedContributionsStore.rankingsOf(context.getStateStore(Stores.CONTRIBUTIONS));
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
         eggSeed = context.getStateStore(Stores.EGG_SEED);
     }

@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <pre>
  * transfers.observed (key: sender) --key-by-shower--> transfers-by-shower (repartition, key: shower, the transfer's bytes as read;
  *   reads global [ingest-cursors]                          plus watermark ticks to every partition)
- *   --count-contributions--> [transfer-ids] [shower-wallet-contributions] [shower-rankings] [shower-totals]
+ *   --count-contributions--> [transfer-ids] [shower-wallet-contributions, with their rankings] [shower-totals]
  *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
  *     closes showers (in-band chain-time watermark, on each tick and a punctuator every 1 s) and emits:
  *     --results--> starfall.results.v1 (key shower:wallet, in the partition of its wallet)
@@ -89,7 +89,7 @@ public final class ProjectionsTopology {
                         Named.as("key-by-shower"))
                 .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER).withNumberOfPartitions(partitions))
                 .process(() -> new ShowerProcessor(manifest, false, partitions, partitions, transfers), Named.as("count-contributions"),
-                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS);
+                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS);
         return builder.build();
     }
 
@@ -149,8 +149,7 @@ public final class ProjectionsTopology {
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))
                 .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions, serdes.transfers().deserializer()),
                         Named.as("count-contributions"),
-                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS,
-                        Stores.EGG_SEED);
+                        Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.EGG_SEED);
         Map<String, KStream<String, SpecificRecord>> byType = out.split(Named.as("shower-output-"))
                 .branch((k, v) -> v instanceof ShowerResult, Branched.as("results"))
                 .branch((k, v) -> v instanceof ShowerSummary, Branched.as("summaries"))
@@ -184,7 +183,7 @@ public final class ProjectionsTopology {
                 .repartition(Repartitioned.with(Serdes.String(), serdes.reveals()).withName(Stores.EGG_SEED_BROADCAST)
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(toEveryPartition()))
                 .process(() -> new EggDrawProcessor(manifest, showerPartitions), Named.as("draw-eggs"),
-                        Stores.RANKINGS, Stores.SHOWER_TOTALS, Stores.EGG_SEED)
+                        Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.EGG_SEED)
                 .mapValues(v -> (EggDrawn) v, Named.as("as-eggs-at-reveal"))
                 .to(Topics.EGGS.name(), Produced.with(Serdes.String(), serdes.eggs()).withName("eggs-at-reveal-sink"));
 
@@ -200,9 +199,9 @@ public final class ProjectionsTopology {
 
     private static void addShowerStores(StreamsBuilder builder) {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
-        builder.addStateStore(store(Stores.CONTRIBUTIONS, ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution())
-                .withLoggingEnabled(REWRITTEN_CHANGELOG));
-        builder.addStateStore(store(Stores.RANKINGS, Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(REWRITTEN_CHANGELOG));
+        // the contributions, with their rankings in the same RocksDB instance and no changelog of their own
+        builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS),
+                ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()).withLoggingEnabled(REWRITTEN_CHANGELOG));
         builder.addStateStore(smallStore(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
         builder.addStateStore(smallStore(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
     }
@@ -234,14 +233,13 @@ public final class ProjectionsTopology {
             TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
 
     /**
-     * Changelog settings of the stores whose keys are superseded as the history grows: a
-     * contribution is rewritten on every transfer of its wallet, and a ranking entry is deleted and
-     * put again under its new amount. Compacted, as every changelog, in 16 MiB segments: the
-     * log cleaner compacts only closed segments, and with the broker's 1 GiB default a changelog
-     * partition of a 10 M-event history never rolls one, so a fresh instance restored every
-     * superseded value the history ever wrote. Tombstones of the ranking keep the broker's
-     * one-day {@code delete.retention.ms}: a restore that began before a cleaning still sees them.
-     * The transfer ids and the meteors are written once each and keep the default (compaction finds
+     * Changelog settings of the store whose keys are superseded as the history grows: a
+     * contribution is rewritten on every transfer of its wallet. Compacted, as every changelog, in
+     * 16 MiB segments: the log cleaner compacts only closed segments, and with the broker's 1 GiB
+     * default a changelog partition of a 10 M-event history never rolls one, so a fresh instance
+     * restored every superseded value the history ever wrote. (The rankings, when they had a
+     * changelog of their own, wrote a delete and a put for each transfer, and their tombstones
+     * stayed the broker's one-day {@code delete.retention.ms}.) The transfer ids and the meteors are written once each and keep the default (compaction finds
      * nothing there; the caves, when they were one entry per wallet rewritten whole with each meteor,
      * had the largest changelog at 10 M events: 1.5 GiB for about 100,000 caves).
      */

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts each transfer once into its shower and closes the showers of its partition.
  *
- * <p>Counting: deduplicates by transfer id, adds the transfer to the (shower, wallet) contribution,
- * moves the wallet's ranking entry and updates the shower totals. Input is keyed by shower number
+ * <p>Counting: deduplicates by transfer id, adds the transfer to the (shower, wallet) contribution
+ * (whose store moves the wallet's ranking entry with it: {@link RankedContributionsStore}) and
+ * updates the shower totals. Input is keyed by shower number
  * ({@link ProjectionsTopology#OUTSIDE} for transfers outside every shower), so one shower's stores
  * live in one partition.
  *
@@ -75,7 +76,6 @@ import org.slf4j.LoggerFactory;
 final class ShowerProcessor implements Processor<Integer, byte[], String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(ShowerProcessor.class);
-    private static final byte[] NO_VALUE = new byte[0];
     static final String SEED_KEY = "seed";
 
     private final Manifest manifest;
@@ -90,7 +90,8 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Long> transferIds;
     private KeyValueStore<ShowerWallet, Contribution> contributions;
-    private KeyValueStore<Bytes, byte[]> rankings;
+    /** The contributions' rankings: a contribution put moves its entry (see {@link RankedContributionsStore}). */
+    private ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
     private KeyValueStore<Integer, ShowerTotals> totals;
     private KeyValueStore<Integer, Long> watermarks;
     private KeyValueStore<String, String> eggSeed;
@@ -126,7 +127,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         this.context = context;
         transferIds = context.getStateStore(Stores.TRANSFER_IDS);
         contributions = context.getStateStore(Stores.CONTRIBUTIONS);
-        rankings = context.getStateStore(Stores.RANKINGS);
+        rankings = RankedContributionsStore.rankingsOf(context.getStateStore(Stores.CONTRIBUTIONS));
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
         watermarks = context.getStateStore(Stores.TASK_WATERMARKS);
         partition = context.taskId().partition();
@@ -185,10 +186,6 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         ShowerWallet key = new ShowerWallet(shower, t.getSender());
         Contribution before = contributions.get(key);
         Contribution after = before == null ? Contribution.first(amount, blockTime) : before.plus(amount, blockTime);
-        if (before != null) {
-            rankings.delete(Bytes.wrap(new RankingKey(shower, before.amount(), before.reachedAt(), key.wallet()).encode()));
-        }
-        rankings.put(Bytes.wrap(new RankingKey(shower, after.amount(), after.reachedAt(), key.wallet()).encode()), NO_VALUE);
         contributions.put(key, after);
         totals.put(shower, current.withTransfer(before, after, amount, minimum));
     }
@@ -326,7 +323,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     }
 
     /** The final ranking of a closed shower, by tier, as egg candidates. */
-    static List<List<EggDraw.Candidate>> candidates(KeyValueStore<Bytes, byte[]> rankings, Tiers tiers, int shower, long eligible) {
+    static List<List<EggDraw.Candidate>> candidates(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, Tiers tiers, int shower, long eligible) {
         List<List<EggDraw.Candidate>> out = new ArrayList<>(tiers.size());
         for (int i = 0; i < tiers.size(); i++) {
             out.add(new ArrayList<>());

@@ -41,15 +41,25 @@ public final class StateLayout {
         List<String> retired = retiredChangelogs(topics, applicationId);
         if (!retired.isEmpty()) {
             throw new IllegalStateException("the projections' state of application " + applicationId
-                    + " was built by an earlier version (it has " + String.join(", ", retired)
-                    + ", the changelog of a store this version replaced; started on it, caves would be served empty): rebuild it with"
-                    + " `starfall reset` (ops/RUNBOOK.md, \"Rebuild the projections by reset\") or deploy blue/green under a new"
-                    + " application id");
+                    + " was built by an earlier version: it has " + String.join("; ", retired)
+                    + ". Rebuild it with `starfall reset` (ops/RUNBOOK.md, \"Rebuild the projections by reset\") or deploy"
+                    + " blue/green under a new application id");
         }
     }
 
-    /** The changelogs among {@code topics} of stores retired from {@code applicationId}'s topology. */
+    /**
+     * The changelogs among {@code topics} of stores retired from {@code applicationId}'s topology, in
+     * store order, each with what this version would get wrong on that state.
+     */
     private static List<String> retiredChangelogs(Set<String> topics, String applicationId) {
-        return Stores.RETIRED.stream().map(store -> applicationId + "-" + store + "-changelog").filter(topics::contains).toList();
+        return Stores.RETIRED.keySet().stream().sorted()
+                .filter(store -> topics.contains(changelog(applicationId, store)))
+                .map(store -> changelog(applicationId, store) + ", the changelog of a store this version replaced (started on it, "
+                        + Stores.RETIRED.get(store) + ")")
+                .toList();
+    }
+
+    private static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 }

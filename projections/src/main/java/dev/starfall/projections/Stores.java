@@ -1,6 +1,6 @@
 package dev.starfall.projections;
 
-import java.util.List;
+import java.util.Map;
 
 /**
  * Names of every state store and internal topic of the projections, in one place. Changelog and
@@ -14,11 +14,14 @@ public final class Stores {
     /** Transfer ids already counted (deduplication): transfer id -> block time millis. */
     public static final String TRANSFER_IDS = "transfer-ids";
 
-    /** Per (shower, wallet) contribution: {@code ShowerWallet} key -> {@code Contribution}. */
+    /**
+     * Per (shower, wallet) contribution: {@code ShowerWallet} key -> {@code Contribution}; and in the
+     * same RocksDB instance, without a changelog of their own, each shower's ranking ordered by
+     * contribution ({@code RankingKey} bytes -> empty value): read them with
+     * {@code RankedContributionsStore.rankingsOf} in a task, {@code RankedContributionsStore.RANKINGS}
+     * in interactive queries.
+     */
     public static final String CONTRIBUTIONS = "shower-wallet-contributions";
-
-    /** Per shower ranking, ordered by contribution: {@code RankingKey} bytes -> empty value. */
-    public static final String RANKINGS = "shower-rankings";
 
     /** Per shower totals (shower 0 counts transfers outside every shower): shower -> {@code ShowerTotals}. */
     public static final String SHOWER_TOTALS = "shower-totals";
@@ -63,17 +66,21 @@ public final class Stores {
     public static final String METEORS = "wallet-meteors";
 
     /**
-     * Stores of earlier versions whose content no current store holds. A changelog of one of them
-     * means the application's state was built by such a version: its caves were in
-     * {@code "wallet-caves"} (wallet -> all its meteors, rewritten whole for each new meteor), and an
-     * instance of this version started on that state would serve empty caves. Such state is rebuilt
-     * (reset, or a blue/green deploy under a new application id); see {@code StateLayout}.
+     * Stores of earlier versions whose content no current store holds, and what an instance of this
+     * version started on such a state would get wrong. A changelog of one of them means the
+     * application's state was built by such a version: its caves were in {@code "wallet-caves"}
+     * (wallet -> all its meteors, rewritten whole for each new meteor), its rankings in
+     * {@code "shower-rankings"} (a store of their own; the contributions store then held no
+     * rankings, and its keys had no key-space byte). Such state is rebuilt (reset, or a blue/green
+     * deploy under a new application id); see {@code StateLayout}.
      */
-    public static final List<String> RETIRED = List.of("wallet-caves");
+    public static final Map<String, String> RETIRED = Map.of(
+            "wallet-caves", "caves would be served empty",
+            "shower-rankings", "counted contributions would not be found, and leaderboards would be empty");
 
     /** Name of the repartition step that broadcasts an accepted egg seed to every shower partition. */
     public static final String EGG_SEED_BROADCAST = "egg-seed-broadcast";
 
     /** The stores that answer queries, all partitioned by shower number. */
-    public static final String[] SHOWER_STORES = {CONTRIBUTIONS, RANKINGS, SHOWER_TOTALS};
+    public static final String[] SHOWER_STORES = {CONTRIBUTIONS, SHOWER_TOTALS};
 }

@@ -30,7 +30,7 @@ class BoundedMemoryRocksDbConfigTest {
                 assertThat(options.memtableWholeKeyFiltering()).as(store).isTrue();
             }
         }
-        try (Options options = configured(Stores.RANKINGS, Map.of())) {
+        try (Options options = configured(Stores.METEORS, Map.of())) {
             assertThat(options.memtablePrefixBloomSizeRatio()).isZero();
             assertThat(options.memtableWholeKeyFiltering()).isFalse();
         }

@@ -31,11 +31,13 @@ import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** The full topology under {@code TopologyTestDriver} (one partition), with its topics and readers. */
 final class Harness implements AutoCloseable {
@@ -79,15 +81,20 @@ final class Harness implements AutoCloseable {
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
         KeyValueStore<Integer, Long> watermarks = driver.getKeyValueStore(Stores.TASK_WATERMARKS);
         KeyValueStore<String, ShowerSummary> telescopeStore = driver.getKeyValueStore(Stores.TELESCOPE);
-        reader = new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), contributions, totals, watermarks, telescopeStore, manifest);
+        reader = new ShowerReader(rankings(), contributions, totals, watermarks, telescopeStore, manifest);
         caves = new CaveReader(driver.getKeyValueStore(Stores.METEORS));
         telescope = new TelescopeReader(telescopeStore);
     }
 
     /** A reader of the same stores that takes ranks from {@code ranks}, as the gateway's reads of an active task do. */
     ShowerReader reader(RankSnapshots ranks) {
-        return new ShowerReader(driver.getKeyValueStore(Stores.RANKINGS), driver.getKeyValueStore(Stores.CONTRIBUTIONS), totals,
+        return new ShowerReader(rankings(), driver.getKeyValueStore(Stores.CONTRIBUTIONS), totals,
                 driver.getKeyValueStore(Stores.TASK_WATERMARKS), driver.getKeyValueStore(Stores.TELESCOPE), manifest, ranks);
+    }
+
+    /** The rankings kept with the contributions. */
+    ReadOnlyKeyValueStore<Bytes, byte[]> rankings() {
+        return RankedContributionsStore.rankingsOf(driver.getKeyValueStore(Stores.CONTRIBUTIONS));
     }
 
     /** The default manifest with an egg seed commitment. */

@@ -41,7 +41,7 @@ class OneAnswerReaderTest {
         h = new Harness(Harness.manifestWithCommitment("f9fa5c699354e46a448f75765ae99bf06741d541ab6c337c0f3722850adbb136"), stateDir);
         schedule = h.manifest.schedule();
         minimum = h.manifest.minimumContribution();
-        counted = new ShowerReader(h.driver.getKeyValueStore(Stores.RANKINGS), h.driver.getKeyValueStore(Stores.CONTRIBUTIONS),
+        counted = new ShowerReader(h.rankings(), h.driver.getKeyValueStore(Stores.CONTRIBUTIONS),
                 new CountingGets<>(h.totals, totalsReads), h.driver.getKeyValueStore(Stores.TASK_WATERMARKS),
                 h.driver.getKeyValueStore(Stores.TELESCOPE), h.manifest, new RankSnapshots(Duration.ofMillis(250), 8, System::nanoTime));
         for (int i = 0; i < 40; i++) {

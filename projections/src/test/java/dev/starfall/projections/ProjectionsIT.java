@@ -140,7 +140,7 @@ class ProjectionsIT {
 
         Map<String, String> segmentBytes = new TreeMap<>();
         Map<String, String> cleanup = new TreeMap<>();
-        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.RANKINGS, Stores.METEORS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
+        List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.METEORS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<ConfigResource> topics = stores.stream()
                     .map(store -> new ConfigResource(ConfigResource.Type.TOPIC, "projections-it-changelogs-" + store + "-changelog")).toList();
@@ -149,10 +149,9 @@ class ProjectionsIT {
                 cleanup.put(topic.name(), config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
             });
         }
-        assertThat(cleanup).hasSize(5).allSatisfy((topic, policy) -> assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT));
+        assertThat(cleanup).hasSize(4).allSatisfy((topic, policy) -> assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT));
         assertThat(segmentBytes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "projections-it-changelogs-" + Stores.CONTRIBUTIONS + "-changelog", Integer.toString(16 << 20),
-                "projections-it-changelogs-" + Stores.RANKINGS + "-changelog", Integer.toString(16 << 20),
                 "projections-it-changelogs-" + Stores.METEORS + "-changelog", Integer.toString(1 << 30),
                 "projections-it-changelogs-" + Stores.TRANSFER_IDS + "-changelog", Integer.toString(1 << 30),
                 "projections-it-changelogs-" + Stores.SHOWER_TOTALS + "-changelog", Integer.toString(1 << 20)));
@@ -169,6 +168,13 @@ class ProjectionsIT {
                     .hasMessageContaining("projections-it-layout-wallet-caves-changelog")
                     .hasMessageContaining("starfall reset");
             StateLayout.requireCurrent(admin, "projections-it-layout-g2", DEADLINE); // another application's state: not its own
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("projections-it-layout-g2-shower-rankings-changelog", 1,
+                    (short) 1))).all().get();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> StateLayout.requireCurrent(admin, "projections-it-layout-g2", DEADLINE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("projections-it-layout-g2-shower-rankings-changelog")
+                    .hasMessageContaining("leaderboards would be empty")
+                    .hasMessageNotContaining("wallet-caves");
         }
     }
 

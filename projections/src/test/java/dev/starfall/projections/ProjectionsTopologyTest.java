@@ -38,6 +38,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ProjectionsTopologyTest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serdes, 1), props);
         input = driver.createInputTopic(Topics.TRANSFERS_OBSERVED.name(), new StringSerializer(), serde.serializer());
-        KeyValueStore<Bytes, byte[]> rankings = driver.getKeyValueStore(Stores.RANKINGS);
+        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = RankedContributionsStore.rankingsOf(driver.getKeyValueStore(Stores.CONTRIBUTIONS));
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
         totals = driver.getKeyValueStore(Stores.SHOWER_TOTALS);
         reader = new ShowerReader(rankings, contributions, totals, new Tiers(manifest.tiers()));

@@ -17,6 +17,11 @@ import java.nio.charset.StandardCharsets;
  */
 public record RankingKey(int shower, BigInteger amount, long reachedAt, String wallet) {
 
+    /** The ranking entry of a wallet's contribution to a shower. */
+    public static RankingKey of(ShowerWallet key, Contribution c) {
+        return new RankingKey(key.shower(), c.amount(), c.reachedAt(), key.wallet());
+    }
+
     public byte[] encode() {
         byte[] magnitude = magnitude(amount);
         byte[] w = wallet.getBytes(StandardCharsets.UTF_8);

@@ -110,16 +110,6 @@ public final class ShowerReader {
         return new ShowerReader(rankings, contributions, totals, tiers, taskWatermarks, finals, manifest, ranks, new HashMap<>(4));
     }
 
-    /** Names of the stores this reader needs, for the caller that opens them. */
-    public static List<String> storeNames() {
-        return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS);
-    }
-
-    /** Stores of the full constructor: the shower partition's stores, then the global telescope store. */
-    public static List<String> allStoreNames() {
-        return Arrays.asList(Stores.RANKINGS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.TELESCOPE);
-    }
-
     /**
      * The chain-time watermark of this partition's task (epoch millis), as the task last stored it:
      * the in-band low watermark over the input partitions of the transfers topic, advanced by the

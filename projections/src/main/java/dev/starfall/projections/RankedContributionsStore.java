@@ -1,0 +1,471 @@
+package dev.starfall.projections;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.starfall.projections.domain.Contribution;
+import dev.starfall.projections.domain.RankingKey;
+import dev.starfall.projections.domain.ShowerWallet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.CommitCallback;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * The bytes store under {@link Stores#CONTRIBUTIONS}: each (shower, wallet) contribution and, in
+ * the same RocksDB instance, the shower's ranking entry of that contribution ({@link RankingKey},
+ * empty value). The ranking is a function of the contributions, so it has no changelog of its
+ * own: every write of a contribution through this store (a transfer counted, a record restored
+ * from the contributions' changelog, a standby's update) replaces the contribution's ranking
+ * entry in the same call. A ranking is then never restored from a log of its own deletes and puts
+ * (two changelog records per transfer, and the deletes' tombstones stayed a day), and a standby's
+ * copy of a partition has its rankings too.
+ *
+ * <p>Keys are prefixed by their key space: {@code 0} and the {@code ShowerWallet} bytes for a
+ * contribution, {@code 1} and the {@code RankingKey} bytes for a ranking entry. The layers above
+ * (metering, change logging) see only the contributions, with their keys as before; the rankings
+ * are read through {@link #rankingsOf(StateStore)} in a task and {@link #RANKINGS} in interactive
+ * queries.
+ *
+ * <p>Why the two stay consistent: both key spaces are one RocksDB instance, so whatever it holds
+ * after a crash is a prefix of the writes made to it, and each write of a contribution removes
+ * the ranking entry of the value it replaces, read from the store itself. Replaying changelog
+ * records over such a prefix (a restore from the committed offset) therefore ends with exactly
+ * one ranking entry per contribution. Under exactly-once, a task's state with writes of an
+ * aborted transaction is wiped and restored by Kafka Streams, as for every store.
+ *
+ * <p>Interactive queries v2 ({@link #query}) are not supported: the projections' readers use the
+ * key-value interface. Restores do not track the store's {@link Position} (used only when
+ * interactive-query consistency is enabled, which the projections do not enable).
+ */
+public final class RankedContributionsStore implements KeyValueStore<Bytes, byte[]> {
+
+    private static final byte CONTRIBUTION = 0;
+    private static final byte RANKING = 1;
+    private static final byte[] EMPTY = new byte[0];
+    private static final Deserializer<Contribution> CONTRIBUTIONS = ProjectionSerdes.contribution().deserializer();
+
+    /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
+    public static final QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> RANKINGS = new RankingsType();
+
+    private final KeyValueStore<Bytes, byte[]> db;
+    private final Rankings rankings = new Rankings();
+
+    RankedContributionsStore(KeyValueStore<Bytes, byte[]> db) {
+        this.db = db;
+    }
+
+    /** A persistent supplier of this store, for {@code Stores.keyValueStoreBuilder} with the contributions' serdes. */
+    static KeyValueBytesStoreSupplier supplier(String name) {
+        KeyValueBytesStoreSupplier rocksDb = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
+        return new KeyValueBytesStoreSupplier() {
+            @Override
+            public String name() {
+                return rocksDb.name();
+            }
+
+            @Override
+            public KeyValueStore<Bytes, byte[]> get() {
+                return new RankedContributionsStore(rocksDb.get());
+            }
+
+            @Override
+            public String metricsScope() {
+                return rocksDb.metricsScope();
+            }
+        };
+    }
+
+    /**
+     * The rankings of the contributions store a task holds ({@code context.getStateStore(Stores.CONTRIBUTIONS)},
+     * or the top store of a test driver): read-only, since they change only with the contributions.
+     */
+    public static ReadOnlyKeyValueStore<Bytes, byte[]> rankingsOf(StateStore contributions) {
+        return inner(contributions).rankings;
+    }
+
+    private static RankedContributionsStore inner(StateStore store) {
+        RankedContributionsStore inner = store instanceof RankedContributionsStore r ? r
+                : store instanceof WrappedStateStore<?, ?, ?> w ? w.findInner(RankedContributionsStore.class) : null;
+        if (inner == null) {
+            throw new IllegalArgumentException("store " + store.name() + " does not keep rankings with its contributions");
+        }
+        return inner;
+    }
+
+    // ---- the contributions, as the layers above see them
+
+    @Override
+    public byte[] get(Bytes key) {
+        return db.get(in(CONTRIBUTION, key));
+    }
+
+    /** Puts a contribution and moves its ranking entry from the value it replaces; a null value deletes both. */
+    @Override
+    public void put(Bytes key, byte[] value) {
+        Bytes stored = in(CONTRIBUTION, key);
+        byte[] before = db.get(stored);
+        if (before != null) {
+            db.put(in(RANKING, rankingKey(key, before)), null);
+        }
+        if (value != null) {
+            db.put(in(RANKING, rankingKey(key, value)), EMPTY);
+        }
+        db.put(stored, value);
+    }
+
+    @Override
+    public byte[] putIfAbsent(Bytes key, byte[] value) {
+        byte[] before = get(key);
+        if (before == null) {
+            put(key, value);
+        }
+        return before;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+        for (KeyValue<Bytes, byte[]> e : entries) {
+            put(e.key, e.value);
+        }
+    }
+
+    @Override
+    public byte[] delete(Bytes key) {
+        byte[] before = get(key);
+        if (before != null) {
+            put(key, null);
+        }
+        return before;
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+        return within(CONTRIBUTION, db.range(lower(CONTRIBUTION, from), upper(CONTRIBUTION, to)));
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
+        return within(CONTRIBUTION, db.reverseRange(lower(CONTRIBUTION, from), upper(CONTRIBUTION, to)));
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> all() {
+        return range(null, null);
+    }
+
+    @Override
+    public KeyValueIterator<Bytes, byte[]> reverseAll() {
+        return reverseRange(null, null);
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
+        return prefixScan(CONTRIBUTION, serializer.serialize(null, prefix));
+    }
+
+    /** Counts both key spaces (RocksDB's estimate, as for any store). */
+    @Override
+    public long approximateNumEntries() {
+        return db.approximateNumEntries();
+    }
+
+    // ---- the state store's life, as the RocksDB store's, with its restores going through put
+
+    @Override
+    public String name() {
+        return db.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        db.init(new RestoringThroughPut(context), root);
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        db.commit(changelogOffsets);
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return db.committedOffset(partition);
+    }
+
+    /** As the RocksDB store: it keeps its changelog offsets itself (deprecated in Kafka 4.3, where every store will). */
+    @Override
+    @SuppressWarnings("deprecation")
+    public boolean managesOffsets() {
+        return db.managesOffsets();
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return db.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return db.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
+        return QueryResult.forUnknownQueryType(query, this);
+    }
+
+    @Override
+    public Position getPosition() {
+        return db.getPosition();
+    }
+
+    // ---- key spaces
+
+    private static byte[] rankingKey(Bytes contributionKey, byte[] contribution) {
+        ShowerWallet sw = ShowerWallet.decode(contributionKey.get());
+        return RankingKey.of(sw, CONTRIBUTIONS.deserialize(null, contribution)).encode();
+    }
+
+    private static Bytes in(byte space, Bytes key) {
+        return in(space, key.get());
+    }
+
+    private static Bytes in(byte space, byte[] key) {
+        byte[] out = new byte[key.length + 1];
+        out[0] = space;
+        System.arraycopy(key, 0, out, 1, key.length);
+        return Bytes.wrap(out);
+    }
+
+    /** Every key of the space is at least the space's byte alone. */
+    private static Bytes lower(byte space, Bytes from) {
+        return from == null ? Bytes.wrap(new byte[] {space}) : in(space, from);
+    }
+
+    /** No key is the next space's byte alone (every key has bytes after its space's), so it bounds the space inclusively. */
+    private static Bytes upper(byte space, Bytes to) {
+        return to == null ? Bytes.wrap(new byte[] {(byte) (space + 1)}) : in(space, to);
+    }
+
+    private KeyValueIterator<Bytes, byte[]> prefixScan(byte space, byte[] prefix) {
+        return within(space, db.prefixScan(in(space, prefix), new BytesSerializer()));
+    }
+
+    /** The entries of {@code it}, all of {@code space}, with their keys as the layers above know them. */
+    private static KeyValueIterator<Bytes, byte[]> within(byte space, KeyValueIterator<Bytes, byte[]> it) {
+        return new KeyValueIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public KeyValue<Bytes, byte[]> next() {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                return KeyValue.pair(out(space, kv.key), kv.value);
+            }
+
+            @Override
+            public Bytes peekNextKey() {
+                return out(space, it.peekNextKey());
+            }
+
+            @Override
+            public void close() {
+                it.close();
+            }
+        };
+    }
+
+    private static Bytes out(byte space, Bytes stored) {
+        byte[] k = stored.get();
+        if (k.length == 0 || k[0] != space) {
+            throw new IllegalStateException("key space " + space + " scan reached a key of space " + (k.length == 0 ? "none" : k[0]));
+        }
+        return Bytes.wrap(Arrays.copyOfRange(k, 1, k.length));
+    }
+
+    /** The rankings: read-only; ordered as {@link RankingKey} says, keys without the key-space byte. */
+    private final class Rankings implements ReadOnlyKeyValueStore<Bytes, byte[]> {
+
+        @Override
+        public byte[] get(Bytes key) {
+            return db.get(in(RANKING, key));
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+            return within(RANKING, db.range(lower(RANKING, from), upper(RANKING, to)));
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
+            return within(RANKING, db.reverseRange(lower(RANKING, from), upper(RANKING, to)));
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> all() {
+            return range(null, null);
+        }
+
+        @Override
+        public KeyValueIterator<Bytes, byte[]> reverseAll() {
+            return reverseRange(null, null);
+        }
+
+        @Override
+        public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
+            return RankedContributionsStore.this.prefixScan(RANKING, serializer.serialize(null, prefix));
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return db.approximateNumEntries();
+        }
+    }
+
+    /** Restores each changelog record through {@link #put}, so that its ranking entry moves with it. */
+    private final class RestoringThroughPut implements StateStoreContext {
+
+        private final StateStoreContext context;
+
+        RestoringThroughPut(StateStoreContext context) {
+            this.context = context;
+        }
+
+        private BatchingStateRestoreCallback restore() {
+            return (Collection<KeyValue<byte[], byte[]>> records) -> {
+                for (KeyValue<byte[], byte[]> r : records) {
+                    put(Bytes.wrap(r.key), r.value);
+                }
+            };
+        }
+
+        @Override
+        public void register(StateStore store, StateRestoreCallback ignored) {
+            context.register(store, restore());
+        }
+
+        @Override
+        public void register(StateStore store, StateRestoreCallback ignored, CommitCallback onCommit) {
+            context.register(store, restore(), onCommit);
+        }
+
+        @Override
+        public String applicationId() {
+            return context.applicationId();
+        }
+
+        @Override
+        public TaskId taskId() {
+            return context.taskId();
+        }
+
+        @Override
+        public Optional<RecordMetadata> recordMetadata() {
+            return context.recordMetadata();
+        }
+
+        @Override
+        public Serde<?> keySerde() {
+            return context.keySerde();
+        }
+
+        @Override
+        public Serde<?> valueSerde() {
+            return context.valueSerde();
+        }
+
+        @Override
+        public java.io.File stateDir() {
+            return context.stateDir();
+        }
+
+        @Override
+        public StreamsMetrics metrics() {
+            return context.metrics();
+        }
+
+        @Override
+        public Map<String, Object> appConfigs() {
+            return context.appConfigs();
+        }
+
+        @Override
+        public Map<String, Object> appConfigsWithPrefix(String prefix) {
+            return context.appConfigsWithPrefix(prefix);
+        }
+    }
+
+    /** {@link #RANKINGS}: the rankings of the one store a partition's query finds. */
+    private static final class RankingsType implements QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> {
+
+        /** Finds the stores themselves; only {@link RankingsType#create} uses it. */
+        private static final QueryableStoreType<StateStore> STORES = new QueryableStoreType<>() {
+            @Override
+            public boolean accepts(StateStore store) {
+                return holdsRankings(store);
+            }
+
+            @Override
+            public StateStore create(StateStoreProvider provider, String storeName) {
+                throw new UnsupportedOperationException("only for finding the stores of RankedContributionsStore.RANKINGS");
+            }
+        };
+
+        @Override
+        public boolean accepts(StateStore store) {
+            return holdsRankings(store);
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<Bytes, byte[]> create(StateStoreProvider provider, String storeName) {
+            List<StateStore> stores = provider.stores(storeName, STORES);
+            if (stores.isEmpty()) {
+                throw new InvalidStateStoreException("no open store " + storeName + " for this query");
+            }
+            if (stores.size() > 1) {
+                throw new IllegalArgumentException("the rankings of " + storeName + " are read one partition at a time: "
+                        + "query with StoreQueryParameters.withPartition (" + stores.size() + " stores matched)");
+            }
+            return inner(stores.get(0)).rankings;
+        }
+
+        private static boolean holdsRankings(StateStore store) {
+            return store instanceof RankedContributionsStore
+                    || store instanceof WrappedStateStore<?, ?, ?> w && w.findInner(RankedContributionsStore.class) != null;
+        }
+    }
+}

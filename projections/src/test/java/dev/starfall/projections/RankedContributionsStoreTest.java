@@ -1,0 +1,164 @@
+package dev.starfall.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.lang.reflect.Proxy;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.starfall.projections.domain.Contribution;
+import dev.starfall.projections.domain.RankingKey;
+import dev.starfall.projections.domain.ShowerWallet;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contributions store with its rankings, on real RocksDB stores: counting, restoring, replaying. */
+class RankedContributionsStoreTest {
+
+    private static final Serializer<Contribution> CONTRIBUTION = ProjectionSerdes.contribution().serializer();
+
+    @TempDir
+    File dir;
+
+    private final List<KeyValueStore<Bytes, byte[]>> open = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        open.forEach(KeyValueStore::close);
+    }
+
+    @Test
+    void shouldKeepOneRankingEntryPerContributionInRankingOrder() {
+        KeyValueStore<Bytes, byte[]> store = store(0, new AtomicReference<>());
+        put(store, 5, "w1", Contribution.first(BigInteger.valueOf(300), 10));
+        put(store, 5, "w2", Contribution.first(BigInteger.valueOf(500), 20));
+        put(store, 5, "w3", Contribution.first(BigInteger.valueOf(100), 30));
+        put(store, 6, "w1", Contribution.first(BigInteger.valueOf(900), 40));
+        put(store, 5, "w3", get(store, 5, "w3").plus(BigInteger.valueOf(450), 50));
+        put(store, 5, "w1", get(store, 5, "w1").plus(BigInteger.valueOf(250), 60));
+
+        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = RankedContributionsStore.rankingsOf(store);
+        assertThat(ranking(rankings, 5)).containsExactly(
+                new RankingKey(5, BigInteger.valueOf(550), 50, "w3"),
+                new RankingKey(5, BigInteger.valueOf(550), 60, "w1"),
+                new RankingKey(5, BigInteger.valueOf(500), 20, "w2"));
+        assertThat(ranking(rankings, 6)).containsExactly(new RankingKey(6, BigInteger.valueOf(900), 40, "w1"));
+
+        List<ShowerWallet> contributions = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> contributions.add(ShowerWallet.decode(kv.key.get())));
+        }
+        assertThat(contributions).as("the contributions' scans never reach the rankings").containsExactly(
+                new ShowerWallet(5, "w1"), new ShowerWallet(5, "w2"), new ShowerWallet(5, "w3"), new ShowerWallet(6, "w1"));
+        try (KeyValueIterator<Bytes, byte[]> all = rankings.all()) {
+            List<RankingKey> keys = new ArrayList<>();
+            all.forEachRemaining(kv -> keys.add(RankingKey.decode(kv.key.get())));
+            assertThat(keys).as("nor the rankings' the contributions").hasSize(4);
+        }
+        assertThat(store.delete(Bytes.wrap(new ShowerWallet(5, "w2").encode()))).isNotNull();
+        assertThat(ranking(rankings, 5)).extracting(RankingKey::wallet).containsExactly("w3", "w1");
+        assertThat(RankedContributionsStore.RANKINGS.accepts(store)).isTrue();
+        assertThat(RankedContributionsStore.RANKINGS.accepts(org.apache.kafka.streams.state.Stores.persistentKeyValueStore("plain").get()))
+                .isFalse();
+    }
+
+    @Test
+    void shouldRestoreTheRankingsFromTheContributionsChangelog() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        KeyValueStore<Bytes, byte[]> store = store(1, restore);
+        Contribution a1 = Contribution.first(BigInteger.valueOf(200), 10);
+        Contribution b1 = Contribution.first(BigInteger.valueOf(300), 20);
+        Contribution a2 = a1.plus(BigInteger.valueOf(400), 30);
+        Contribution c1 = Contribution.first(BigInteger.valueOf(700), 40);
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(
+                record(7, "a", a1), record(7, "b", b1), record(7, "a", a2), record(7, "c", c1), record(7, "c", null)));
+
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 7)).containsExactly(
+                new RankingKey(7, BigInteger.valueOf(600), 30, "a"),
+                new RankingKey(7, BigInteger.valueOf(300), 20, "b"));
+        assertThat(get(store, 7, "a")).isEqualTo(a2);
+        assertThat(get(store, 7, "c")).as("a tombstone deletes the contribution").isNull();
+    }
+
+    @Test
+    void shouldEndWithOneEntryPerContributionWhenTheChangelogIsReplayedOverNewerState() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        KeyValueStore<Bytes, byte[]> store = store(2, restore);
+        Contribution x1 = Contribution.first(BigInteger.valueOf(100), 10);
+        Contribution x2 = x1.plus(BigInteger.valueOf(100), 20);
+        Contribution x3 = x2.plus(BigInteger.valueOf(100), 30);
+        Contribution y1 = Contribution.first(BigInteger.valueOf(250), 15);
+        put(store, 3, "x", x1);
+        put(store, 3, "y", y1);
+        put(store, 3, "x", x2);
+        put(store, 3, "x", x3);
+        // a restore from an older committed offset replays records the store already holds
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(3, "y", y1), record(3, "x", x2), record(3, "x", x3)));
+
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 3)).containsExactly(
+                new RankingKey(3, BigInteger.valueOf(300), 30, "x"),
+                new RankingKey(3, BigInteger.valueOf(250), 15, "y"));
+    }
+
+    private static void put(KeyValueStore<Bytes, byte[]> store, int shower, String wallet, Contribution c) {
+        store.put(Bytes.wrap(new ShowerWallet(shower, wallet).encode()), CONTRIBUTION.serialize(null, c));
+    }
+
+    private static Contribution get(KeyValueStore<Bytes, byte[]> store, int shower, String wallet) {
+        byte[] bytes = store.get(Bytes.wrap(new ShowerWallet(shower, wallet).encode()));
+        return bytes == null ? null : ProjectionSerdes.contribution().deserializer().deserialize(null, bytes);
+    }
+
+    private static KeyValue<byte[], byte[]> record(int shower, String wallet, Contribution c) {
+        return KeyValue.pair(new ShowerWallet(shower, wallet).encode(), c == null ? null : CONTRIBUTION.serialize(null, c));
+    }
+
+    private static List<RankingKey> ranking(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, int shower) {
+        List<RankingKey> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer())) {
+            it.forEachRemaining(kv -> out.add(RankingKey.decode(kv.key.get())));
+        }
+        return out;
+    }
+
+    /**
+     * The bytes store the topology's supplier gives (the layers above it, metering and change logging,
+     * are exercised by the topology tests), with the restore callback it registers.
+     */
+    private KeyValueStore<Bytes, byte[]> store(int partition, AtomicReference<StateRestoreCallback> restore) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ranked-contributions-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(props, new TaskId(1, partition), new File(dir, "p" + partition));
+        StateStoreContext stores = context.getStateStoreContext();
+        StateStoreContext capturing = (StateStoreContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StateStoreContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("register")) {
+                        restore.set((StateRestoreCallback) args[1]);
+                    }
+                    return method.invoke(stores, args);
+                });
+        KeyValueStore<Bytes, byte[]> store = RankedContributionsStore.supplier(Stores.CONTRIBUTIONS).get();
+        store.init(capturing, store);
+        open.add(store);
+        return store;
+    }
+}
