@@ -1,7 +1,9 @@
 package dev.starfall.projections;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +43,12 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 /**
  * The bytes store under {@link Stores#CONTRIBUTIONS}: each (shower, wallet) contribution and, in
  * the same RocksDB instance, the shower's ranking entry of that contribution ({@link RankingKey},
- * empty value). The ranking is a function of the contributions, so it has no changelog of its
- * own: every write of a contribution through this store (a transfer counted, a record restored
- * from the contributions' changelog, a standby's update) replaces the contribution's ranking
- * entry in the same call. A ranking is then never restored from a log of its own deletes and puts
+ * and the contribution's bytes again as its value, so that a scan of a ranking has every
+ * wallet's whole contribution without a point read per wallet: {@link #contributionOf}). The
+ * ranking is a function of the contributions, so it has no changelog of its own: every write of
+ * a contribution through this store (a transfer counted, a record restored from the
+ * contributions' changelog, a standby's update) replaces the contribution's ranking entry in
+ * the same call. A ranking is then never restored from a log of its own deletes and puts
  * (two changelog records per transfer, and the deletes' tombstones stayed a day), and a standby's
  * copy of a partition has its rankings too.
  *
@@ -58,8 +62,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * after a crash is a prefix of the writes made to it, and each write of a contribution removes
  * the ranking entry of the value it replaces, read from the store itself. Replaying changelog
  * records over such a prefix (a restore from the committed offset) therefore ends with exactly
- * one ranking entry per contribution. Under exactly-once, a task's state with writes of an
- * aborted transaction is wiped and restored by Kafka Streams, as for every store.
+ * one ranking entry per contribution. A restore writes each batch of changelog records as one
+ * RocksDB write batch, after one read per key of the batch ({@link #restore}). Under
+ * exactly-once, a task's state with writes of an aborted transaction is wiped and restored by
+ * Kafka Streams, as for every store.
  *
  * <p>Interactive queries v2 ({@link #query}) are not supported: the projections' readers use the
  * key-value interface. Restores do not track the store's {@link Position} (used only when
@@ -69,7 +75,6 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     private static final byte CONTRIBUTION = 0;
     private static final byte RANKING = 1;
-    private static final byte[] EMPTY = new byte[0];
     private static final Deserializer<Contribution> CONTRIBUTIONS = ProjectionSerdes.contribution().deserializer();
 
     /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
@@ -80,6 +85,11 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     RankedContributionsStore(KeyValueStore<Bytes, byte[]> db) {
         this.db = db;
+    }
+
+    /** The contribution a ranking entry's value holds. */
+    public static Contribution contributionOf(byte[] rankingValue) {
+        return CONTRIBUTIONS.deserialize(null, rankingValue);
     }
 
     /** A persistent supplier of this store, for {@code Stores.keyValueStoreBuilder} with the contributions' serdes. */
@@ -136,7 +146,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
             db.put(in(RANKING, rankingKey(key, before)), null);
         }
         if (value != null) {
-            db.put(in(RANKING, rankingKey(key, value)), EMPTY);
+            db.put(in(RANKING, rankingKey(key, value)), value);
         }
         db.put(stored, value);
     }
@@ -251,6 +261,31 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         return db.getPosition();
     }
 
+    /**
+     * Restores a batch of the contributions' changelog to what {@link #put} of each record in turn
+     * would leave, in one RocksDB write: the last value of each key in the batch replaces the value
+     * the store held before the batch (one read per key), and the ranking entry moves with it.
+     */
+    private void restore(Collection<KeyValue<byte[], byte[]>> records) {
+        Map<Bytes, byte[]> last = new LinkedHashMap<>(records.size() * 2);
+        for (KeyValue<byte[], byte[]> r : records) {
+            last.put(Bytes.wrap(r.key), r.value);
+        }
+        List<KeyValue<Bytes, byte[]>> writes = new ArrayList<>(last.size() * 3);
+        for (Map.Entry<Bytes, byte[]> e : last.entrySet()) {
+            Bytes stored = in(CONTRIBUTION, e.getKey());
+            byte[] before = db.get(stored);
+            if (before != null) {
+                writes.add(KeyValue.pair(in(RANKING, rankingKey(e.getKey(), before)), null));
+            }
+            if (e.getValue() != null) {
+                writes.add(KeyValue.pair(in(RANKING, rankingKey(e.getKey(), e.getValue())), e.getValue()));
+            }
+            writes.add(KeyValue.pair(stored, e.getValue()));
+        }
+        db.putAll(writes);
+    }
+
     // ---- key spaces
 
     private static byte[] rankingKey(Bytes contributionKey, byte[] contribution) {
@@ -356,7 +391,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
     }
 
-    /** Restores each changelog record through {@link #put}, so that its ranking entry moves with it. */
+    /** Restores the changelog through {@link #restore}, so that each contribution's ranking entry moves with it. */
     private final class RestoringThroughPut implements StateStoreContext {
 
         private final StateStoreContext context;
@@ -366,11 +401,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
 
         private BatchingStateRestoreCallback restore() {
-            return (Collection<KeyValue<byte[], byte[]>> records) -> {
-                for (KeyValue<byte[], byte[]> r : records) {
-                    put(Bytes.wrap(r.key), r.value);
-                }
-            };
+            return RankedContributionsStore.this::restore;
         }
 
         @Override

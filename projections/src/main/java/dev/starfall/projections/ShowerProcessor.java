@@ -274,11 +274,11 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
                 rank++;
                 RankingKey key = RankingKey.decode(kv.key.get());
                 int tier = tiers.tierOf(rank, eligible).orElseThrow();
-                Contribution c = contributions.get(new ShowerWallet(shower, key.wallet()));
+                Contribution c = RankedContributionsStore.contributionOf(kv.value);
                 ShowerResult result = ShowerResult.newBuilder().setEventId(manifest.event().getId()).setShower(shower)
                         .setWallet(key.wallet()).setRank(rank).setTier(tiers.name(tier)).setTierIndex(tier)
-                        .setContribution(new BigDecimal(key.amount())).setTransfers(c == null ? 0 : c.transfers())
-                        .setFirstAt(java.time.Instant.ofEpochMilli(c == null ? key.reachedAt() : c.firstAt()))
+                        .setContribution(new BigDecimal(key.amount())).setTransfers(c.transfers())
+                        .setFirstAt(java.time.Instant.ofEpochMilli(c.firstAt()))
                         .setReachedAt(java.time.Instant.ofEpochMilli(key.reachedAt())).build();
                 context.forward(new Record<String, SpecificRecord>(shower + ":" + key.wallet(), result, finalAt));
                 if (boundaries.containsKey(rank)) {

@@ -17,7 +17,7 @@ public final class Stores {
     /**
      * Per (shower, wallet) contribution: {@code ShowerWallet} key -> {@code Contribution}; and in the
      * same RocksDB instance, without a changelog of their own, each shower's ranking ordered by
-     * contribution ({@code RankingKey} bytes -> empty value): read them with
+     * contribution ({@code RankingKey} bytes -> the {@code Contribution} again): read them with
      * {@code RankedContributionsStore.rankingsOf} in a task, {@code RankedContributionsStore.RANKINGS}
      * in interactive queries.
      */

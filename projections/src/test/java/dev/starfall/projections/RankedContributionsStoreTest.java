@@ -61,6 +61,10 @@ class RankedContributionsStoreTest {
                 new RankingKey(5, BigInteger.valueOf(550), 60, "w1"),
                 new RankingKey(5, BigInteger.valueOf(500), 20, "w2"));
         assertThat(ranking(rankings, 6)).containsExactly(new RankingKey(6, BigInteger.valueOf(900), 40, "w1"));
+        try (KeyValueIterator<Bytes, byte[]> it = rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(5)), new BytesSerializer())) {
+            assertThat(RankedContributionsStore.contributionOf(it.next().value)).as("an entry holds its whole contribution")
+                    .isEqualTo(get(store, 5, "w3"));
+        }
 
         List<ShowerWallet> contributions = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {

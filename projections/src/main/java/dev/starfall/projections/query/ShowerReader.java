@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.starfall.projections.RankedContributionsStore;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ShowerReader {
 
+    /** {@link RankedContributionsStore#rankingsOf} or {@link RankedContributionsStore#RANKINGS}: key and contribution of each entry. */
     private final ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
     private final ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions;
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
@@ -287,7 +289,10 @@ public final class ShowerReader {
         return t == null ? ShowerTotals.EMPTY : t;
     }
 
-    /** Ranks {@code offset+1 .. offset+limit} of a shower: one prefix scan, no sort. */
+    /**
+     * Ranks {@code offset+1 .. offset+limit} of a shower: one prefix scan, no sort, and no read per
+     * wallet (each ranking entry holds its contribution: {@link RankedContributionsStore}).
+     */
     public Leaderboard leaderboard(int shower, int offset, int limit) {
         ShowerTotals t = totals(shower);
         List<LeaderboardEntry> entries = new ArrayList<>(Math.min(limit, 1024));
@@ -300,8 +305,8 @@ public final class ShowerReader {
                     continue;
                 }
                 RankingKey key = RankingKey.decode(kv.key.get());
-                Contribution c = contributions.get(new ShowerWallet(shower, key.wallet()));
-                entries.add(new LeaderboardEntry(rank, key.wallet(), key.amount().toString(), c == null ? 0 : c.transfers(),
+                Contribution c = RankedContributionsStore.contributionOf(kv.value);
+                entries.add(new LeaderboardEntry(rank, key.wallet(), key.amount().toString(), c.transfers(),
                         key.reachedAt(), tierName(rank, t.eligibleWallets())));
             }
         }
