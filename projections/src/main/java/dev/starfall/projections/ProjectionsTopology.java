@@ -239,9 +239,10 @@ public final class ProjectionsTopology {
      * default a changelog partition of a 10 M-event history never rolls one, so a fresh instance
      * restored every superseded value the history ever wrote. (The rankings, when they had a
      * changelog of their own, wrote a delete and a put for each transfer, and their tombstones
-     * stayed the broker's one-day {@code delete.retention.ms}.) The transfer ids and the meteors are written once each and keep the default (compaction finds
-     * nothing there; the caves, when they were one entry per wallet rewritten whole with each meteor,
-     * had the largest changelog at 10 M events: 1.5 GiB for about 100,000 caves).
+     * stayed the broker's one-day {@code delete.retention.ms}.) The transfer ids and the meteors
+     * are written once each and keep the default (compaction finds nothing there; the caves, when
+     * they were one entry per wallet rewritten whole with each meteor, had the largest changelog at
+     * 10 M events: 1.5 GiB for about 100,000 caves).
      */
     static final Map<String, String> REWRITTEN_CHANGELOG = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20));
 

@@ -81,7 +81,8 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     public static final QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> RANKINGS = new RankingsType();
 
     private final KeyValueStore<Bytes, byte[]> db;
-    private final Rankings rankings = new Rankings();
+    private final KeySpace contributions = new KeySpace(CONTRIBUTION);
+    private final KeySpace rankings = new KeySpace(RANKING);
 
     RankedContributionsStore(KeyValueStore<Bytes, byte[]> db) {
         this.db = db;
@@ -134,7 +135,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     @Override
     public byte[] get(Bytes key) {
-        return db.get(in(CONTRIBUTION, key));
+        return contributions.get(key);
     }
 
     /** Puts a contribution and moves its ranking entry from the value it replaces; a null value deletes both. */
@@ -178,33 +179,32 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     @Override
     public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return within(CONTRIBUTION, db.range(lower(CONTRIBUTION, from), upper(CONTRIBUTION, to)));
+        return contributions.range(from, to);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return within(CONTRIBUTION, db.reverseRange(lower(CONTRIBUTION, from), upper(CONTRIBUTION, to)));
+        return contributions.reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> all() {
-        return range(null, null);
+        return contributions.all();
     }
 
     @Override
     public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return reverseRange(null, null);
+        return contributions.reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
-        return prefixScan(CONTRIBUTION, serializer.serialize(null, prefix));
+        return contributions.prefixScan(prefix, serializer);
     }
 
-    /** Counts both key spaces (RocksDB's estimate, as for any store). */
     @Override
     public long approximateNumEntries() {
-        return db.approximateNumEntries();
+        return contributions.approximateNumEntries();
     }
 
     // ---- the state store's life, as the RocksDB store's, with its restores going through put
@@ -314,10 +314,6 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         return to == null ? Bytes.wrap(new byte[] {(byte) (space + 1)}) : in(space, to);
     }
 
-    private KeyValueIterator<Bytes, byte[]> prefixScan(byte space, byte[] prefix) {
-        return within(space, db.prefixScan(in(space, prefix), new BytesSerializer()));
-    }
-
     /** The entries of {@code it}, all of {@code space}, with their keys as the layers above know them. */
     private static KeyValueIterator<Bytes, byte[]> within(byte space, KeyValueIterator<Bytes, byte[]> it) {
         return new KeyValueIterator<>() {
@@ -352,22 +348,31 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         return Bytes.wrap(Arrays.copyOfRange(k, 1, k.length));
     }
 
-    /** The rankings: read-only; ordered as {@link RankingKey} says, keys without the key-space byte. */
-    private final class Rankings implements ReadOnlyKeyValueStore<Bytes, byte[]> {
+    /**
+     * The reads of one key space, keys without the key-space byte: the contributions' (behind the
+     * store's own reads), or the rankings' (read-only: ordered as {@link RankingKey} says).
+     */
+    private final class KeySpace implements ReadOnlyKeyValueStore<Bytes, byte[]> {
+
+        private final byte space;
+
+        KeySpace(byte space) {
+            this.space = space;
+        }
 
         @Override
         public byte[] get(Bytes key) {
-            return db.get(in(RANKING, key));
+            return db.get(in(space, key));
         }
 
         @Override
         public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-            return within(RANKING, db.range(lower(RANKING, from), upper(RANKING, to)));
+            return within(space, db.range(lower(space, from), upper(space, to)));
         }
 
         @Override
         public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-            return within(RANKING, db.reverseRange(lower(RANKING, from), upper(RANKING, to)));
+            return within(space, db.reverseRange(lower(space, from), upper(space, to)));
         }
 
         @Override
@@ -382,9 +387,10 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
         @Override
         public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
-            return RankedContributionsStore.this.prefixScan(RANKING, serializer.serialize(null, prefix));
+            return within(space, db.prefixScan(in(space, serializer.serialize(null, prefix)), new BytesSerializer()));
         }
 
+        /** Counts both key spaces (RocksDB's estimate, as for any store). */
         @Override
         public long approximateNumEntries() {
             return db.approximateNumEntries();
