@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
@@ -141,15 +142,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     /** Puts a contribution and moves its ranking entry from the value it replaces; a null value deletes both. */
     @Override
     public void put(Bytes key, byte[] value) {
-        Bytes stored = in(CONTRIBUTION, key);
-        byte[] before = db.get(stored);
-        if (before != null) {
-            db.put(in(RANKING, rankingKey(key, before)), null);
-        }
-        if (value != null) {
-            db.put(in(RANKING, rankingKey(key, value)), value);
-        }
-        db.put(stored, value);
+        move(key, value, db::put);
     }
 
     @Override
@@ -273,17 +266,26 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
         List<KeyValue<Bytes, byte[]>> writes = new ArrayList<>(last.size() * 3);
         for (Map.Entry<Bytes, byte[]> e : last.entrySet()) {
-            Bytes stored = in(CONTRIBUTION, e.getKey());
-            byte[] before = db.get(stored);
-            if (before != null) {
-                writes.add(KeyValue.pair(in(RANKING, rankingKey(e.getKey(), before)), null));
-            }
-            if (e.getValue() != null) {
-                writes.add(KeyValue.pair(in(RANKING, rankingKey(e.getKey(), e.getValue())), e.getValue()));
-            }
-            writes.add(KeyValue.pair(stored, e.getValue()));
+            move(e.getKey(), e.getValue(), (k, v) -> writes.add(KeyValue.pair(k, v)));
         }
         db.putAll(writes);
+    }
+
+    /**
+     * The writes that put {@code value} (null: none) under a contribution key: the ranking entry of
+     * the value the store holds now goes, the new value's comes, then the contribution itself; a
+     * null value in {@code write} deletes.
+     */
+    private void move(Bytes key, byte[] value, BiConsumer<Bytes, byte[]> write) {
+        Bytes stored = in(CONTRIBUTION, key);
+        byte[] before = db.get(stored);
+        if (before != null) {
+            write.accept(in(RANKING, rankingKey(key, before)), null);
+        }
+        if (value != null) {
+            write.accept(in(RANKING, rankingKey(key, value)), value);
+        }
+        write.accept(stored, value);
     }
 
     // ---- key spaces
