@@ -12,20 +12,87 @@ import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * An encoded HTTP answer, ready to send many times: the hot path writes cached bytes and never
- * encodes again. The ETag is derived from the bytes.
- *
- * @param status       HTTP status
- * @param body         encoded JSON
- * @param servedBy     {@code host:port} of the instance whose stores produced it
- * @param stale        produced by a standby copy that may lag the active one
- * @param cacheControl Cache-Control value, or null for none
- * @param retryAfter   Retry-After seconds for 429/503, or null
- * @param etag         strong entity tag of {@code body}, or null when not cacheable
- * @param value        what {@code body} encodes, kept beside it when the answer is a part of others
- *                     (a cave is combined from parts without decoding them again); null otherwise
+ * encodes again. The ETag is derived from the bytes. An answer of {@link #GZIP_FROM_BYTES} or more
+ * also has a gzip form for clients that accept it, compressed once, the first time one asks, and
+ * kept beside the bytes: a server compressing on the fly would compress it again for every request.
  */
-public record Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag,
-                     Object value) {
+public final class Answer {
+
+    private final int status;
+    private final Buffer body;
+    private final String servedBy;
+    private final boolean stale;
+    private final String cacheControl;
+    private final String retryAfter;
+    private final String etag;
+    private final Object value;
+    private final boolean compressible;
+    /** The gzip form once made; {@link #NO_GZIP} when it would not be smaller. */
+    private volatile Buffer gzip;
+
+    private static final Buffer NO_GZIP = Buffer.buffer();
+
+    /**
+     * @param status       HTTP status
+     * @param body         encoded JSON
+     * @param servedBy     {@code host:port} of the instance whose stores produced it
+     * @param stale        produced by a standby copy that may lag the active one
+     * @param cacheControl Cache-Control value, or null for none
+     * @param retryAfter   Retry-After seconds for 429/503, or null
+     * @param etag         strong entity tag of {@code body}, or null when not cacheable
+     * @param value        what {@code body} encodes, kept beside it when the answer is a part of others
+     *                     (a cave is combined from parts without decoding them again); null otherwise
+     */
+    public Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag,
+                  Object value) {
+        this(status, body, servedBy, stale, cacheControl, retryAfter, etag, value, true);
+    }
+
+    private Answer(int status, Buffer body, String servedBy, boolean stale, String cacheControl, String retryAfter, String etag,
+                   Object value, boolean compressible) {
+        this.status = status;
+        this.body = body;
+        this.servedBy = servedBy;
+        this.stale = stale;
+        this.cacheControl = cacheControl;
+        this.retryAfter = retryAfter;
+        this.etag = etag;
+        this.value = value;
+        this.compressible = compressible;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Buffer body() {
+        return body;
+    }
+
+    public String servedBy() {
+        return servedBy;
+    }
+
+    public boolean stale() {
+        return stale;
+    }
+
+    public String cacheControl() {
+        return cacheControl;
+    }
+
+    public String retryAfter() {
+        return retryAfter;
+    }
+
+    public String etag() {
+        return etag;
+    }
+
+    /** What the body encodes, when the answer kept it; null otherwise (see {@link #value(Class)}). */
+    public Object value() {
+        return value;
+    }
 
     /** Short freshness for answers that change while a shower is open. */
     public static final String SHORT = "public, max-age=1";
@@ -43,7 +110,7 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
 
     /** This answer keeping {@code v} beside its bytes: what they encode, or the part of it that others need. */
     public Answer withValue(Object v) {
-        return new Answer(status, body, servedBy, stale, cacheControl, retryAfter, etag, v);
+        return new Answer(status, body, servedBy, stale, cacheControl, retryAfter, etag, v, compressible);
     }
 
     /** The value this answer encodes when it kept it and it is a {@code type}; empty for answers from a peer. */
@@ -77,7 +144,52 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
     }
 
     public Answer withCacheControl(String control) {
-        return new Answer(status, body, servedBy, stale, control, retryAfter, etag, value);
+        return new Answer(status, body, servedBy, stale, control, retryAfter, etag, value, compressible);
+    }
+
+    /** This answer never sent in gzip form: its body goes out as it is, whatever the client accepts. */
+    public Answer identityOnly() {
+        return new Answer(status, body, servedBy, stale, cacheControl, retryAfter, etag, value, false);
+    }
+
+    /** Bodies from this size up have a gzip form; under it, gzip saves a few dozen bytes at best. */
+    static final int GZIP_FROM_BYTES = 512;
+
+    /**
+     * Whether this answer's representation depends on the request's {@code Accept-Encoding}: a 200
+     * with a body of {@link #GZIP_FROM_BYTES} or more, unless {@link #identityOnly()}. Such an answer
+     * is sent with {@code Vary: Accept-Encoding} in either form, so that shared caches keep the two
+     * apart.
+     */
+    public boolean variesByEncoding() {
+        return compressible && status == 200 && body.length() >= GZIP_FROM_BYTES;
+    }
+
+    /**
+     * The body in gzip form, compressed on the first call and kept; null when this answer does not
+     * vary by encoding or its gzip form would not be smaller. Two threads asking at once may both
+     * compress; either result is the same bytes.
+     */
+    public Buffer gzipBody() {
+        if (!variesByEncoding()) {
+            return null;
+        }
+        Buffer g = gzip;
+        if (g == null) {
+            byte[] plain = body.getBytes();
+            byte[] compressed = Gzip.encode(plain);
+            g = compressed.length < plain.length ? direct(compressed) : NO_GZIP;
+            gzip = g;
+        }
+        return g == NO_GZIP ? null : g;
+    }
+
+    /**
+     * The entity tag of the gzip form: a strong tag names one representation, so it differs from
+     * the identity form's (the same tag with {@code -gzip} before its closing quote).
+     */
+    public String gzipEtag() {
+        return etag == null ? null : etag.substring(0, etag.length() - 1) + "-gzip\"";
     }
 
     static String etagOf(byte[] body) {
@@ -89,7 +201,10 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
         }
     }
 
-    /** True when an If-None-Match header value matches this answer's ETag. */
+    /**
+     * True when an If-None-Match header value matches this answer's ETag, in either form: the
+     * comparison is weak (RFC 9110, section 13.1.2), and the two forms hold the same content.
+     */
     public boolean matches(String ifNoneMatch) {
         if (etag == null || ifNoneMatch == null) {
             return false;
@@ -99,7 +214,7 @@ public record Answer(int status, Buffer body, String servedBy, boolean stale, St
             if (c.startsWith("W/")) {
                 c = c.substring(2);
             }
-            if (c.equals("*") || c.equals(etag)) {
+            if (c.equals("*") || c.equals(etag) || (c.length() == etag.length() + 5 && c.equals(gzipEtag()))) {
                 return true;
             }
         }

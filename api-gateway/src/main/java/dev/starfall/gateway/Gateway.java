@@ -29,6 +29,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -74,6 +75,9 @@ public final class Gateway implements AutoCloseable {
     public static final String BARE_PREFIX = "/bench/bare/";
     static final int MAX_BARE_BYTES = 4 * 1024 * 1024;
     private static final String JSON_TYPE = "application/json";
+    private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
+    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
+    private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
 
     private final Vertx vertx;
     private final ProjectionsService projections;
@@ -136,6 +140,8 @@ public final class Gateway implements AutoCloseable {
                         .setIdleTimeout((int) config.idleTimeout().toSeconds())
                         .setMaxHeaderSize(config.maxHeaderBytes())
                         .setMaxInitialLineLength(4096)
+                        // on the fly only for what is not an Answer (the live feeds, errors, metrics): answers
+                        // carry their own gzip form, made once (send)
                         .setCompressionSupported(true))
                 .requestHandler(gateway.routes());
         gateway.server.listen(self.port(), config.bindHost()).await();
@@ -312,7 +318,7 @@ public final class Gateway implements AutoCloseable {
             java.util.Arrays.fill(body, (byte) 'x');
             body[0] = '"';
             body[bytes - 1] = '"';
-            a = Answer.ok(body, selfName, false, Answer.SHORT);
+            a = Answer.ok(body, selfName, false, Answer.SHORT).identityOnly(); // the size asked for is the size sent
             if (bareAnswers.size() < 256) {
                 bareAnswers.put(bytes, a);
             }
@@ -878,7 +884,10 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Writes an answer, or 304 when the client already holds it. */
+    /**
+     * Writes an answer, or 304 when the client already holds it; in gzip form when the client
+     * accepts gzip and the answer has one (made once per answer, see {@link Answer#gzipBody()}).
+     */
     private void send(RoutingContext ctx, Answer a) {
         HttpServerResponse r = ctx.response();
         r.putHeader("Content-Type", JSON_TYPE);
@@ -892,15 +901,32 @@ public final class Gateway implements AutoCloseable {
         if (a.retryAfter() != null) {
             r.putHeader("Retry-After", a.retryAfter());
         }
-        if (a.etag() != null) {
-            r.putHeader("ETag", a.etag());
-            if (a.status() == 200 && a.matches(ctx.request().getHeader("If-None-Match"))) {
+        Buffer body = a.body();
+        String etag = a.etag();
+        if (a.variesByEncoding()) {
+            r.headers().add(HttpHeaders.VARY, ACCEPT_ENCODING);
+        }
+        String accepted = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+        if (accepted != null) {
+            Buffer gzip = Gzip.accepted(accepted) ? a.gzipBody() : null;
+            if (gzip != null) {
+                body = gzip;
+                etag = a.gzipEtag();
+                r.putHeader(HttpHeaders.CONTENT_ENCODING, GZIP);
+            } else {
+                // nor compressed on the fly (gzip or deflate) for each request: Vert.x drops this header
+                r.putHeader(HttpHeaders.CONTENT_ENCODING, IDENTITY);
+            }
+        }
+        if (etag != null) {
+            r.putHeader(HttpHeaders.ETAG, etag);
+            if (a.status() == 200 && a.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
                 metrics.notModified.increment();
                 r.setStatusCode(304).end();
                 return;
             }
         }
-        r.setStatusCode(a.status()).end(a.body());
+        r.setStatusCode(a.status()).end(body);
     }
 
     private void error(RoutingContext ctx, int status, String code, String message) {

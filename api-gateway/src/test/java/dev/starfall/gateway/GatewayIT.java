@@ -334,11 +334,37 @@ class GatewayIT {
             assertThat(bare.headers().firstValue(Gateway.SERVED_BY)).hasValue("127.0.0.1:" + otherPort);
             String etag = bare.headers().firstValue("ETag").orElseThrow();
             assertThat(raw(otherBase, "/bench/bare/1234", Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+            HttpResponse<byte[]> gzipClient = bytes(otherBase, "/bench/bare/1234", Map.of("Accept-Encoding", "gzip"));
+            assertThat(gzipClient.body()).as("the size asked for, not compressed on the fly").hasSize(1234);
+            assertThat(gzipClient.headers().firstValue("Content-Encoding")).isEmpty();
             assertThat(raw(otherBase, "/bench/bare/x", Map.of()).statusCode()).isEqualTo(400);
             assertThat(raw(otherBase, "/api/v1/event", Map.of()).statusCode()).as("the API beside it").isEqualTo(200);
         } finally {
             other.close();
         }
+    }
+
+    @Test
+    void shouldSendAnswersInGzipFormToClientsThatAcceptIt() throws Exception {
+        HttpResponse<byte[]> plain = bytes(base, "/openapi.json", Map.of());
+        HttpResponse<byte[]> gzip = bytes(base, "/openapi.json", Map.of("Accept-Encoding", "br;q=1.0, gzip;q=0.8"));
+        String etag = plain.headers().firstValue("ETag").orElseThrow();
+        String gzipEtag = gzip.headers().firstValue("ETag").orElseThrow();
+
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.headers().allValues("Vary")).contains("Accept-Encoding");
+        assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzip.headers().allValues("Vary")).contains("Accept-Encoding");
+        assertThat(gzip.body().length).isLessThan(plain.body().length / 2);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
+            assertThat(in.readAllBytes()).as("once, not compressed again on the fly").isEqualTo(plain.body());
+        }
+        assertThat(gzipEtag).isNotEqualTo(etag);
+        assertThat(bytes(base, "/openapi.json", Map.of("Accept-Encoding", "gzip", "If-None-Match", gzipEtag)).statusCode()).isEqualTo(304);
+        assertThat(bytes(base, "/openapi.json", Map.of("Accept-Encoding", "gzip", "If-None-Match", etag)).statusCode()).isEqualTo(304);
+        HttpResponse<byte[]> refused = bytes(base, "/openapi.json", Map.of("Accept-Encoding", "gzip;q=0, deflate"));
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.body()).isEqualTo(plain.body());
     }
 
     @Test
@@ -368,6 +394,12 @@ class GatewayIT {
             }
         }
         throw new AssertionError("no live event within 30 s");
+    }
+
+    private HttpResponse<byte[]> bytes(String root, String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(10));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpResponse<String> raw(String path, Map<String, String> headers) throws Exception {

@@ -1,0 +1,127 @@
+package dev.starfall.gateway;
+
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * The gzip content coding (RFC 1952), for answers compressed once and sent many times, and the
+ * reading of a request's {@code Accept-Encoding} (RFC 9110, section 12.5.3) that decides who gets it.
+ */
+final class Gzip {
+
+    /** Compression level: what a server's on-the-fly default would use; an answer is compressed once. */
+    static final int LEVEL = 6;
+
+    private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    /** One deflater per thread, reset for each body: a new one allocates and frees zlib's state every time. */
+    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(LEVEL, true));
+
+    private Gzip() {
+    }
+
+    /** {@code body} as one gzip member: header, deflated data, CRC-32 and length. */
+    static byte[] encode(byte[] body) {
+        Deflater deflater = DEFLATER.get();
+        deflater.reset();
+        deflater.setInput(body);
+        deflater.finish();
+        byte[] out = new byte[HEADER.length + body.length / 2 + 64];
+        System.arraycopy(HEADER, 0, out, 0, HEADER.length);
+        int length = HEADER.length;
+        while (!deflater.finished()) {
+            if (length == out.length) {
+                out = java.util.Arrays.copyOf(out, out.length * 2);
+            }
+            length += deflater.deflate(out, length, out.length - length);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        out = java.util.Arrays.copyOf(out, length + 8);
+        putIntLittleEndian(out, length, (int) crc.getValue());
+        putIntLittleEndian(out, length + 4, body.length); // ISIZE: the length modulo 2^32
+        return out;
+    }
+
+    private static void putIntLittleEndian(byte[] out, int at, int v) {
+        out[at] = (byte) v;
+        out[at + 1] = (byte) (v >>> 8);
+        out[at + 2] = (byte) (v >>> 16);
+        out[at + 3] = (byte) (v >>> 24);
+    }
+
+    /**
+     * Whether an {@code Accept-Encoding} value accepts gzip: listed as {@code gzip} or
+     * {@code x-gzip} with a weight above 0, or not listed and {@code *} has a weight above 0. No
+     * header, or an empty one, accepts only the identity. Reads the value in place (every request
+     * asks).
+     */
+    static boolean accepted(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        int gzip = -1; // -1 not listed, 0 refused (q=0), 1 accepted
+        int any = -1;
+        int n = acceptEncoding.length();
+        int from = 0;
+        while (from < n) {
+            int end = acceptEncoding.indexOf(',', from);
+            if (end < 0) {
+                end = n;
+            }
+            int params = acceptEncoding.indexOf(';', from);
+            if (params < 0 || params > end) {
+                params = end;
+            }
+            int start = from;
+            int stop = params;
+            while (start < stop && acceptEncoding.charAt(start) <= ' ') {
+                start++;
+            }
+            while (stop > start && acceptEncoding.charAt(stop - 1) <= ' ') {
+                stop--;
+            }
+            int weight = weightAboveZero(acceptEncoding, params, end) ? 1 : 0;
+            if (is(acceptEncoding, start, stop, "gzip") || is(acceptEncoding, start, stop, "x-gzip")) {
+                gzip = Math.max(gzip, weight);
+            } else if (is(acceptEncoding, start, stop, "*")) {
+                any = Math.max(any, weight);
+            }
+            from = end + 1;
+        }
+        return gzip == 1 || (gzip == -1 && any == 1);
+    }
+
+    private static boolean is(String s, int start, int stop, String token) {
+        return stop - start == token.length() && s.regionMatches(true, start, token, 0, token.length());
+    }
+
+    /**
+     * The parameters between {@code from} (a ';' or the element's end) and {@code end}: no
+     * {@code q}, or a {@code q} whose value has a non-zero digit (weights are 0 to 1 with up to three
+     * decimals, so "0", "0.0" and "0.000" are the only zeros).
+     */
+    private static boolean weightAboveZero(String s, int from, int end) {
+        int i = from;
+        while (i < end) {
+            int next = s.indexOf(';', i + 1);
+            if (next < 0 || next > end) {
+                next = end;
+            }
+            int p = i + 1;
+            while (p < next && s.charAt(p) <= ' ') {
+                p++;
+            }
+            if (p + 1 < next && (s.charAt(p) == 'q' || s.charAt(p) == 'Q') && s.charAt(p + 1) == '=') {
+                for (int d = p + 2; d < next; d++) {
+                    char c = s.charAt(d);
+                    if (c >= '1' && c <= '9') {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            i = next;
+        }
+        return true;
+    }
+}
