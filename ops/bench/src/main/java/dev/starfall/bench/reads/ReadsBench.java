@@ -62,6 +62,12 @@ public final class ReadsBench implements Benchmark {
     private static final int EVENT_LOOPS = 1;
     private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * The {@code Accept-Encoding} both arms send, as a browser does (Chrome and Firefox send these four);
+     * {@code -Dreads.encoding=} (empty) sends none, so every answer goes out uncompressed, as in the
+     * rounds before the fifteenth.
+     */
+    static final String ACCEPT_ENCODING = System.getProperty("reads.encoding", "gzip, deflate, br, zstd").trim();
 
     /** Transfers a second written into the counting shower while its endpoint is measured (both arms). */
     static final double LIVE_TRANSFERS_PER_SECOND = 100;
@@ -251,12 +257,15 @@ public final class ReadsBench implements Benchmark {
         return spread;
     }
 
-    /** Fetches each path once: it must answer 200, and its size is what the bare arm sends. */
+    /** Fetches each path once, as wrk will ask: it must answer 200, and the size of its body as sent is what the bare arm sends. */
     private static Endpoint endpoint(String base, String name, List<String> paths, boolean live) throws IOException, InterruptedException {
         List<Integer> sizes = new ArrayList<>();
         for (String path : paths) {
-            HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+            if (!ACCEPT_ENCODING.isEmpty()) {
+                request.header("Accept-Encoding", ACCEPT_ENCODING); // the JDK's client decodes nothing: the size is what is sent
+            }
+            HttpResponse<byte[]> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
             }
@@ -281,7 +290,7 @@ public final class ReadsBench implements Benchmark {
     /** A dropped warm-up round, then {@code ctx.rounds()} rounds of bare and gateway runs, the order swapping every round. */
     private static Map<Endpoint, Runs> measureRounds(BenchContext ctx, String base, Path script, Map<Endpoint, Path[]> files, Duration each,
                                                      Child gateway, Trickles trickles) throws Exception {
-        Wrk wrk = new Wrk(CLIENT_CPU, CONNECTIONS);
+        Wrk wrk = new Wrk(CLIENT_CPU, CONNECTIONS, ACCEPT_ENCODING.isEmpty() ? List.of() : List.of("Accept-Encoding: " + ACCEPT_ENCODING));
         Map<Endpoint, Runs> runs = new LinkedHashMap<>();
         files.keySet().forEach(e -> runs.put(e, new Runs(new ArrayList<>(), new ArrayList<>())));
         for (int round = 0; round <= ctx.rounds(); round++) {
@@ -352,7 +361,7 @@ public final class ReadsBench implements Benchmark {
     private static String report(BenchContext ctx, long events, int wallets, int rotation, Duration each, List<String> jvm,
                                  double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB, int liveShower) {
         StringBuilder md = new StringBuilder();
-        md.append("| endpoint | body (bytes) | arm | req/s | p50 (ms) | p99 (ms) | server core busy | wrk core busy | cache misses/s |\n");
+        md.append("| endpoint | body sent (bytes) | arm | req/s | p50 (ms) | p99 (ms) | server core busy | wrk core busy | cache misses/s |\n");
         md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         runs.forEach((e, r) -> {
             row(md, e.name(), e.meanSize() + (e.paths().size() > 1 ? " (mean of " + e.paths().size() + ")" : ""), "gateway", r.gateway(), true);
@@ -406,9 +415,12 @@ public final class ReadsBench implements Benchmark {
                 .append(" once caught up; the broker then moves to core ").append(CLIENT_CPU).append(".\n");
         md.append("- Baseline: `GET ").append(Gateway.BARE_PREFIX).append("{bytes}`, mounted first on the gateway's own router and server "
                 + "(same server options, same event loop, same headers as a cached answer: Content-Type, ETag, Cache-Control, "
-                + "X-Starfall-Served-By), with a constant body of each answer's size and a request line padded to the same length.\n");
+                + "X-Starfall-Served-By), with a constant body of each answer's size as sent and a request line padded to the same length; "
+                + "the bare body is never compressed, so a gzip answer's bare arm sends as many bytes, uncompressed, without the "
+                + "gateway's `Content-Encoding` and `Vary` header lines (47 bytes).\n");
         md.append("- Client: `taskset -c ").append(CLIENT_CPU).append(" wrk -t1 -c").append(CONNECTIONS).append(" -d").append(each.toSeconds())
-                .append("s --latency -s reads.lua`; the same Lua script for both arms (it rotates over pre-formatted requests: ")
+                .append("s --latency -s reads.lua").append(ACCEPT_ENCODING.isEmpty() ? "" : " -H 'Accept-Encoding: " + ACCEPT_ENCODING + "'")
+                .append("`; the same Lua script and headers for both arms (it rotates over pre-formatted requests: ")
                 .append(rotation).append(" wallets spread over the shower's ranking for the wallet and cave endpoints). "
                 + "A wrk core near 100 % busy means the client, not the server, sets the figure.\n");
         runs.keySet().stream().filter(Endpoint::live).findFirst().ifPresent(live -> md.append(String.format(Locale.ROOT,

@@ -60,17 +60,21 @@ final class Wrk {
 
     private final String cpu;
     private final int connections;
+    private final List<String> headers;
 
-    Wrk(String cpu, int connections) {
+    /** @param headers request headers every request carries ({@code Name: value}) */
+    Wrk(String cpu, int connections, List<String> headers) {
         this.cpu = cpu;
         this.connections = connections;
+        this.headers = List.copyOf(headers);
     }
 
     /** Runs wrk for {@code duration} against {@code baseUrl} with the paths in {@code paths}. */
     Result run(String baseUrl, Path script, Path paths, Duration duration) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "taskset -c \"$0\" wrk \"$@\"; times", cpu,
-                "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s", "--latency", "-s", script.toString(), baseUrl, "--",
-                paths.toString()));
+                "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s", "--latency", "-s", script.toString()));
+        headers.forEach(h -> cmd.addAll(List.of("-H", h))); // wrk.format in the script's init adds them to every request
+        cmd.addAll(List.of(baseUrl, "--", paths.toString()));
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
