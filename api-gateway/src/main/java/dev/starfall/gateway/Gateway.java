@@ -903,12 +903,13 @@ public final class Gateway implements AutoCloseable {
         }
         Buffer body = a.body();
         String etag = a.etag();
-        if (a.variesByEncoding()) {
+        boolean varies = a.variesByEncoding();
+        if (varies) {
             r.headers().add(HttpHeaders.VARY, ACCEPT_ENCODING);
         }
         String accepted = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
         if (accepted != null) {
-            Buffer gzip = Gzip.accepted(accepted) ? a.gzipBody() : null;
+            Buffer gzip = varies && Gzip.accepted(accepted) ? a.gzipBody() : null; // small answers: no header to read
             if (gzip != null) {
                 body = gzip;
                 etag = a.gzipEtag();
