@@ -33,6 +33,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
@@ -78,6 +79,10 @@ public final class Gateway implements AutoCloseable {
     private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
     private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
     private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
+    private static final String LEADERBOARD = "/api/v1/showers/:n/leaderboard";
+    private static final String WALLET_IN_SHOWER = "/api/v1/showers/:n/wallets/:address";
+    private static final String SHOWER = "/api/v1/showers/:n";
+    private static final String CAVE = "/api/v1/wallets/:address";
 
     private final Vertx vertx;
     private final ProjectionsService projections;
@@ -99,6 +104,8 @@ public final class Gateway implements AutoCloseable {
     private final String selfName;
     private final Map<Integer, Answer> bareAnswers = new java.util.concurrent.ConcurrentHashMap<>();
     private final RouteTable table = new RouteTable();
+    private final HotUris hot = new HotUris(10_000);
+    private Router router;
     private final CaveParts caveParts;
     private LiveFeeds live;
     private HttpServer server;
@@ -135,6 +142,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, GatewayConfig config,
                                 GatewayHooks hooks) {
         Gateway gateway = new Gateway(vertx, projections, manifest, self, config, hooks);
+        gateway.router = gateway.routes();
         gateway.live = new LiveFeeds(vertx, config, gateway.metrics, gateway::liveLeaderboard);
         gateway.server = vertx.createHttpServer(new HttpServerOptions()
                         .setIdleTimeout((int) config.idleTimeout().toSeconds())
@@ -143,7 +151,7 @@ public final class Gateway implements AutoCloseable {
                         // on the fly only for what is not an Answer (the live feeds, errors, metrics): answers
                         // carry their own gzip form, made once (send)
                         .setCompressionSupported(true))
-                .requestHandler(gateway.routes());
+                .requestHandler(gateway::handle);
         gateway.server.listen(self.port(), config.bindHost()).await();
         gateway.evictionTimer = vertx.setPeriodic(60_000, id -> gateway.rateLimiter.evictIdle());
         log.info("Gateway listening on http://{}:{} (rate limit {}/s per client, cache {} ms)", config.bindHost(), self.port(),
@@ -156,18 +164,64 @@ public final class Gateway implements AutoCloseable {
         return start(vertx, projections, manifest, self, GatewayConfig.defaults().withBindHost(bindHost), GatewayHooks.none());
     }
 
+    /**
+     * Every request: a fresh kept answer for a hot URI (and the bare benchmark endpoint) is sent at
+     * once, before the router; anything else goes through the router. Through the router, the front
+     * door and the route, a kept leaderboard took about 1 µs of the event loop besides writing it (a
+     * routing context, CORS, the route table, the parameters parsed and checked, the cache key
+     * built); before the router, about 0.5 µs (ops/bench/REPORT.md, row 38).
+     */
+    private void handle(HttpServerRequest req) {
+        if (req.method() != HttpMethod.GET || !sentBeforeRouter(req)) {
+            router.handle(req);
+        }
+    }
+
+    /**
+     * Sends the fresh kept answer of a URI in {@link #hot}, with what the front door adds to every
+     * answer (CORS, the rate limit) and counted under its route, or the bare endpoint's body. False
+     * when nothing was sent: the URI is not known to be valid, or its answer expired or is not
+     * kept (then its route reads, renews or serves it behind, as for any request).
+     */
+    private boolean sentBeforeRouter(HttpServerRequest req) {
+        String uri = req.uri();
+        if (config.benchEndpoint() && uri.startsWith(BARE_PREFIX)) {
+            bare(req); // the floor of this server, on the same path as a kept answer
+            return true;
+        }
+        HotUris.Hot h = hot.get(uri);
+        Answer a = h == null ? null : cache.fresh(h.key());
+        if (a == null) {
+            return false;
+        }
+        long start = System.nanoTime();
+        cors(req);
+        if (!rateLimiter.enabled() || rateLimit(req)) {
+            metrics.beforeRouter.increment();
+            send(req, a);
+            h.route().record(req.response().getStatusCode(), System.nanoTime() - start);
+        }
+        return true;
+    }
+
+    /**
+     * Notes that this request, valid for the route {@code template}, is answered from the cache
+     * key {@code key}: later requests with the same URI get the kept answer before the router
+     * ({@link #sentBeforeRouter}).
+     */
+    private void hot(RoutingContext ctx, String template, String key) {
+        hot.put(ctx.request().uri(), key, metrics.route(template));
+    }
+
     private Router routes() {
         Router router = Router.router(vertx);
-        if (config.benchEndpoint()) {
-            router.get(BARE_PREFIX + "*").handler(this::bare); // first: the floor of this router and server, nothing else
-        }
         router.route().handler(this::frontDoor);
 
         // tried in this order: the hot answers first
-        get("/api/v1/showers/:n/leaderboard", this::leaderboard);
-        get("/api/v1/showers/:n/wallets/:address", this::walletInShower);
-        get("/api/v1/showers/:n", this::showerSummary);
-        get("/api/v1/wallets/:address", this::cave);
+        get(LEADERBOARD, this::leaderboard);
+        get(WALLET_IN_SHOWER, this::walletInShower);
+        get(SHOWER, this::showerSummary);
+        get(CAVE, this::cave);
         get("/api/v1/showers", this::showers);
         get("/api/v1/telescope", this::telescope);
         get("/api/v1/showers/:n/live", this::liveFeed);
@@ -248,7 +302,7 @@ public final class Gateway implements AutoCloseable {
      * GET is dispatched to its route; anything else goes on to the 404/405 handler.
      */
     private void frontDoor(RoutingContext ctx) {
-        if (cors(ctx) && (!rateLimiter.enabled() || !ctx.request().path().startsWith("/api/") || rateLimit(ctx))) {
+        if (cors(ctx.request()) && (!rateLimiter.enabled() || rateLimit(ctx.request()))) {
             if (ctx.request().method() == HttpMethod.GET) {
                 dispatch(ctx);
             } else {
@@ -258,15 +312,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** False when the request was answered here (a preflight). */
-    private boolean cors(RoutingContext ctx) {
-        String origin = ctx.request().getHeader("Origin");
+    private boolean cors(HttpServerRequest req) {
+        String origin = req.getHeader("Origin");
         if (origin != null && !config.corsOrigins().isEmpty()
                 && (config.corsOrigins().contains("*") || config.corsOrigins().contains(origin))) {
-            HttpServerResponse r = ctx.response();
+            HttpServerResponse r = req.response();
             r.putHeader("Access-Control-Allow-Origin", config.corsOrigins().contains("*") ? "*" : origin);
             r.putHeader("Vary", "Origin");
             r.putHeader("Access-Control-Expose-Headers", "ETag, Retry-After, " + SERVED_BY + ", " + STALE);
-            if (ctx.request().method() == HttpMethod.OPTIONS) {
+            if (req.method() == HttpMethod.OPTIONS) {
                 r.putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
                 r.putHeader("Access-Control-Allow-Headers", "If-None-Match, Content-Type");
                 r.putHeader("Access-Control-Max-Age", "600");
@@ -277,19 +331,19 @@ public final class Gateway implements AutoCloseable {
         return true;
     }
 
-    /** False when the request was answered here (429). */
-    private boolean rateLimit(RoutingContext ctx) {
-        if (ctx.request().getHeader(FORWARDED) != null) {
+    /** False when the request was answered here (429); only {@code /api/} is limited. */
+    private boolean rateLimit(HttpServerRequest req) {
+        if (!req.path().startsWith("/api/") || req.getHeader(FORWARDED) != null) {
             return true; // a peer's forward was already counted where the client asked
         }
-        String client = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        String client = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
         ClientRateLimiter.Decision d = rateLimiter.tryAcquire(client);
         if (d.allowed()) {
             return true;
         }
         metrics.rateLimited.increment();
-        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
-        error(ctx, 429, "rate_limited", "more than " + config.rateLimitPerSecond() + " requests per second from " + client
+        req.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+        error(req.response(), 429, "rate_limited", "more than " + config.rateLimitPerSecond() + " requests per second from " + client
                 + "; retry after " + d.retryAfterSeconds() + " s");
         return false;
     }
@@ -298,10 +352,11 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The benchmark's baseline: a constant body of the size named in the path, written by the same
-     * {@link #send(RoutingContext, Answer)} with the same headers as a cached answer.
+     * {@link #send(HttpServerRequest, Answer)} with the same headers as a cached answer, on the same
+     * path as a kept answer (before the router).
      */
-    private void bare(RoutingContext ctx) {
-        String path = ctx.request().path();
+    private void bare(HttpServerRequest req) {
+        String path = req.path();
         int bytes;
         try {
             bytes = Integer.parseInt(path.substring(BARE_PREFIX.length()));
@@ -309,7 +364,7 @@ public final class Gateway implements AutoCloseable {
             bytes = -1;
         }
         if (bytes < 2 || bytes > MAX_BARE_BYTES) {
-            error(ctx, 400, "bad_size", "the body size must be an integer in 2.." + MAX_BARE_BYTES + ", got '" + truncate(path) + "'");
+            error(req.response(), 400, "bad_size", "the body size must be an integer in 2.." + MAX_BARE_BYTES + ", got '" + truncate(path) + "'");
             return;
         }
         Answer a = bareAnswers.get(bytes);
@@ -323,7 +378,7 @@ public final class Gateway implements AutoCloseable {
                 bareAnswers.put(bytes, a);
             }
         }
-        send(ctx, a);
+        send(req, a);
     }
 
     private void live(RoutingContext ctx) {
@@ -392,6 +447,9 @@ public final class Gateway implements AutoCloseable {
                 "Answers served in the cache life after their own while their renewal ran.", cache.staleHits());
         GatewayMetrics.counter(out, "starfall_rank_snapshot_scans_total", "Scans of a whole shower ranking for the rank snapshots.",
                 ranks.scans());
+        GatewayMetrics.counter(out, "starfall_answers_before_router_total",
+                "Kept answers sent by their request's URI before the router.", metrics.beforeRouter.sum());
+        GatewayMetrics.gauge(out, "starfall_hot_uris", "Request URIs known to be valid for a kept answer.", "", hot.size());
         GatewayMetrics.gauge(out, "starfall_rank_snapshot_bytes", "Bytes held by the kept rank snapshots.", "", ranks.bytes());
         GatewayMetrics.gauge(out, "starfall_live_clients", "Connected live (SSE) clients.", "", live.clients());
         GatewayMetrics.gauge(out, "starfall_streams_running", "1 when Kafka Streams is RUNNING.",
@@ -450,11 +508,27 @@ public final class Gateway implements AutoCloseable {
         if (offset.isEmpty()) {
             return;
         }
+        hot(ctx, LEADERBOARD, leaderboardUri(shower.get(), offset.get(), limit.get()));
         send(ctx, leaderboardAnswer(shower.get(), offset.get(), limit.get(), ctx.request().getHeader(FORWARDED)));
     }
 
+    /** The canonical URI of a shower's summary, its answer's cache key. */
+    private static String showerUri(int n) {
+        return "/api/v1/showers/" + n;
+    }
+
+    /** The canonical URI of a wallet's answer in a shower, its cache key. */
+    private static String walletUri(int n, String wallet) {
+        return "/api/v1/showers/" + n + "/wallets/" + wallet;
+    }
+
+    /** The canonical URI of a leaderboard page, its answer's cache key. */
+    private static String leaderboardUri(int n, int offset, int limit) {
+        return "/api/v1/showers/" + n + "/leaderboard?limit=" + limit + "&offset=" + offset;
+    }
+
     private Future<Answer> leaderboardAnswer(int n, int offset, int limit, String forwardedFrom) {
-        String uri = "/api/v1/showers/" + n + "/leaderboard?limit=" + limit + "&offset=" + offset;
+        String uri = leaderboardUri(n, offset, limit);
         // sent as it is (or compared by a live feed): served while its renewal runs
         return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
             ShowerSchedule.Status status = reader.status(n);
@@ -505,17 +579,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void showerSummary(RoutingContext ctx) {
-        if (sentFromCache(ctx)) {
-            return;
-        }
         Optional<Integer> shower = shower(ctx);
         if (shower.isPresent()) {
+            hot(ctx, SHOWER, showerUri(shower.get()));
             send(ctx, showerAnswer(shower.get(), ctx.request().getHeader(FORWARDED)));
         }
     }
 
     private Future<Answer> showerAnswer(int n, String forwardedFrom) {
-        String uri = "/api/v1/showers/" + n;
+        String uri = showerUri(n);
         return cache.get(uri, () -> owners.route(n, uri, forwardedFrom, reader -> reader.summary(n).map(view -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("shower", n);
@@ -599,15 +671,14 @@ public final class Gateway implements AutoCloseable {
 
     /** The cave: meteors of closed showers, plus live standings in showers still open or closing. */
     private void cave(RoutingContext ctx) {
-        if (sentFromCache(ctx)) {
-            return;
-        }
         Optional<String> address = address(ctx);
         if (address.isEmpty()) {
             return;
         }
         String wallet = address.get();
-        send(ctx, cache.get("/api/v1/wallets/" + wallet, () -> {
+        String key = "/api/v1/wallets/" + wallet;
+        hot(ctx, CAVE, key);
+        send(ctx, cache.get(key, () -> {
             Future<Answer> closed = closedMeteorsAnswer(wallet, null);
             return unclosedShowers().transform(u -> {
                 // not yet final: the wallet's live standing, if it has one (the chain-time watermark can
@@ -695,19 +766,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void walletInShower(RoutingContext ctx) {
-        if (sentFromCache(ctx)) {
-            return;
-        }
         Optional<Integer> shower = shower(ctx);
         Optional<String> address = shower.isEmpty() ? Optional.empty() : address(ctx);
         if (address.isEmpty()) {
             return;
         }
+        hot(ctx, WALLET_IN_SHOWER, walletUri(shower.get(), address.get()));
         send(ctx, walletAnswer(shower.get(), address.get(), ctx.request().getHeader(FORWARDED)));
     }
 
     private Future<Answer> walletAnswer(int n, String wallet, String forwardedFrom) {
-        String uri = "/api/v1/showers/" + n + "/wallets/" + wallet;
+        String uri = walletUri(n, wallet);
         return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
             // the status first: an answer marked final (CLOSED) must come from reads made once the shower was closed
             ShowerSchedule.Status status = reader.status(n);
@@ -834,26 +903,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Sends the kept answer cached under this request's URI, as sent, when there is a fresh one:
-     * for the routes whose answers are cached under the canonical URI of a valid request for them
-     * (a shower's summary, a wallet in a shower, a cave: {@code /api/v1/showers/22/wallets/terra1...}).
-     * Only a request that passed the route's checks (a known shower, a valid address) put an
-     * answer under its URI, and the route's handler would look up that same key, so the request
-     * is answered without parsing or checking it again: one lookup instead of a number parsed, an
-     * address checked and a key built. Any other URI of the route (a shower number written
-     * {@code 022}, an escaped address, a query, an expired answer) goes on as usual. False when
-     * nothing was sent.
-     */
-    private boolean sentFromCache(RoutingContext ctx) {
-        Answer hot = cache.fresh(ctx.request().uri());
-        if (hot == null) {
-            return false;
-        }
-        send(ctx, hot);
-        return true;
-    }
-
-    /**
      * Writes an answer once it is there. A cached answer is there already and is written at once; one
      * still being read or forwarded is bounded by the request timeout (503, through the failure handler).
      */
@@ -889,7 +938,11 @@ public final class Gateway implements AutoCloseable {
      * accepts gzip and the answer has one (made once per answer, see {@link Answer#gzipBody()}).
      */
     private void send(RoutingContext ctx, Answer a) {
-        HttpServerResponse r = ctx.response();
+        send(ctx.request(), a);
+    }
+
+    private void send(HttpServerRequest req, Answer a) {
+        HttpServerResponse r = req.response();
         r.putHeader("Content-Type", JSON_TYPE);
         r.putHeader(SERVED_BY, a.servedBy() == null ? selfName : a.servedBy());
         if (a.stale()) {
@@ -907,7 +960,7 @@ public final class Gateway implements AutoCloseable {
         if (varies) {
             r.headers().add(HttpHeaders.VARY, ACCEPT_ENCODING);
         }
-        String accepted = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+        String accepted = req.getHeader(HttpHeaders.ACCEPT_ENCODING);
         if (accepted != null) {
             Buffer gzip = varies && Gzip.accepted(accepted) ? a.gzipBody() : null; // small answers: no header to read
             if (gzip != null) {
@@ -921,7 +974,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (etag != null) {
             r.putHeader(HttpHeaders.ETAG, etag);
-            if (a.status() == 200 && a.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            if (a.status() == 200 && a.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH))) {
                 metrics.notModified.increment();
                 r.setStatusCode(304).end();
                 return;
@@ -931,12 +984,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void error(RoutingContext ctx, int status, String code, String message) {
-        ctx.response().putHeader(SERVED_BY, selfName);
-        json(ctx, status, new ApiError(code, message));
+        error(ctx.response(), status, code, message);
+    }
+
+    private void error(HttpServerResponse r, int status, String code, String message) {
+        r.putHeader(SERVED_BY, selfName);
+        json(r, status, new ApiError(code, message));
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(Json.encode(body)));
+        json(ctx.response(), status, body);
+    }
+
+    private static void json(HttpServerResponse r, int status, Object body) {
+        r.setStatusCode(status).putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(Json.encode(body)));
     }
 
     private static String truncate(String s) {

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param liveHeartbeat     heartbeat comment interval on live feeds
  * @param liveMaxQueueBytes a live client whose unsent bytes exceed this is dropped
  * @param benchEndpoint     mounts {@code GET /bench/bare/{bytes}}: a constant body of that many bytes with the headers
- *                          of a cached answer, served by the same router and server; the baseline of the read
+ *                          of a cached answer, sent by the same server on the same path as a kept answer (before
+ *                          the router); the baseline of the read
  *                          benchmark (ops/bench), off by default
  */
 public record GatewayConfig(String bindHost, long rateLimitPerSecond, long rateLimitBurst, List<String> corsOrigins,

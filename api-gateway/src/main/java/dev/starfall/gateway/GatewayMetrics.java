@@ -64,6 +64,7 @@ public final class GatewayMetrics {
     final LongAdder forwardFailures = new LongAdder();
     final LongAdder staleAnswers = new LongAdder();
     final LongAdder notModified = new LongAdder();
+    final LongAdder beforeRouter = new LongAdder();
     final LongAdder sseDropped = new LongAdder();
 
     /** The counters of one route template, created on first use. */

@@ -224,6 +224,54 @@ class GatewayIT {
         assertThat(requests(walletRoute, 400)).isEqualTo(refused + 2);
     }
 
+    @Test
+    void shouldSendKeptAnswersBeforeTheRouterOnlyForUrisSeenValid() throws Exception {
+        String w = wallet(81);
+        publish(List.of(transfer("tx-hot", 0, w, "12000000", manifest.schedule().closeOf(19).minusSeconds(5))));
+        await("/api/v1/showers/19/wallets/" + w, b -> b.path("amount").asText().equals("12000000"));
+        String board = "/api/v1/showers/19/leaderboard";
+        String boardRoute = "/api/v1/showers/:n/leaderboard";
+        List<String> boards = List.of(board, board + "?limit=100", board + "?offset=0&limit=100", board + "?limit=100&offset=0");
+
+        long hotUris = metric("starfall_hot_uris");
+        for (String invalid : List.of(board + "?limit=0", board + "?limit=x", "/api/v1/showers/99/leaderboard",
+                "/api/v1/showers/19/wallets/" + w + "q", "/api/v1/wallets/nope", "/api/v1/showers/x")) {
+            assertThat(raw(invalid, Map.of()).statusCode()).as(invalid).isBetween(400, 404);
+            assertThat(raw(invalid, Map.of()).statusCode()).as("%s again", invalid).isBetween(400, 404);
+        }
+        assertThat(metric("starfall_hot_uris")).as("no URI of a refused request").isEqualTo(hotUris);
+
+        long counted = requests(boardRoute, 200);
+        for (String uri : boards) {
+            assertThat(raw(uri, Map.of()).statusCode()).as(uri).isEqualTo(200);
+        }
+        assertThat(metric("starfall_hot_uris")).as("each valid URI noted once").isEqualTo(hotUris + boards.size());
+        // every usual URI of the top 100 names the same kept answer: sent before the router (with CORS), counted under its route
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long before = metric("starfall_answers_before_router_total");
+        int sent = boards.size();
+        while (metric("starfall_answers_before_router_total") < before + boards.size() && System.nanoTime() < deadline) {
+            HttpResponse<String> reference = raw(board, Map.of("Origin", "https://app.example"));
+            sent++;
+            for (String uri : boards) {
+                HttpResponse<String> r = raw(uri, Map.of("Origin", "https://app.example"));
+                sent++;
+                assertThat(r.statusCode()).as(uri).isEqualTo(200);
+                assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).as(uri).hasValue("*");
+                assertThat(r.headers().firstValue(Gateway.SERVED_BY)).as(uri).hasValue("127.0.0.1:" + port);
+                if (r.body().equals(reference.body())) { // not renewed in between (an open shower's answers live 250 ms)
+                    assertThat(r.headers().firstValue("ETag")).as(uri).isEqualTo(reference.headers().firstValue("ETag"));
+                }
+            }
+        }
+        assertThat(metric("starfall_answers_before_router_total")).isGreaterThanOrEqualTo(before + boards.size());
+        assertThat(requests(boardRoute, 200)).as("each answer counted under its route, however sent").isEqualTo(counted + sent);
+        String etag = raw(board + "?limit=100", Map.of()).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> unchanged = raw(board + "?limit=100", Map.of("If-None-Match", etag));
+        assertThat(unchanged.statusCode()).isIn(200, 304); // 200 only when renewed in between
+        assertThat(metric("starfall_hot_uris")).isEqualTo(hotUris + boards.size());
+    }
+
     /** Answers of a route with a status so far, by /metrics. */
     private long requests(String route, int status) throws Exception {
         String series = "starfall_http_requests_total{route=\"" + route + "\",status=\"" + status + "\"} ";
@@ -232,9 +280,14 @@ class GatewayIT {
     }
 
     private long cacheHits() throws Exception {
+        return metric("starfall_cache_hits_total");
+    }
+
+    /** A counter or gauge without labels, by /metrics. */
+    private long metric(String name) throws Exception {
         String metrics = raw("/metrics", Map.of()).body();
-        return metrics.lines().filter(l -> l.startsWith("starfall_cache_hits_total ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
-                .findFirst().orElseThrow();
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> (long) Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
     }
 
     @Test

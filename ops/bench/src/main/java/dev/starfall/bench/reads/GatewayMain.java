@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process measured by {@link ReadsBench}: the projections and the gateway against the bench
- * broker, as one serving instance, with the bare endpoint mounted on the gateway's own router and
- * server, the per-client rate limit off, and an explicit number of event loops. Prints
+ * broker, as one serving instance, with the bare endpoint answered by the gateway's own server on
+ * the path of a kept answer, the per-client rate limit off, and an explicit number of event loops. Prints
  * {@link #READY} once the projections hold the whole history (the sum of {@code raised} over
  * {@code /api/v1/showers} equals what was written); stops cleanly on SIGTERM.
  *

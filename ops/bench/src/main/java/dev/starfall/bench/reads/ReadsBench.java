@@ -40,8 +40,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * Part 1 of the suite: gateway reads. A gateway (with its projections) holding a simulated event
  * of 100,000 wallets answers the hot endpoints to {@code wrk} on loopback, and the same process
- * answers a bare endpoint with a constant body of the same size on the same router and server
- * options: that is the baseline, so the figure to compare between runs is the ratio per pair.
+ * answers a bare endpoint with a constant body of the same size on the same server, options and
+ * path as a kept answer (before the router): that is the baseline, so the figure to compare
+ * between runs is the ratio per pair.
  *
  * <p>How the figure is kept stable on a 2-core shared machine: the gateway JVM has explicit heap,
  * GC, processor count and one event loop, and is pinned to core 0 once the history is loaded (the
@@ -413,8 +414,8 @@ public final class ReadsBench implements Benchmark {
         md.append("- Server: projections and gateway in one JVM (`").append(String.join(" ", jvm)).append("`, ").append(EVENT_LOOPS)
                 .append(" Vert.x event loop, per-client rate limit off), pinned to core ").append(SERVER_CPU)
                 .append(" once caught up; the broker then moves to core ").append(CLIENT_CPU).append(".\n");
-        md.append("- Baseline: `GET ").append(Gateway.BARE_PREFIX).append("{bytes}`, mounted first on the gateway's own router and server "
-                + "(same server options, same event loop, same headers as a cached answer: Content-Type, ETag, Cache-Control, "
+        md.append("- Baseline: `GET ").append(Gateway.BARE_PREFIX).append("{bytes}`, answered by the gateway's own server on the path of a kept answer "
+                + "(before the router, as a hot URI's fresh answer; same server options, same event loop, same headers as a cached answer: Content-Type, ETag, Cache-Control, "
                 + "X-Starfall-Served-By), with a constant body of each answer's size as sent and a request line padded to the same length; "
                 + "the bare body is never compressed, so a gzip answer's bare arm sends as many bytes, uncompressed, without the "
                 + "gateway's `Content-Encoding` and `Vary` header lines (47 bytes).\n");
