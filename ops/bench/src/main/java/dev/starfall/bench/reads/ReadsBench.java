@@ -77,9 +77,15 @@ public final class ReadsBench implements Benchmark {
 
     /**
      * One measured endpoint: the request paths the script rotates over, and each answer's size;
-     * {@code live} when transfers are written into the shower while it is measured.
+     * {@code topUps}, when transfers are written into the counting shower while it is measured, the
+     * wallets that half of them come from (empty when nothing is written).
      */
-    private record Endpoint(String name, List<String> paths, List<Integer> sizes, boolean live) {
+    private record Endpoint(String name, List<String> paths, List<Integer> sizes, List<String> topUps) {
+        /** Its answers change while it is read (no target: each is renewed once per cache life). */
+        boolean live() {
+            return !topUps.isEmpty();
+        }
+
         int meanSize() {
             return (int) Math.round(sizes.stream().mapToInt(Integer::intValue).average().orElse(0));
         }
@@ -204,9 +210,9 @@ public final class ReadsBench implements Benchmark {
     }
 
     /**
-     * The hot endpoints, with wallets of the shower spread over its ranking; and one wallet in the
-     * last shower, which is still counting, for each of {@code liveRotation} wallets spread over its
-     * whole ranking (its standings change while it is read).
+     * The hot endpoints, with wallets of the shower spread over its ranking; and, in the last shower,
+     * which is still counting, one wallet for each of {@code liveRotation} wallets spread over its
+     * whole ranking, and its top 100 (its standings change while they are read).
      */
     private static List<Endpoint> endpoints(String base, int rotation, int liveShower, int liveRotation)
             throws IOException, InterruptedException {
@@ -225,15 +231,17 @@ public final class ReadsBench implements Benchmark {
             caves.add("/api/v1/wallets/" + wallet);
         }
         List<Endpoint> endpoints = new ArrayList<>();
-        endpoints.add(endpoint(base, "leaderboard top 100", List.of("/api/v1/showers/" + SHOWER + "/leaderboard?limit=100"), false));
-        endpoints.add(endpoint(base, "shower summary", List.of("/api/v1/showers/" + SHOWER), false));
-        endpoints.add(endpoint(base, "wallet in a shower", inShower, false));
-        endpoints.add(endpoint(base, "cave", caves, false));
+        endpoints.add(endpoint(base, "leaderboard top 100", List.of("/api/v1/showers/" + SHOWER + "/leaderboard?limit=100"), List.of()));
+        endpoints.add(endpoint(base, "shower summary", List.of("/api/v1/showers/" + SHOWER), List.of()));
+        endpoints.add(endpoint(base, "wallet in a shower", inShower, List.of()));
+        endpoints.add(endpoint(base, "cave", caves, List.of()));
+        List<String> spread = spread(base, liveShower, liveRotation);
         List<String> live = new ArrayList<>();
-        for (String wallet : spread(base, liveShower, liveRotation)) {
+        for (String wallet : spread) {
             live.add("/api/v1/showers/" + liveShower + "/wallets/" + wallet);
         }
-        endpoints.add(endpoint(base, "wallet in a counting shower", live, true));
+        endpoints.add(endpoint(base, "wallet in a counting shower", live, spread));
+        endpoints.add(endpoint(base, "counting shower's top 100", List.of("/api/v1/showers/" + liveShower + "/leaderboard?limit=100"), spread));
         return endpoints;
     }
 
@@ -259,7 +267,8 @@ public final class ReadsBench implements Benchmark {
     }
 
     /** Fetches each path once, as wrk will ask: it must answer 200, and the size of its body as sent is what the bare arm sends. */
-    private static Endpoint endpoint(String base, String name, List<String> paths, boolean live) throws IOException, InterruptedException {
+    private static Endpoint endpoint(String base, String name, List<String> paths, List<String> topUps)
+            throws IOException, InterruptedException {
         List<Integer> sizes = new ArrayList<>();
         for (String path : paths) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
@@ -272,7 +281,7 @@ public final class ReadsBench implements Benchmark {
             }
             sizes.add(r.body().length);
         }
-        return new Endpoint(name, List.copyOf(paths), List.copyOf(sizes), live);
+        return new Endpoint(name, List.copyOf(paths), List.copyOf(sizes), List.copyOf(topUps));
     }
 
     /** For each gateway path, a bare path for a body of the same size, padded to a request line of the same length. */
@@ -300,7 +309,7 @@ public final class ReadsBench implements Benchmark {
                 Run first;
                 Run second;
                 long trickled = 0;
-                try (HistoryWriter.Trickle trickle = e.live() ? trickles.start(wallets(e)) : null) {
+                try (HistoryWriter.Trickle trickle = e.live() ? trickles.start(e.topUps()) : null) {
                     first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
                     second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
                     trickled = trickle == null ? 0 : trickle.written();
@@ -319,11 +328,6 @@ public final class ReadsBench implements Benchmark {
             }
         }
         return runs;
-    }
-
-    /** The wallets an endpoint's paths name (their last segment). */
-    private static List<String> wallets(Endpoint e) {
-        return e.paths().stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList();
     }
 
     private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
@@ -428,8 +432,9 @@ public final class ReadsBench implements Benchmark {
                 "- Wallet in a counting shower: shower %d, the last, is still counting when the history ends. While both arms of "
                         + "this endpoint run, the benchmark writes %.0f transfers a second into it (block time just before its close; half "
                         + "of them top-ups by the %,d wallets read, spread over its whole ranking, half from any wallet of the history), so "
-                        + "its counts, and so its standings, change all the time: each wallet's answer is renewed once per cache life.%n",
-                liveShower, LIVE_TRANSFERS_PER_SECOND, live.paths().size())));
+                        + "its counts, and so its standings, change all the time: each wallet's answer is renewed once per cache life. "
+                        + "The counting shower's top 100 is read under the same writes: one renewal per cache life.%n",
+                liveShower, LIVE_TRANSFERS_PER_SECOND, live.topUps().size())));
         md.append("- ").append(ctx.rounds()).append(" measured rounds after one dropped warm-up round; in each round bare and gateway runs of "
                 + "an endpoint follow each other, the order swapping every round; the ratio is taken per pair. Server core busy is the "
                 + "gateway JVM's CPU time per second of the run (all threads, on its one core). When other work on the machine takes "
