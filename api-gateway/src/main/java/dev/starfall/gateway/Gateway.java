@@ -452,6 +452,8 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics.gauge(out, "starfall_hot_uris", "Request URIs known to be valid for a kept answer.", "", hot.size());
         GatewayMetrics.gauge(out, "starfall_rank_snapshot_bytes", "Bytes held by the kept rank snapshots.", "", ranks.bytes());
         GatewayMetrics.gauge(out, "starfall_live_clients", "Connected live (SSE) clients.", "", live.clients());
+        GatewayMetrics.counter(out, "starfall_live_compressions_total",
+                "Live events compressed for gzip clients: once per event, however many clients get it.", live.compressions());
         GatewayMetrics.gauge(out, "starfall_streams_running", "1 when Kafka Streams is RUNNING.",
                 "{state=\"" + projections.streams().state().name() + "\"}", projections.streams().state().isRunningOrRebalancing() ? 1 : 0);
         GatewayMetrics.gauge(out, "starfall_ready", "1 when stores run and are restored.", "", projections.isReady() ? 1 : 0);

@@ -4,8 +4,9 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * The gzip content coding (RFC 1952), for answers compressed once and sent many times, and the
- * reading of a request's {@code Accept-Encoding} (RFC 9110, section 12.5.3) that decides who gets it.
+ * The gzip content coding (RFC 1952), for answers compressed once and sent many times and for live
+ * events compressed once for all of a feed's clients, and the reading of a request's
+ * {@code Accept-Encoding} (RFC 9110, section 12.5.3) that decides who gets it.
  */
 final class Gzip {
 
@@ -40,6 +41,54 @@ final class Gzip {
         putIntLittleEndian(out, length, (int) crc.getValue());
         putIntLittleEndian(out, length + 4, body.length); // ISIZE: the length modulo 2^32
         return out;
+    }
+
+    /** The first bytes of each gzip stream of {@link #flushedPiece} pieces (no name, no time, OS unknown). */
+    static byte[] streamHeader() {
+        return HEADER.clone();
+    }
+
+    /** The most a piece's dictionary can reach back: deflate's window. */
+    static final int WINDOW = 32 * 1024;
+
+    /**
+     * {@code piece} as raw deflate data from a fresh state, ended by a sync flush: it refers to no
+     * byte before it and ends on a byte boundary, so the same bytes can follow anything already
+     * sent after {@link #streamHeader()} in any client's stream, and a client can read the piece
+     * as soon as it arrives.
+     */
+    static byte[] flushedPiece(byte[] piece) {
+        return flushedPiece(piece, null);
+    }
+
+    /**
+     * As {@link #flushedPiece(byte[])}, but the piece may refer back into {@code dictionary} (its
+     * last {@link #WINDOW} bytes): it decodes right only in a stream whose output so far ends with
+     * those bytes. A live feed's next event is mostly its last one, so a piece made with what every
+     * client was last sent is a fraction of one made from nothing; it is made once and sent to
+     * every client whose stream ends the same way.
+     */
+    static byte[] flushedPiece(byte[] piece, byte[] dictionary) {
+        Deflater deflater = DEFLATER.get();
+        deflater.reset();
+        if (dictionary != null && dictionary.length > 0) {
+            int from = Math.max(0, dictionary.length - WINDOW);
+            deflater.setDictionary(dictionary, from, dictionary.length - from);
+        }
+        deflater.setInput(piece);
+        byte[] out = new byte[piece.length / 2 + 64];
+        int length = 0;
+        while (true) {
+            if (length == out.length) {
+                out = java.util.Arrays.copyOf(out, out.length * 2);
+            }
+            int room = out.length - length;
+            int n = deflater.deflate(out, length, room, Deflater.SYNC_FLUSH);
+            length += n;
+            if (n < room) { // all of it flushed (a full output buffer means more may be pending)
+                return java.util.Arrays.copyOf(out, length);
+            }
+        }
     }
 
     private static void putIntLittleEndian(byte[] out, int at, int v) {

@@ -1,12 +1,13 @@
 package dev.starfall.gateway;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,8 +16,26 @@ import io.vertx.ext.web.RoutingContext;
  * cache, so one store read or one forward per interval however many clients listen) and pushes it
  * when its ETag changes; heartbeats keep proxies from closing idle streams. A client whose unsent
  * bytes pass the limit is dropped, never buffered without bound.
+ *
+ * <p>A client that accepts gzip gets a gzip stream whose events are compressed once for all the
+ * feed's clients, where the server's compressor would deflate every event again for every client.
+ * Each event is a piece that ends on a byte boundary and refers back only into what every gzip
+ * client of the feed was sent last ({@link Gzip#flushedPiece(byte[], byte[])}: the last event and
+ * the heartbeats since), so the next board, mostly the same as the last one, costs a few hundred
+ * bytes, as in a stream compressed per client. A client that joins gets that tail as a piece of its
+ * own first, so its stream ends the same way as the others'. Everything a feed sends after a
+ * client's first line is sent from the feed's own context (one thread), so each client gets the
+ * pieces in the order they were made, whichever event loop its connection is on. The server never
+ * ends a live stream (a client leaves, or is dropped, with its connection), so the stream has no
+ * gzip trailer, as any compressed stream cut off with its connection. Other clients get the
+ * events uncompressed, and not compressed on the fly either.
  */
 final class LiveFeeds implements AutoCloseable {
+
+    private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
+    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
+    private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
+    private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
 
     /** Where a feed gets the current answer. */
     interface Source {
@@ -28,6 +47,7 @@ final class LiveFeeds implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Source source;
     private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
+    private final LongAdder compressions = new LongAdder();
 
     LiveFeeds(Vertx vertx, GatewayConfig config, GatewayMetrics metrics, Source source) {
         this.vertx = vertx;
@@ -38,20 +58,30 @@ final class LiveFeeds implements AutoCloseable {
 
     void subscribe(RoutingContext ctx, int shower, int limit) {
         HttpServerResponse response = ctx.response();
+        boolean gzip = Gzip.accepted(ctx.request().getHeader(ACCEPT_ENCODING));
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("X-Accel-Buffering", "no")
+                // gzip: compressed here, once per event; identity: not compressed on the fly (Vert.x drops this header)
+                .putHeader(HttpHeaders.CONTENT_ENCODING, gzip ? GZIP : IDENTITY)
+                .putHeader(HttpHeaders.VARY, ACCEPT_ENCODING)
                 .setWriteQueueMaxSize(config.liveMaxQueueBytes());
-        response.write("retry: 2000\n: live top " + limit + " of shower " + shower + "\n\n");
+        Buffer preamble = Buffer.buffer("retry: 2000\n: live top " + limit + " of shower " + shower + "\n\n");
+        response.write(gzip ? Buffer.buffer(Gzip.streamHeader()).appendBytes(Gzip.flushedPiece(preamble.getBytes())) : preamble);
         String key = shower + ":" + limit;
         Feed feed = feeds.computeIfAbsent(key, k -> new Feed(key, shower, limit));
-        feed.add(response);
+        feed.add(response, gzip);
         response.closeHandler(v -> feed.remove(response));
     }
 
     int clients() {
         return feeds.values().stream().mapToInt(f -> f.clients.size()).sum();
+    }
+
+    /** Leaderboard events compressed for gzip clients so far: one per event, however many clients get it. */
+    long compressions() {
+        return compressions.sum();
     }
 
     @Override
@@ -64,25 +94,45 @@ final class LiveFeeds implements AutoCloseable {
         final String key;
         final int shower;
         final int limit;
-        final Set<HttpServerResponse> clients = ConcurrentHashMap.newKeySet();
+        /** Each client, and whether it gets gzip. */
+        final Map<HttpServerResponse, Boolean> clients = new ConcurrentHashMap<>();
         final long pollTimer;
         final long heartbeatTimer;
         volatile String lastEtag;
         volatile Buffer lastEvent;
+        /** The context all of the feed's sending runs on: each connection gets its writes in the order they were made. */
+        private final io.vertx.core.Context context = vertx.getOrCreateContext();
+        /** Guards {@link #tail} and {@link #joinPiece} (all on {@link #context}; the lock only makes that safe to rely on). */
+        private final Object order = new Object();
+        /** What every client was sent since the last event began (that event, then heartbeats), its last window at most. */
+        private byte[] tail = new byte[0];
+        /** {@link #tail} as a piece of its own, for gzip clients that join: made once per tail. */
+        private Buffer joinPiece;
 
         Feed(String key, int shower, int limit) {
             this.key = key;
             this.shower = shower;
             this.limit = limit;
             this.pollTimer = vertx.setPeriodic(0, config.liveInterval().toMillis(), id -> poll());
-            this.heartbeatTimer = vertx.setPeriodic(config.liveHeartbeat().toMillis(), id -> broadcast(Buffer.buffer(": heartbeat\n\n")));
+            this.heartbeatTimer = vertx.setPeriodic(config.liveHeartbeat().toMillis(), id -> broadcast(HEARTBEAT, false));
         }
 
-        void add(HttpServerResponse client) {
-            clients.add(client);
-            Buffer current = lastEvent;
-            if (current != null) {
-                send(client, current);
+        void add(HttpServerResponse client, boolean gzip) {
+            context.runOnContext(v -> join(client, gzip));
+        }
+
+        private void join(HttpServerResponse client, boolean gzip) {
+            synchronized (order) {
+                clients.put(client, gzip);
+                Buffer current = lastEvent;
+                if (gzip && tail.length > 0) {
+                    if (joinPiece == null) {
+                        joinPiece = Buffer.buffer(Gzip.flushedPiece(tail));
+                    }
+                    send(client, joinPiece); // from here on its stream ends as every other client's
+                } else if (!gzip && current != null) {
+                    send(client, current);
+                }
             }
         }
 
@@ -99,25 +149,56 @@ final class LiveFeeds implements AutoCloseable {
         }
 
         private void poll() {
-            source.leaderboard(shower, limit).onSuccess(a -> {
+            source.leaderboard(shower, limit).onSuccess(a -> context.runOnContext(v -> {
                 if (a.status() != 200 || a.etag() == null || a.etag().equals(lastEtag)) {
                     return;
                 }
                 lastEtag = a.etag();
                 Buffer event = Buffer.buffer("id: " + a.etag().replace("\"", "") + "\nevent: leaderboard\ndata: ")
                         .appendBuffer(a.body()).appendString("\n\n");
-                lastEvent = event;
-                broadcast(event);
-            });
+                broadcast(event, true);
+            }));
         }
 
-        private void broadcast(Buffer event) {
-            for (HttpServerResponse client : clients) {
-                send(client, event);
+        /**
+         * Sends {@code text} to every client: as it is, or as one piece for all gzip clients, made
+         * with the tail they were all sent last; then it becomes part of the tail (a new event
+         * starts a new one).
+         */
+        private void broadcast(Buffer text, boolean event) {
+            synchronized (order) {
+                byte[] bytes = text.getBytes();
+                Buffer piece = null;
+                if (clients.containsValue(Boolean.TRUE)) {
+                    piece = Buffer.buffer(Gzip.flushedPiece(bytes, tail));
+                    if (event) {
+                        compressions.increment();
+                    }
+                }
+                if (event) {
+                    lastEvent = text;
+                    tail = bytes.length > Gzip.WINDOW ? java.util.Arrays.copyOfRange(bytes, bytes.length - Gzip.WINDOW, bytes.length) : bytes;
+                } else {
+                    tail = appendWithin(tail, bytes);
+                }
+                joinPiece = null;
+                Buffer gzipped = piece;
+                clients.forEach((client, gzip) -> send(client, gzip ? gzipped : text));
             }
         }
 
-        private void send(HttpServerResponse client, Buffer event) {
+        /** {@code tail} then {@code more}, its last {@link Gzip#WINDOW} bytes at most. */
+        private static byte[] appendWithin(byte[] tail, byte[] more) {
+            int length = Math.min(Gzip.WINDOW, tail.length + more.length);
+            byte[] out = new byte[length];
+            int fromMore = Math.min(more.length, length);
+            int fromTail = length - fromMore;
+            System.arraycopy(tail, tail.length - fromTail, out, 0, fromTail);
+            System.arraycopy(more, more.length - fromMore, out, fromTail, fromMore);
+            return out;
+        }
+
+        private void send(HttpServerResponse client, Buffer bytes) {
             if (client.closed() || client.ended()) {
                 remove(client);
                 return;
@@ -128,7 +209,7 @@ final class LiveFeeds implements AutoCloseable {
                 client.reset();
                 return;
             }
-            client.write(event);
+            client.write(bytes);
         }
     }
 }

@@ -308,15 +308,89 @@ class GatewayIT {
     @Test
     void shouldPushLeaderboardChangesToLiveClients() throws Exception {
         Instant t = manifest.schedule().closeOf(5).minusSeconds(100);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/5/live?limit=3")).build();
-        HttpResponse<java.io.InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        String uri = "/api/v1/showers/5/live?limit=3";
+        HttpResponse<java.io.InputStream> plain = live(uri, Map.of());
+        HttpResponse<java.io.InputStream> gzip = live(uri, Map.of("Accept-Encoding", "gzip, deflate, br, zstd"));
+        HttpResponse<java.io.InputStream> gzipToo = live(uri, Map.of("Accept-Encoding", "gzip"));
+        HttpResponse<java.io.InputStream> gzipAsWell = live(uri, Map.of("Accept-Encoding", "deflate, x-gzip;q=0.5"));
+        HttpResponse<java.io.InputStream> deflateOnly = live(uri, Map.of("Accept-Encoding", "deflate"));
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzip.headers().allValues("Vary")).contains("Accept-Encoding");
+        assertThat(deflateOnly.headers().firstValue("Content-Encoding")).as("not deflated on the fly").isEmpty();
+        long compressions = metric("starfall_live_compressions_total");
+        assertThat(gzipAsWell.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        List<BlockingQueue<String>> clients = List.of(lines(plain, false), lines(gzip, true), lines(gzipToo, true), lines(gzipAsWell, true),
+                lines(deflateOnly, false));
+        try {
+            publish(List.of(transfer("tx-live-1", 0, wallet(50), "11000000", t)));
+            for (BlockingQueue<String> lines : clients) {
+                assertThat(nextData(lines, d -> d.contains(wallet(50)))).contains("11000000");
+            }
+            publish(List.of(transfer("tx-live-2", 0, wallet(51), "99000000", t.plusSeconds(1))));
+            for (BlockingQueue<String> lines : clients) {
+                String second = nextData(lines, d -> d.contains(wallet(51)));
+                assertThat(second.indexOf(wallet(51))).as("the new leader comes first").isLessThan(second.indexOf(wallet(50)));
+            }
+            // each board compressed once for the three gzip clients (two, and perhaps the board as it stood before them); once
+            // per client would be 6 or more
+            assertThat(metric("starfall_live_compressions_total") - compressions).isBetween(2L, 4L);
+
+            // a gzip client that joins now gets the board as it stands, then the next one, which refers back into it
+            HttpResponse<java.io.InputStream> late = live(uri, Map.of("Accept-Encoding", "gzip"));
+            try {
+                BlockingQueue<String> lateLines = lines(late, true);
+                assertThat(nextData(lateLines, d -> d.contains(wallet(51)))).contains("99000000");
+                publish(List.of(transfer("tx-live-3", 0, wallet(52), "55000000", t.plusSeconds(2))));
+                for (BlockingQueue<String> lines : List.of(lateLines, clients.get(1), clients.get(0))) {
+                    String third = nextData(lines, d -> d.contains(wallet(52)));
+                    assertThat(third.indexOf(wallet(52))).as("second place").isBetween(third.indexOf(wallet(51)), third.indexOf(wallet(50)));
+                }
+            } finally {
+                late.body().close();
+            }
+        } finally {
+            for (HttpResponse<java.io.InputStream> stream : List.of(plain, gzip, gzipToo, gzipAsWell, deflateOnly)) {
+                stream.body().close();
+            }
+        }
+    }
+
+    private HttpResponse<java.io.InputStream> live(String uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + uri));
+        headers.forEach(b::header);
+        HttpResponse<java.io.InputStream> stream = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        return stream;
+    }
+
+    /**
+     * The lines of a live stream as they arrive, read on a thread of their own; a gzip stream is
+     * read as it comes (its header, then raw deflate data), since a live stream is never ended.
+     */
+    private static BlockingQueue<String> lines(HttpResponse<java.io.InputStream> stream, boolean gzip) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(), java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    lines.add(line);
+            try {
+                java.io.InputStream in = stream.body();
+                if (gzip) {
+                    byte[] header = in.readNBytes(10);
+                    if (header.length < 10 || header[0] != (byte) 0x1f || header[1] != (byte) 0x8b || header[2] != 8) {
+                        throw new java.io.IOException("not a gzip header: " + java.util.Arrays.toString(header));
+                    }
+                    // available() 0: an InflaterInputStream says 1 until its end, and the reader would wait for 8 KB
+                    in = new java.io.FilterInputStream(new java.util.zip.InflaterInputStream(in, new java.util.zip.Inflater(true), 256)) {
+                        @Override
+                        public int available() {
+                            return 0;
+                        }
+                    };
+                }
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        lines.add(line);
+                    }
                 }
             } catch (java.io.IOException e) {
                 lines.add("closed: " + e.getMessage());
@@ -324,15 +398,7 @@ class GatewayIT {
         }, "sse-reader");
         reader.setDaemon(true);
         reader.start();
-        try {
-            publish(List.of(transfer("tx-live-1", 0, wallet(50), "11000000", t)));
-            assertThat(nextData(lines, d -> d.contains(wallet(50)))).contains("11000000");
-            publish(List.of(transfer("tx-live-2", 0, wallet(51), "99000000", t.plusSeconds(1))));
-            String second = nextData(lines, d -> d.contains(wallet(51)));
-            assertThat(second.indexOf(wallet(51))).as("the new leader comes first").isLessThan(second.indexOf(wallet(50)));
-        } finally {
-            stream.body().close();
-        }
+        return lines;
     }
 
     @Test
@@ -437,6 +503,7 @@ class GatewayIT {
     /** The next live event whose data satisfies {@code wanted}; the first event is the board as it stands. */
     private static String nextData(BlockingQueue<String> lines, Predicate<String> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.Deque<String> seen = new java.util.ArrayDeque<>();
         while (System.nanoTime() < deadline) {
             String line = lines.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
             if (line != null && line.startsWith("data: ") && wanted.test(line.substring(6))) {
@@ -445,8 +512,14 @@ class GatewayIT {
             if (line != null && line.startsWith("closed: ")) {
                 throw new AssertionError("live stream " + line);
             }
+            if (line != null) {
+                seen.addLast(line.length() > 120 ? line.substring(0, 120) + "..." : line);
+                if (seen.size() > 6) {
+                    seen.removeFirst();
+                }
+            }
         }
-        throw new AssertionError("no live event within 30 s");
+        throw new AssertionError("no live event within 30 s; the last lines: " + seen);
     }
 
     private HttpResponse<byte[]> bytes(String root, String path, Map<String, String> headers) throws Exception {

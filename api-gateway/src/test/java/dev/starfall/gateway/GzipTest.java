@@ -61,6 +61,81 @@ class GzipTest {
     }
 
     @Test
+    void shouldMakePiecesThatDecodeInAnyStreamAfterAnyOtherPieces() throws Exception {
+        byte[] board = "id: 1\nevent: leaderboard\ndata: {\"entries\":[{\"rank\":1,\"amount\":\"589680476932\"}]}\n\n".repeat(40)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] heartbeat = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] noise = new byte[200_000]; // incompressible: the piece is larger than the output first made for it
+        new Random(7).nextBytes(noise);
+        byte[] boardPiece = Gzip.flushedPiece(board);
+        byte[] heartbeatPiece = Gzip.flushedPiece(heartbeat);
+        byte[] noisePiece = Gzip.flushedPiece(noise);
+
+        assertThat(boardPiece.length).isLessThan(board.length / 4);
+        // the same pieces, in other orders, in two clients' streams
+        assertThat(inflateStream(Gzip.streamHeader(), boardPiece, heartbeatPiece, noisePiece, boardPiece))
+                .isEqualTo(concat(board, heartbeat, noise, board));
+        assertThat(inflateStream(Gzip.streamHeader(), heartbeatPiece, heartbeatPiece, boardPiece))
+                .isEqualTo(concat(heartbeat, heartbeat, board));
+        assertThat(Gzip.flushedPiece(board)).as("the same bytes each time").isEqualTo(boardPiece);
+        assertThat(inflateStream(Gzip.streamHeader(), Gzip.flushedPiece(new byte[0]))).isEmpty();
+    }
+
+    @Test
+    void shouldMakeANextBoardAFractionOfItsSizeWithTheLastOneAsItsDictionary() throws Exception {
+        String row = "{\"rank\":%d,\"wallet\":\"terra1%038d\",\"amount\":\"%d\"},";
+        StringBuilder last = new StringBuilder("id: 1\nevent: leaderboard\ndata: [");
+        StringBuilder next = new StringBuilder("id: 2\nevent: leaderboard\ndata: [");
+        for (int i = 1; i <= 100; i++) {
+            last.append(String.format(java.util.Locale.ROOT, row, i, i * 7919L, 10_000_000L - i * 1000L));
+            next.append(String.format(java.util.Locale.ROOT, row, i, i * 7919L, 10_000_000L - i * 1000L + (i == 40 ? 5 : 0)));
+        }
+        byte[] lastBoard = last.append("]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] nextBoard = next.append("]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] heartbeat = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = concat(lastBoard, heartbeat); // what every client was sent since the last board began
+
+        byte[] fresh = Gzip.flushedPiece(nextBoard);
+        byte[] chained = Gzip.flushedPiece(nextBoard, tail);
+
+        assertThat(chained.length).as("%d bytes against %d", chained.length, fresh.length).isLessThan(fresh.length / 5);
+        // in a stream whose output ends with the tail (a client there from the start, and one that joined with the tail as a piece)
+        byte[] preamble = "retry: 2000\n\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(inflateStream(Gzip.streamHeader(), Gzip.flushedPiece(preamble), Gzip.flushedPiece(lastBoard),
+                Gzip.flushedPiece(heartbeat, lastBoard), chained)).isEqualTo(concat(preamble, lastBoard, heartbeat, nextBoard));
+        assertThat(inflateStream(Gzip.streamHeader(), Gzip.flushedPiece(preamble), Gzip.flushedPiece(tail), chained))
+                .isEqualTo(concat(preamble, tail, nextBoard));
+        // a dictionary longer than the window: only its last 32 KiB count
+        byte[] big = concat(new byte[100_000], tail);
+        assertThat(inflateStream(Gzip.streamHeader(), Gzip.flushedPiece(big), Gzip.flushedPiece(nextBoard, big)))
+                .isEqualTo(concat(big, nextBoard));
+    }
+
+    /** A gzip stream never ended (no final block, no trailer), read as a client reads it: the header, then what the pieces inflate to. */
+    private static byte[] inflateStream(byte[] header, byte[]... pieces) throws Exception {
+        assertThat(header).hasSize(10).startsWith((byte) 0x1f, (byte) 0x8b, (byte) 8);
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        for (byte[] piece : pieces) {
+            inflater.setInput(piece);
+            while (!inflater.needsInput()) {
+                out.write(buffer, 0, inflater.inflate(buffer));
+            }
+            assertThat(inflater.finished()).as("no final block: the stream goes on").isFalse();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void shouldAcceptOnlyTheIdentityWithoutTheHeader() {
         assertThat(Gzip.accepted(null)).isFalse();
     }
