@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,13 +75,13 @@ public final class LiveProbe {
             try (HistoryWriter.Trickle trickle = writer.trickle(bootstrap, registry, shower, 900_000_000L + System.nanoTime() % 1_000_000_000L,
                     ReadsBench.LIVE_TRANSFERS_PER_SECOND, topUps)) {
                 Thread.sleep(3_000);
-                long cpu = cpuTicks(pid);
+                long cpu = ReadsBench.cpuTicks(pid);
                 long received = bytes.get();
                 long start = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 System.out.printf(Locale.ROOT, "clients %d (open %d, failed %d), Accept-Encoding %s: server %.3f cores, clients received %,.0f bytes/s, "
-                                + "%,d transfers written%n", clients, open.get(), failed.get(), encoding, (cpuTicks(pid) - cpu) / 100.0 / elapsed,
+                                + "%,d transfers written%n", clients, open.get(), failed.get(), encoding, (ReadsBench.cpuTicks(pid) - cpu) / 100.0 / elapsed,
                         (bytes.get() - received) / elapsed, trickle.written());
             }
         } finally {
@@ -104,12 +102,5 @@ public final class LiveProbe {
             throw new IllegalStateException("no wallets in shower " + shower + "'s leaderboard: " + board);
         }
         return wallets;
-    }
-
-    /** User plus system CPU ticks of a process so far ({@code /proc/<pid>/stat} fields 14 and 15; USER_HZ 100). */
-    private static long cpuTicks(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }

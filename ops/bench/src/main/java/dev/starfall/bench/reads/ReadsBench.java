@@ -350,8 +350,8 @@ public final class ReadsBench implements Benchmark {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    /** User plus system CPU ticks of a process so far ({@code /proc/<pid>/stat} fields 14 and 15). */
-    private static long cpuTicks(long pid) throws IOException {
+    /** User plus system CPU ticks of a process so far ({@code /proc/<pid>/stat} fields 14 and 15; USER_HZ is 100 on Linux). */
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
