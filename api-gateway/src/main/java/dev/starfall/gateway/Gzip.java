@@ -49,7 +49,7 @@ final class Gzip {
     }
 
     /** The most a piece's dictionary can reach back: deflate's window. */
-    static final int WINDOW = 32 * 1024;
+    private static final int WINDOW = 32 * 1024;
 
     /**
      * {@code piece} as raw deflate data from a fresh state, ended by a sync flush: it refers to no

@@ -19,11 +19,13 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>A client that accepts gzip gets a gzip stream whose events are compressed once for all the
  * feed's clients, where the server's compressor would deflate every event again for every client.
- * Each event is a piece that ends on a byte boundary and refers back only into what every gzip
- * client of the feed was sent last ({@link Gzip#flushedPiece(byte[], byte[])}: the last event and
- * the heartbeats since), so the next board, mostly the same as the last one, costs a few hundred
- * bytes, as in a stream compressed per client. A client that joins gets that tail as a piece of its
- * own first, so its stream ends the same way as the others'. Everything a feed sends after a
+ * Each event is a piece that ends on a byte boundary and refers back only into the last event,
+ * which every gzip client of the feed was sent last ({@link Gzip#flushedPiece(byte[], byte[])}),
+ * so the next board, mostly the same as the last one, costs a few hundred bytes, as in a stream
+ * compressed per client. A client that joins gets the last event as a piece of its own first, so
+ * its stream ends the same way as the others'. Their heartbeat is an empty deflate block: bytes on
+ * the wire for proxies, nothing in what the client reads, so every stream still ends with the last
+ * event however long a board stays the same. Everything a feed sends after a
  * client's first line is sent from the feed's own context (one thread), so each client gets the
  * pieces in the order they were made, whichever event loop its connection is on. The server never
  * ends a live stream (a client leaves, or is dropped, with its connection), so the stream has no
@@ -36,6 +38,8 @@ final class LiveFeeds implements AutoCloseable {
     private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
     private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
     private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
+    /** A gzip client's heartbeat: an empty block, which adds nothing to what the client reads. */
+    private static final Buffer GZIP_HEARTBEAT = Buffer.buffer(Gzip.flushedPiece(new byte[0]));
 
     /** Where a feed gets the current answer. */
     interface Source {
@@ -102,11 +106,11 @@ final class LiveFeeds implements AutoCloseable {
         volatile Buffer lastEvent;
         /** The context all of the feed's sending runs on: each connection gets its writes in the order they were made. */
         private final io.vertx.core.Context context = vertx.getOrCreateContext();
-        /** Guards {@link #tail} and {@link #joinPiece} (all on {@link #context}; the lock only makes that safe to rely on). */
+        /** Guards {@link #last} and {@link #joinPiece} (all on {@link #context}; the lock only makes that safe to rely on). */
         private final Object order = new Object();
-        /** What every client was sent since the last event began (that event, then heartbeats), its last window at most. */
-        private byte[] tail = new byte[0];
-        /** {@link #tail} as a piece of its own, for gzip clients that join: made once per tail. */
+        /** The last event, which every gzip client's stream ends with: the dictionary of the next one's piece. */
+        private byte[] last = new byte[0];
+        /** {@link #last} as a piece of its own, for gzip clients that join: made once per event. */
         private Buffer joinPiece;
 
         Feed(String key, int shower, int limit) {
@@ -114,7 +118,7 @@ final class LiveFeeds implements AutoCloseable {
             this.shower = shower;
             this.limit = limit;
             this.pollTimer = vertx.setPeriodic(0, config.liveInterval().toMillis(), id -> poll());
-            this.heartbeatTimer = vertx.setPeriodic(config.liveHeartbeat().toMillis(), id -> broadcast(HEARTBEAT, false));
+            this.heartbeatTimer = vertx.setPeriodic(config.liveHeartbeat().toMillis(), id -> heartbeat());
         }
 
         void add(HttpServerResponse client, boolean gzip) {
@@ -125,12 +129,15 @@ final class LiveFeeds implements AutoCloseable {
             synchronized (order) {
                 clients.put(client, gzip);
                 Buffer current = lastEvent;
-                if (gzip && tail.length > 0) {
+                if (current == null) {
+                    return;
+                }
+                if (gzip) {
                     if (joinPiece == null) {
-                        joinPiece = Buffer.buffer(Gzip.flushedPiece(tail));
+                        joinPiece = Buffer.buffer(Gzip.flushedPiece(last));
                     }
                     send(client, joinPiece); // from here on its stream ends as every other client's
-                } else if (!gzip && current != null) {
+                } else {
                     send(client, current);
                 }
             }
@@ -156,46 +163,34 @@ final class LiveFeeds implements AutoCloseable {
                 lastEtag = a.etag();
                 Buffer event = Buffer.buffer("id: " + a.etag().replace("\"", "") + "\nevent: leaderboard\ndata: ")
                         .appendBuffer(a.body()).appendString("\n\n");
-                broadcast(event, true);
+                broadcast(event);
             }));
         }
 
         /**
-         * Sends {@code text} to every client: as it is, or as one piece for all gzip clients, made
-         * with the tail they were all sent last; then it becomes part of the tail (a new event
-         * starts a new one).
+         * Sends an event to every client: as it is, or as one piece for all gzip clients, made with
+         * the last event (which all their streams end with) as its dictionary.
          */
-        private void broadcast(Buffer text, boolean event) {
+        private void broadcast(Buffer event) {
             synchronized (order) {
-                byte[] bytes = text.getBytes();
+                byte[] bytes = event.getBytes();
                 Buffer piece = null;
                 if (clients.containsValue(Boolean.TRUE)) {
-                    piece = Buffer.buffer(Gzip.flushedPiece(bytes, tail));
-                    if (event) {
-                        compressions.increment();
-                    }
+                    piece = Buffer.buffer(Gzip.flushedPiece(bytes, last));
+                    compressions.increment();
                 }
-                if (event) {
-                    lastEvent = text;
-                    tail = bytes.length > Gzip.WINDOW ? java.util.Arrays.copyOfRange(bytes, bytes.length - Gzip.WINDOW, bytes.length) : bytes;
-                } else {
-                    tail = appendWithin(tail, bytes);
-                }
+                lastEvent = event;
+                last = bytes;
                 joinPiece = null;
                 Buffer gzipped = piece;
-                clients.forEach((client, gzip) -> send(client, gzip ? gzipped : text));
+                clients.forEach((client, gzip) -> send(client, gzip ? gzipped : event));
             }
         }
 
-        /** {@code tail} then {@code more}, its last {@link Gzip#WINDOW} bytes at most. */
-        private static byte[] appendWithin(byte[] tail, byte[] more) {
-            int length = Math.min(Gzip.WINDOW, tail.length + more.length);
-            byte[] out = new byte[length];
-            int fromMore = Math.min(more.length, length);
-            int fromTail = length - fromMore;
-            System.arraycopy(tail, tail.length - fromTail, out, 0, fromTail);
-            System.arraycopy(more, more.length - fromMore, out, fromTail, fromMore);
-            return out;
+        private void heartbeat() {
+            synchronized (order) {
+                clients.forEach((client, gzip) -> send(client, gzip ? GZIP_HEARTBEAT : HEARTBEAT));
+            }
         }
 
         private void send(HttpServerResponse client, Buffer bytes) {
