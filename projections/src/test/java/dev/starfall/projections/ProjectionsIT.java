@@ -163,6 +163,7 @@ class ProjectionsIT {
             StateLayout.requireCurrent(admin, "projections-it-layout", DEADLINE); // nothing of it yet: fine
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("projections-it-layout-wallet-caves-changelog", 1,
                     (short) 1))).all().get();
+            awaitListed(admin, "projections-it-layout-wallet-caves-changelog");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> StateLayout.requireCurrent(admin, "projections-it-layout", DEADLINE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("projections-it-layout-wallet-caves-changelog")
@@ -170,11 +171,26 @@ class ProjectionsIT {
             StateLayout.requireCurrent(admin, "projections-it-layout-g2", DEADLINE); // another application's state: not its own
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("projections-it-layout-g2-shower-rankings-changelog", 1,
                     (short) 1))).all().get();
+            awaitListed(admin, "projections-it-layout-g2-shower-rankings-changelog");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> StateLayout.requireCurrent(admin, "projections-it-layout-g2", DEADLINE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("projections-it-layout-g2-shower-rankings-changelog")
                     .hasMessageContaining("leaderboards would be empty")
                     .hasMessageNotContaining("wallet-caves");
+        }
+    }
+
+    /**
+     * Waits until the broker lists a topic just created: a create returns once the controller has
+     * it, and the broker answering the listing may learn of it a moment later.
+     */
+    private static void awaitListed(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get().contains(topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(topic + " created but not listed within 30 s");
+            }
+            Thread.sleep(20);
         }
     }
 
