@@ -76,9 +76,6 @@ public final class Gateway implements AutoCloseable {
     public static final String BARE_PREFIX = "/bench/bare/";
     static final int MAX_BARE_BYTES = 4 * 1024 * 1024;
     private static final String JSON_TYPE = "application/json";
-    private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
-    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
-    private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
     private static final String LEADERBOARD = "/api/v1/showers/:n/leaderboard";
     private static final String WALLET_IN_SHOWER = "/api/v1/showers/:n/wallets/:address";
     private static final String SHOWER = "/api/v1/showers/:n";
@@ -960,7 +957,7 @@ public final class Gateway implements AutoCloseable {
         String etag = a.etag();
         boolean varies = a.variesByEncoding();
         if (varies) {
-            r.headers().add(HttpHeaders.VARY, ACCEPT_ENCODING);
+            r.headers().add(HttpHeaders.VARY, Gzip.ACCEPT_ENCODING);
         }
         String accepted = req.getHeader(HttpHeaders.ACCEPT_ENCODING);
         if (accepted != null) {
@@ -968,10 +965,10 @@ public final class Gateway implements AutoCloseable {
             if (gzip != null) {
                 body = gzip;
                 etag = a.gzipEtag();
-                r.putHeader(HttpHeaders.CONTENT_ENCODING, GZIP);
+                r.putHeader(HttpHeaders.CONTENT_ENCODING, Gzip.GZIP);
             } else {
                 // nor compressed on the fly (gzip or deflate) for each request: Vert.x drops this header
-                r.putHeader(HttpHeaders.CONTENT_ENCODING, IDENTITY);
+                r.putHeader(HttpHeaders.CONTENT_ENCODING, Gzip.IDENTITY);
             }
         }
         if (etag != null) {

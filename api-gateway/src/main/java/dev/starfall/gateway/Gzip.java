@@ -10,6 +10,16 @@ import java.util.zip.Deflater;
  */
 final class Gzip {
 
+    /** The request header that names the codings a client accepts; also the value of the {@code Vary} sent with either form. */
+    static final CharSequence ACCEPT_ENCODING = io.vertx.core.http.HttpHeaders.createOptimized("Accept-Encoding");
+    /** {@code Content-Encoding} of what is sent compressed here. */
+    static final CharSequence GZIP = io.vertx.core.http.HttpHeaders.createOptimized("gzip");
+    /**
+     * {@code Content-Encoding} that keeps the server's on-the-fly compressor off a response sent
+     * uncompressed on purpose (Vert.x drops the header before sending).
+     */
+    static final CharSequence IDENTITY = io.vertx.core.http.HttpHeaders.createOptimized("identity");
+
     /** Compression level: what a server's on-the-fly default would use; an answer is compressed once. */
     static final int LEVEL = 6;
 

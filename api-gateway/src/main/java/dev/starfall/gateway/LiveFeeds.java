@@ -34,9 +34,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class LiveFeeds implements AutoCloseable {
 
-    private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
-    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
-    private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
     private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
     /** A gzip client's heartbeat: an empty block, which adds nothing to what the client reads. */
     private static final Buffer GZIP_HEARTBEAT = Buffer.buffer(Gzip.flushedPiece(new byte[0]));
@@ -62,14 +59,14 @@ final class LiveFeeds implements AutoCloseable {
 
     void subscribe(RoutingContext ctx, int shower, int limit) {
         HttpServerResponse response = ctx.response();
-        boolean gzip = Gzip.accepted(ctx.request().getHeader(ACCEPT_ENCODING));
+        boolean gzip = Gzip.accepted(ctx.request().getHeader(Gzip.ACCEPT_ENCODING));
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("X-Accel-Buffering", "no")
                 // gzip: compressed here, once per event; identity: not compressed on the fly (Vert.x drops this header)
-                .putHeader(HttpHeaders.CONTENT_ENCODING, gzip ? GZIP : IDENTITY)
-                .putHeader(HttpHeaders.VARY, ACCEPT_ENCODING)
+                .putHeader(HttpHeaders.CONTENT_ENCODING, gzip ? Gzip.GZIP : Gzip.IDENTITY)
+                .putHeader(HttpHeaders.VARY, Gzip.ACCEPT_ENCODING)
                 .setWriteQueueMaxSize(config.liveMaxQueueBytes());
         Buffer preamble = Buffer.buffer("retry: 2000\n: live top " + limit + " of shower " + shower + "\n\n");
         response.write(gzip ? Buffer.buffer(Gzip.streamHeader()).appendBytes(Gzip.flushedPiece(preamble.getBytes())) : preamble);
@@ -102,15 +99,16 @@ final class LiveFeeds implements AutoCloseable {
         final Map<HttpServerResponse, Boolean> clients = new ConcurrentHashMap<>();
         final long pollTimer;
         final long heartbeatTimer;
-        volatile String lastEtag;
-        volatile Buffer lastEvent;
-        /** The context all of the feed's sending runs on: each connection gets its writes in the order they were made. */
-        private final io.vertx.core.Context context = vertx.getOrCreateContext();
-        /** Guards {@link #last} and {@link #joinPiece} (all on {@link #context}; the lock only makes that safe to rely on). */
-        private final Object order = new Object();
+        String lastEtag;
         /** The last event, which every gzip client's stream ends with: the dictionary of the next one's piece. */
-        private byte[] last = new byte[0];
-        /** {@link #last} as a piece of its own, for gzip clients that join: made once per event. */
+        Buffer lastEvent;
+        /**
+         * The context (one event loop thread) all of the feed's sending runs on, and the only one
+         * that reads or writes {@link #lastEvent} and {@link #joinPiece}: each connection gets its
+         * writes in the order they were made.
+         */
+        private final io.vertx.core.Context context = vertx.getOrCreateContext();
+        /** {@link #lastEvent} as a piece of its own, for gzip clients that join: made once per event. */
         private Buffer joinPiece;
 
         Feed(String key, int shower, int limit) {
@@ -126,20 +124,17 @@ final class LiveFeeds implements AutoCloseable {
         }
 
         private void join(HttpServerResponse client, boolean gzip) {
-            synchronized (order) {
-                clients.put(client, gzip);
-                Buffer current = lastEvent;
-                if (current == null) {
-                    return;
+            clients.put(client, gzip);
+            if (lastEvent == null) {
+                return;
+            }
+            if (gzip) {
+                if (joinPiece == null) {
+                    joinPiece = Buffer.buffer(Gzip.flushedPiece(lastEvent.getBytes()));
                 }
-                if (gzip) {
-                    if (joinPiece == null) {
-                        joinPiece = Buffer.buffer(Gzip.flushedPiece(last));
-                    }
-                    send(client, joinPiece); // from here on its stream ends as every other client's
-                } else {
-                    send(client, current);
-                }
+                send(client, joinPiece); // from here on its stream ends as every other client's
+            } else {
+                send(client, lastEvent);
             }
         }
 
@@ -172,25 +167,19 @@ final class LiveFeeds implements AutoCloseable {
          * the last event (which all their streams end with) as its dictionary.
          */
         private void broadcast(Buffer event) {
-            synchronized (order) {
-                byte[] bytes = event.getBytes();
-                Buffer piece = null;
-                if (clients.containsValue(Boolean.TRUE)) {
-                    piece = Buffer.buffer(Gzip.flushedPiece(bytes, last));
-                    compressions.increment();
-                }
-                lastEvent = event;
-                last = bytes;
-                joinPiece = null;
-                Buffer gzipped = piece;
-                clients.forEach((client, gzip) -> send(client, gzip ? gzipped : event));
+            Buffer piece = null;
+            if (clients.containsValue(Boolean.TRUE)) {
+                piece = Buffer.buffer(Gzip.flushedPiece(event.getBytes(), lastEvent == null ? null : lastEvent.getBytes()));
+                compressions.increment();
             }
+            lastEvent = event;
+            joinPiece = null;
+            Buffer gzipped = piece;
+            clients.forEach((client, gzip) -> send(client, gzip ? gzipped : event));
         }
 
         private void heartbeat() {
-            synchronized (order) {
-                clients.forEach((client, gzip) -> send(client, gzip ? GZIP_HEARTBEAT : HEARTBEAT));
-            }
+            clients.forEach((client, gzip) -> send(client, gzip ? GZIP_HEARTBEAT : HEARTBEAT));
         }
 
         private void send(HttpServerResponse client, Buffer bytes) {
