@@ -1,5 +1,6 @@
 package dev.starfall.bench.pipeline;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import dev.starfall.bench.Http;
 import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
+import dev.starfall.bench.ThreadCpu;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.schemas.manifest.Manifest;
 
@@ -35,6 +37,26 @@ public final class IngestBench implements Benchmark {
     /** JVM options of the embedded default: a heap ceiling, as a deployment would set, and the image's JIT thresholds. */
     static final List<String> EMBEDDED_JVM = Stream.concat(Stream.of("-Xmx1g", "-XX:+UseParallelGC"),
             BenchContext.JIT.stream()).toList();
+
+    /**
+     * The embedded default's threads by what they do, for the CPU of its ingest phase; a thread
+     * goes to the first part that matches (so the ingestor's producer is not counted as the broker's).
+     */
+    static final List<ThreadCpu.Part> PARTS = List.of(
+            ThreadCpu.Part.of("projections: Kafka Streams' stream thread", "-StreamThread-\\d+$"),
+            ThreadCpu.Part.of("projections: their producer, consumers' heartbeat, global thread, admin", "starfall-projections"),
+            ThreadCpu.Part.of("projections: RocksDB's flush and compaction threads", "^rocksdb:"),
+            ThreadCpu.Part.of("ingestor: walk, page fetch and parse", "^ingestor-(?!publish)|^fcd-prefetch"),
+            ThreadCpu.Part.of("JDK HTTP clients (the ingestor's; the registry client's)", "^HttpClient-"),
+            ThreadCpu.Part.of("ingestor: publishing thread and its producer", "^ingestor-publish|\\| starfall-ingestor"),
+            ThreadCpu.Part.of("simulator: HTTP server rendering pages", "^sim-|^HTTP-Dispatcher"),
+            ThreadCpu.Part.of("gateway and registry (Vert.x; the registry's producer)", "^vert\\.x-|^vertx-|starfall-schema-registry"),
+            ThreadCpu.Part.of("broker: request handlers", "^data-plane-kafka-request-handler"),
+            ThreadCpu.Part.of("broker: network threads", "^data-plane-kafka-(network-thread|socket-acceptor)"),
+            ThreadCpu.Part.of("broker: coordinators, raft, log cleaner, schedulers", "^(kafka-|group-coordinator|share-|quorum-|raft-|broker-"
+                    + "|controller-|TxnMarker|AddPartitionsToTxn|ExpirationReaper|metrics-meter|client-metrics|network-partition|persister)"),
+            ThreadCpu.Part.of("JIT compilers", "CompilerThread"),
+            ThreadCpu.Part.of("garbage collector and VM thread", "^GC Thread|^VM Thread|^VM Periodic"));
 
     @Override
     public String name() {
@@ -61,6 +83,9 @@ public final class IngestBench implements Benchmark {
         List<Double> ratio = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         List<Double> baselineRss = new ArrayList<>();
+        List<ThreadCpu.Split> cpu = new ArrayList<>();
+        List<Double> phaseTransfers = new ArrayList<>();
+        List<Double> phaseSeconds = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
             Path data = ctx.fresh("ingest");
             int port = LoopbackPorts.freeRange(4);
@@ -73,6 +98,8 @@ public final class IngestBench implements Benchmark {
                 // the ingest phase starts at the first poll that sees events published, with what was already queryable then
                 double startAt = -1;
                 long projectedAtStart = 0;
+                ThreadCpu cpuTracker = null;
+                long lastCpuPoll = 0;
                 long deadline = t0 + Duration.ofMinutes(20).toNanos();
                 long lastSay = 0;
                 while (true) {
@@ -89,6 +116,8 @@ public final class IngestBench implements Benchmark {
                         if (published > 0) {
                             startAt = now;
                             projectedAtStart = Showers.read(gateway).map(Showers::transfers).orElse(0L);
+                            cpuTracker = startCpu(ctx, run);
+                            lastCpuPoll = System.nanoTime();
                         }
                     }
                     Optional<Showers> s = startAt < 0 ? Optional.empty() : Showers.read(gateway);
@@ -97,7 +126,16 @@ public final class IngestBench implements Benchmark {
                         total.add(done);
                         ingestSeconds.add(done - startAt);
                         rate.add((s.get().transfers() - projectedAtStart) / (done - startAt));
+                        if (cpuTracker != null) {
+                            cpu.add(cpuTracker.finish(PARTS));
+                            phaseTransfers.add((double) (s.get().transfers() - projectedAtStart));
+                            phaseSeconds.add(done - startAt);
+                        }
                         break;
+                    }
+                    if (cpuTracker != null && System.nanoTime() - lastCpuPoll > 1e9) {
+                        cpuTracker.poll();
+                        lastCpuPoll = System.nanoTime();
                     }
                     if (System.nanoTime() - lastSay > 5e9) {
                         lastSay = System.nanoTime();
@@ -134,6 +172,43 @@ public final class IngestBench implements Benchmark {
                 + "(exactly-once v2) and commit interval (100 ms), in a JVM with `" + String.join(" ", Baseline.JVM) + "` (the JVM's own JIT "
                 + "settings, as in every round); its time runs from its first record to its last. Completion of the "
                 + "pipeline is checked through the gateway (`/api/v1/showers`, polled every 50 ms, answers cached up to 250 ms).\n");
+        if (!cpu.isEmpty()) {
+            cpuTable(md, cpu, phaseTransfers, phaseSeconds);
+        }
         return new dev.starfall.bench.Section("2. Ingest end to end (and 6. memory of the embedded default)", md.toString());
+    }
+
+    /** Follows the embedded default's threads' CPU, or null (said) when its thread dump cannot be had. */
+    private static ThreadCpu startCpu(BenchContext ctx, Child run) throws InterruptedException {
+        try {
+            return ThreadCpu.start(run.pid());
+        } catch (IOException e) {
+            ctx.say("  no CPU by thread for this round: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Where the embedded default's CPU went in the ingest phase, by part, with each round's own transfers. */
+    private static void cpuTable(StringBuilder md, List<ThreadCpu.Split> cpu, List<Double> transfers, List<Double> seconds) {
+        md.append("\nWhere the embedded default's CPU went in the ingest phase: each thread's CPU time from `/proc/<pid>/task`, read "
+                + "once a second, named from a thread dump at the phase's start and end (`jcmd <pid> Thread.print`). A host that "
+                + "takes cores away moves these seconds less than the throughput, so they are the figures to compare between runs:\n\n");
+        md.append("| part | CPU s, min / median / max | share (median) | µs of CPU a transfer (median) |\n|---|---|---:|---:|\n");
+        Map<String, Stats> parts = ThreadCpu.stats(cpu);
+        List<Double> total = cpu.stream().map(ThreadCpu.Split::processSeconds).toList();
+        List<Double> perTransfer = new ArrayList<>();
+        List<Double> cores = new ArrayList<>();
+        for (int i = 0; i < cpu.size(); i++) {
+            perTransfer.add(total.get(i) / transfers.get(i) * 1e6);
+            cores.add(total.get(i) / seconds.get(i));
+        }
+        double totalMedian = Stats.of(total).median();
+        double transfersMedian = Stats.of(transfers).median();
+        parts.forEach((part, s) -> md.append(String.format("| %s | %s | %.1f %% | %.1f |%n", part, s.format(1),
+                100 * s.median() / totalMedian, s.median() / transfersMedian * 1e6)));
+        md.append(String.format("| **the whole process** | %s | 100 %% | **%s** |%n", Stats.of(total).format(1),
+                Stats.of(perTransfer).format(1)));
+        md.append(String.format("%nCores busy in the ingest phase (process CPU over its wall time): %s of %d.%n", Stats.of(cores).format(2),
+                Runtime.getRuntime().availableProcessors()));
     }
 }

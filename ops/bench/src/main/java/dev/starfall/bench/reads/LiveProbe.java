@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.starfall.bench.HistoryWriter;
+import dev.starfall.bench.ThreadCpu;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -75,13 +76,13 @@ public final class LiveProbe {
             try (HistoryWriter.Trickle trickle = writer.trickle(bootstrap, registry, shower, 900_000_000L + System.nanoTime() % 1_000_000_000L,
                     ReadsBench.LIVE_TRANSFERS_PER_SECOND, topUps)) {
                 Thread.sleep(3_000);
-                long cpu = ReadsBench.cpuTicks(pid);
+                long cpu = ThreadCpu.processTicks(pid);
                 long received = bytes.get();
                 long start = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 System.out.printf(Locale.ROOT, "clients %d (open %d, failed %d), Accept-Encoding %s: server %.3f cores, clients received %,.0f bytes/s, "
-                                + "%,d transfers written%n", clients, open.get(), failed.get(), encoding, (ReadsBench.cpuTicks(pid) - cpu) / 100.0 / elapsed,
+                                + "%,d transfers written%n", clients, open.get(), failed.get(), encoding, (ThreadCpu.processTicks(pid) - cpu) / 100.0 / elapsed,
                         (bytes.get() - received) / elapsed, trickle.written());
             }
         } finally {

@@ -30,6 +30,7 @@ import dev.starfall.bench.Http;
 import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
+import dev.starfall.bench.ThreadCpu;
 import dev.starfall.gateway.Gateway;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
@@ -333,11 +334,11 @@ public final class ReadsBench implements Benchmark {
     private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
             throws IOException, InterruptedException {
         long misses = gatewayArm ? misses(base) : 0;
-        long cpu = cpuTicks(server.pid());
+        long cpu = ThreadCpu.processTicks(server.pid());
         long start = System.nanoTime();
         Wrk.Result r = wrk.run(base, script, paths, each);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double busy = (cpuTicks(server.pid()) - cpu) / 100.0 / seconds; // USER_HZ is 100 on Linux
+        double busy = (ThreadCpu.processTicks(server.pid()) - cpu) / 100.0 / seconds; // USER_HZ is 100 on Linux
         double missRate = gatewayArm ? (misses(base) - misses) / seconds : 0;
         return new Run(r, busy, missRate);
     }
@@ -350,12 +351,6 @@ public final class ReadsBench implements Benchmark {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    /** User plus system CPU ticks of a process so far ({@code /proc/<pid>/stat} fields 14 and 15; USER_HZ is 100 on Linux). */
-    static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
 
     private static double ratio(Run gateway, Run bare) {
         return gateway.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
