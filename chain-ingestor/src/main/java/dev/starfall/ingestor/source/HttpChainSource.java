@@ -1,5 +1,6 @@
 package dev.starfall.ingestor.source;
 
+import java.io.IOException;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
@@ -66,7 +67,7 @@ public abstract class HttpChainSource implements ChainSource {
     }
 
     /** A 2xx body as JSON; an empty body or one that is not JSON is {@link Failures#unparseable}. */
-    protected static JsonNode readJson(Endpoint endpoint, HttpApi.Request request, String body) {
+    protected static JsonNode readJson(Endpoint endpoint, HttpApi.Request request, byte[] body) {
         try {
             JsonNode json = JSON.readTree(body);
             if (json == null || json.isMissingNode()) {
@@ -75,6 +76,9 @@ public abstract class HttpChainSource implements ChainSource {
             return json;
         } catch (JsonProcessingException e) {
             throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            // reading bytes in memory does no I/O; kept apart from the JSON errors all the same
+            throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "body could not be read: " + e.getMessage(), e);
         }
     }
 }

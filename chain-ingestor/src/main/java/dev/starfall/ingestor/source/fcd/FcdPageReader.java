@@ -1,7 +1,6 @@
 package dev.starfall.ingestor.source.fcd;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,7 +54,7 @@ final class FcdPageReader {
      *
      * @throws IOException (a {@link com.fasterxml.jackson.core.JsonProcessingException}) when the body is not JSON
      */
-    JsonNode read(String body) throws IOException {
+    JsonNode read(byte[] body) throws IOException {
         try (JsonParser p = json.getFactory().createParser(body)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -79,7 +78,7 @@ final class FcdPageReader {
     }
 
     /** One {@code txs[]} element, whose START_OBJECT is the current token. */
-    private ObjectNode readItem(JsonParser p, String body) throws IOException {
+    private ObjectNode readItem(JsonParser p, byte[] body) throws IOException {
         ObjectNode item = json.getNodeFactory().objectNode();
         long rawLogAt = -1;
         long logsAt = -1;
@@ -97,14 +96,14 @@ final class FcdPageReader {
                 rawLogAt = -1;
                 if (value == JsonToken.VALUE_STRING) {
                     // where the string starts; left unread, the parser skips it without decoding
-                    rawLogAt = p.currentTokenLocation().getCharOffset();
+                    rawLogAt = p.currentTokenLocation().getByteOffset();
                     continue;
                 }
             }
             if (LOGS.equals(name)) {
                 logsAt = -1;
                 if (value == JsonToken.START_ARRAY && sendsOnly(item)) {
-                    logsAt = p.currentTokenLocation().getCharOffset();
+                    logsAt = p.currentTokenLocation().getByteOffset();
                     item.set(name, readArray(p, q -> readObject(q, SEND_LOG)));
                     continue;
                 }
@@ -160,13 +159,12 @@ final class FcdPageReader {
         return code != null && code == 0 && !FcdTxParser.anyLogFailed(item.get("logs"));
     }
 
-    /** The JSON value that starts at {@code offset} of {@code body}, whole. */
-    private JsonNode readAt(String body, long offset) throws IOException {
-        StringReader reader = new StringReader(body);
-        if (reader.skip(offset) != offset) {
+    /** The JSON value that starts at byte {@code offset} of {@code body}, whole. */
+    private JsonNode readAt(byte[] body, long offset) throws IOException {
+        if (offset < 0 || offset >= body.length) {
             throw new IOException("the body is shorter than the offset " + offset + " its parser gave");
         }
-        try (JsonParser p = json.getFactory().createParser(reader)) {
+        try (JsonParser p = json.getFactory().createParser(body, (int) offset, body.length - (int) offset)) {
             if (p.nextToken() == null) {
                 throw new IOException("no value at offset " + offset + " of the body, where its parser found one");
             }

@@ -435,12 +435,14 @@ public final class FcdSource extends HttpChainSource {
     }
 
     /** {@code {"chainId": "...", "height": 123 | "123", "timestamp": "2021-11-08T06:00:00Z"}}. */
-    private static Instant readHeadBody(Endpoint endpoint, String body) {
+    private static Instant readHeadBody(Endpoint endpoint, byte[] body) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw Failures.unparseable(endpoint.baseUrl(), "GET " + HEAD_PATH, "$", "body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw Failures.unparseable(endpoint.baseUrl(), "GET " + HEAD_PATH, "$", "body could not be read: " + e.getMessage(), e);
         }
         JsonNode time = root == null ? null : root.get("timestamp");
         if (time == null || !time.isTextual()) {
@@ -487,14 +489,14 @@ public final class FcdSource extends HttpChainSource {
         return api.call(request, (endpoint, status, body) -> readPage(endpoint.baseUrl(), request.description(), body, offset, followed));
     }
 
-    private Page readPage(String baseUrl, String request, String body, Long offset, boolean followed) {
+    private Page readPage(String baseUrl, String request, byte[] body, Long offset, boolean followed) {
         JsonNode root;
         try {
             root = PAGES.read(body);
         } catch (JsonProcessingException e) {
             throw Failures.unparseable(baseUrl, request, "$", "body is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            // reading a String does no I/O; kept apart from the JSON errors all the same
+            // reading bytes in memory does no I/O; kept apart from the JSON errors all the same
             throw Failures.unparseable(baseUrl, request, "$", "body could not be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {

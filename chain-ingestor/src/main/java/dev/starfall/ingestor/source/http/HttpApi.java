@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>sends with the per-request timeout; a non-2xx answer is classified by {@link Failures};
  *       429, 5xx, I/O errors and timeouts count against the endpoint's breaker, a
  *       {@code Retry-After} (seconds or HTTP-date) cools that endpoint down;</li>
- *   <li>hands a 2xx body to the {@link Reader}; a {@link MalformedPayloadException} from it gets
- *       the request, status and raw body attached and is thrown at once (fatal); a page that does
- *       not connect ({@link PageDiscontinuityException}) is asked again.</li>
+ *   <li>hands a 2xx body to the {@link Reader} as the bytes it came in (JSON parses UTF-8 bytes
+ *       without first decoding them to a {@code String}, and pages can be hundreds of kilobytes);
+ *       a {@link MalformedPayloadException} from it gets the request, status and raw body (decoded
+ *       only then) attached and is thrown at once (fatal); a page that does not connect
+ *       ({@link PageDiscontinuityException}) is asked again.</li>
  * </ol>
  * After {@link RetryPolicy#maxAttempts()} attempts the last failure is thrown as retriable. Used by
  * one thread at a time (the random generator is not thread-safe).
@@ -68,10 +70,13 @@ public final class HttpApi {
         }
     }
 
-    /** Reads a 2xx answer; throws {@link SourceException} (retriable or not) when it is not usable. */
+    /**
+     * Reads a 2xx answer, its body as the bytes it came in (UTF-8 JSON); throws
+     * {@link SourceException} (retriable or not) when it is not usable.
+     */
     @FunctionalInterface
     public interface Reader<T> {
-        T read(Endpoint endpoint, int status, String body);
+        T read(Endpoint endpoint, int status, byte[] body);
     }
 
     /**
@@ -197,9 +202,9 @@ public final class HttpApi {
         }
         stats.request();
         endpoint.requests.incrementAndGet();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             stats.timeout();
             endpoint.timeouts.incrementAndGet();
@@ -216,8 +221,9 @@ public final class HttpApi {
         int status = response.statusCode();
         stats.status(status);
         endpoint.answered(status);
-        String body = response.body();
+        byte[] bytes = response.body();
         if (status < 200 || status > 299) {
+            String body = new String(bytes, StandardCharsets.UTF_8);
             SourceException failure = Failures.http(endpoint.baseUrl(), request.description(), status, body,
                     Failures.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
             SourceException specific = status == 429 ? null : errors.read(endpoint, status, body);
@@ -233,13 +239,14 @@ public final class HttpApi {
             return Outcome.failed(failure);
         }
         try {
-            T value = reader.read(endpoint, status, body);
+            T value = reader.read(endpoint, status, bytes);
             breaker.onSuccess();
             endpoint.successes.incrementAndGet();
             return new Outcome<>(value, null);
         } catch (MalformedPayloadException e) {
             breaker.onNeutral();
-            return Outcome.failed(e.request() != null ? e : e.withContext(endpoint.baseUrl(), request.description(), status, body));
+            return Outcome.failed(e.request() != null ? e : e.withContext(endpoint.baseUrl(), request.description(), status,
+                    new String(bytes, StandardCharsets.UTF_8)));
         } catch (PageDiscontinuityException e) {
             breaker.onNeutral();
             return Outcome.failed(e);

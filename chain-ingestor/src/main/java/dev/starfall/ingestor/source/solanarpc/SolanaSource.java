@@ -265,7 +265,7 @@ public final class SolanaSource extends HttpChainSource {
     }
 
     /** A JSON-RPC response object. */
-    private static JsonNode read(Endpoint endpoint, HttpApi.Request request, String body) {
+    private static JsonNode read(Endpoint endpoint, HttpApi.Request request, byte[] body) {
         JsonNode json = readJson(endpoint, request, body);
         if (!json.isObject()) {
             throw Failures.unparseable(endpoint.baseUrl(), request.description(), "$", "not a JSON-RPC response object", null);

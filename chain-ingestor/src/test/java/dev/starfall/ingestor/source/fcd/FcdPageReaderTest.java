@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,11 @@ class FcdPageReaderTest {
     private static final FcdPageReader READER = new FcdPageReader(Fixtures.JSON);
     private static final Pattern ADDRESS = Pattern.compile("terra1[0-9a-z]{38}");
 
+    /** The page as the reader reads a body: UTF-8 bytes, as it comes. */
+    private static JsonNode read(String body) throws IOException {
+        return READER.read(body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The whole tree of a page without what the reader leaves out: what it must give. */
     private static JsonNode expected(String body) throws IOException {
         JsonNode page = Fixtures.JSON.readTree(body);
@@ -66,7 +72,7 @@ class FcdPageReaderTest {
         for (String fixture : List.of(MULTI_DENOM, FAILED, DELEGATE)) {
             String body = "{\"limit\":100,\"txs\":[" + Fixtures.read(fixture) + "],\"next\":null}";
             JsonNode full = Fixtures.JSON.readTree(body);
-            JsonNode page = READER.read(body);
+            JsonNode page = read(body);
 
             assertThat(page).as(fixture).isEqualTo(expected(body));
             assertThat(full.get("txs").get(0).has("events")).as(fixture + " has events to leave out").isTrue();
@@ -99,10 +105,11 @@ class FcdPageReaderTest {
         try (SimulatorServer server = SimulatorServer.start(simulator, 0)) {
             Long offset = null;
             do {
-                String body = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/txs?account=" + simulator.wallet()
-                        + "&limit=100" + (offset == null ? "" : "&offset=" + offset))).build(), HttpResponse.BodyHandlers.ofString()).body();
+                byte[] bytes = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/txs?account=" + simulator.wallet()
+                        + "&limit=100" + (offset == null ? "" : "&offset=" + offset))).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+                String body = new String(bytes, StandardCharsets.UTF_8);
                 JsonNode full = Fixtures.JSON.readTree(body);
-                JsonNode page = READER.read(body);
+                JsonNode page = READER.read(bytes);
 
                 assertThat(page).isEqualTo(expected(body));
                 for (int i = 0; i < full.get("txs").size(); i++) {
@@ -119,19 +126,19 @@ class FcdPageReaderTest {
 
     @Test
     void shouldKeepWhatIsNotAnObjectOrNotATransactionAsItIs() throws IOException {
-        assertThat(READER.read("")).isNull();
-        assertThat(READER.read("  ")).isNull();
-        assertThat(READER.read("[1,2]")).isEqualTo(Fixtures.JSON.readTree("[1,2]"));
-        assertThat(READER.read("\"txs\"")).isEqualTo(Fixtures.JSON.readTree("\"txs\""));
+        assertThat(read("")).isNull();
+        assertThat(read("  ")).isNull();
+        assertThat(read("[1,2]")).isEqualTo(Fixtures.JSON.readTree("[1,2]"));
+        assertThat(read("\"txs\"")).isEqualTo(Fixtures.JSON.readTree("\"txs\""));
         String odd = "{\"txs\":[null,5,\"x\",[{\"events\":1}],{\"id\":1,\"tx\":[1]}],\"extra\":{\"events\":[1]},\"next\":7}";
-        assertThat(READER.read(odd)).isEqualTo(Fixtures.JSON.readTree(odd));
+        assertThat(read(odd)).isEqualTo(Fixtures.JSON.readTree(odd));
         String notAnArray = "{\"txs\":{\"events\":1}}";
-        assertThat(READER.read(notAnArray)).isEqualTo(Fixtures.JSON.readTree(notAnArray));
+        assertThat(read(notAnArray)).isEqualTo(Fixtures.JSON.readTree(notAnArray));
     }
 
     @Test
     void shouldLeaveOutEveryCopyOfARepeatedNameAndKeepTheLastOfOthers() throws IOException {
-        JsonNode page = READER.read("{\"txs\":[{\"events\":1,\"id\":1,\"id\":2,\"events\":[2],\"tx\":{\"value\":{\"fee\":1,\"memo\":\"m\"}}}],\"next\":1,\"next\":2}");
+        JsonNode page = read("{\"txs\":[{\"events\":1,\"id\":1,\"id\":2,\"events\":[2],\"tx\":{\"value\":{\"fee\":1,\"memo\":\"m\"}}}],\"next\":1,\"next\":2}");
 
         assertThat(page).isEqualTo(Fixtures.JSON.readTree("{\"txs\":[{\"id\":2,\"tx\":{\"value\":{\"memo\":\"m\"}}}],\"next\":2}"));
     }
@@ -147,17 +154,17 @@ class FcdPageReaderTest {
             "{\"txs\":[{\"raw_log\":\"first\",\"raw_log\":\"" + rawLog + "\",\"code\":11}]}",
         };
         for (String body : bodies) {
-            JsonNode item = READER.read(body).get("txs").get(0);
+            JsonNode item = read(body).get("txs").get(0);
             assertThat(item.get("raw_log").textValue()).as(body).isEqualTo(Fixtures.JSON.readTree(body).get("txs").get(0).get("raw_log").textValue())
                     .contains("\"WritePerByte\"").endsWith("\u00e9\n");
         }
         // the last of repeated raw logs counts, a string or not; a succeeded transaction's is left out
-        assertThat(READER.read("{\"txs\":[{\"raw_log\":\"a\",\"raw_log\":[1],\"code\":1}]}").get("txs").get(0).get("raw_log"))
+        assertThat(read("{\"txs\":[{\"raw_log\":\"a\",\"raw_log\":[1],\"code\":1}]}").get("txs").get(0).get("raw_log"))
                 .isEqualTo(Fixtures.JSON.readTree("[1]"));
-        assertThat(READER.read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":1}]}").get("txs").get(0).get("raw_log").textValue())
+        assertThat(read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":1}]}").get("txs").get(0).get("raw_log").textValue())
                 .isEqualTo("b");
-        assertThat(READER.read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":0}]}").get("txs").get(0).has("raw_log")).isFalse();
-        assertThat(READER.read("{\"txs\":[{\"raw_log\":\"b\",\"logs\":[{\"success\":true}]}]}").get("txs").get(0).has("raw_log")).isFalse();
+        assertThat(read("{\"txs\":[{\"raw_log\":[1],\"raw_log\":\"b\",\"code\":0}]}").get("txs").get(0).has("raw_log")).isFalse();
+        assertThat(read("{\"txs\":[{\"raw_log\":\"b\",\"logs\":[{\"success\":true}]}]}").get("txs").get(0).has("raw_log")).isFalse();
     }
 
     @Test
@@ -179,8 +186,27 @@ class FcdPageReaderTest {
                 .isEqualTo(whole);
     }
 
+    @Test
+    void shouldReadAgainWhatItLeftByItsBytesAfterCharactersOfSeveralBytes() throws IOException {
+        // what is read again from the body (a failed transaction's raw log, logs a later StdTx asks for) is found by byte
+        // offset: characters of two, three and four bytes before it must not shift it
+        String memo = "\"memo\":\"m\u00e9t\u00e9ore \u2604 \ud83c\udf20\",";
+        String failed = "{\"txs\":[{" + memo + "\"raw_log\":\"out of gas \u00e9\u2604\",\"code\":11},{" + memo
+                + "\"raw_log\":\"second \ud83c\udf20\",\"code\":12}]}";
+        JsonNode page = read(failed);
+        assertThat(page.get("txs").get(0).get("raw_log").textValue()).isEqualTo("out of gas \u00e9\u2604");
+        assertThat(page.get("txs").get(1).get("raw_log").textValue()).isEqualTo("second \ud83c\udf20");
+        assertThat(page.get("txs").get(1).get("memo").textValue()).isEqualTo("m\u00e9t\u00e9ore \u2604 \ud83c\udf20");
+
+        String send = "{\"type\":\"bank/MsgSend\",\"value\":{\"memo\":\"\u2604\"}}";
+        String delegate = "{\"type\":\"staking/MsgDelegate\",\"value\":{}}";
+        String logs = "\"logs\":[{\"msg_index\":0,\"success\":true,\"log\":\"\u00e9\",\"events\":[{\"type\":\"transfer \ud83c\udf20\"}]}]";
+        assertThat(logsRead("{" + memo + "\"tx\":{\"value\":{\"msg\":[" + send + "]}}," + logs + ",\"tx\":{\"value\":{\"msg\":["
+                + delegate + "]}}}")).isEqualTo(Fixtures.JSON.readTree("{" + logs + "}").get("logs"));
+    }
+
     private static JsonNode logsRead(String item) throws IOException {
-        return READER.read("{\"txs\":[" + item + "]}").get("txs").get(0).get("logs");
+        return read("{\"txs\":[" + item + "]}").get("txs").get(0).get("logs");
     }
 
     @Test
@@ -189,7 +215,21 @@ class FcdPageReaderTest {
                 "{txs:1}", "{\"txs\":[{\"raw_log\":\"bad escape \\q\"}]}", "{\"txs\":[{\"raw_log\":\"unterminated}]}")) {
             Throwable expected = catchThrowable(() -> Fixtures.JSON.readTree(body));
             assertThat(expected).as(body).isInstanceOf(JsonProcessingException.class);
-            assertThatThrownBy(() -> READER.read(body)).as(body).isInstanceOf(JsonProcessingException.class);
+            assertThatThrownBy(() -> read(body)).as(body).isInstanceOf(JsonProcessingException.class);
+        }
+    }
+
+    @Test
+    void shouldFailOnBytesThatAreNotUtf8EvenInsideAPartItLeavesOut() {
+        // a chain API's JSON is UTF-8; bytes that are not are a malformed payload, not text to guess at
+        for (String part : List.of("\"memo\":\"%s\"", "\"events\":[\"%s\"]", "\"raw_log\":\"%s\",\"code\":0")) {
+            String[] around = String.format("{\"txs\":[{\"id\":1," + part + "}]}", "\u0000").split("\u0000");
+            byte[] body = (around[0] + "\u0001\u0002" + around[1]).getBytes(StandardCharsets.UTF_8);
+            int at = around[0].getBytes(StandardCharsets.UTF_8).length;
+            body[at] = (byte) 0xC3; // a lead byte followed by one that cannot continue it
+            body[at + 1] = (byte) 0x28;
+            assertThatThrownBy(() -> READER.read(body)).as(part).isInstanceOf(JsonProcessingException.class)
+                    .hasMessageContaining("UTF-8");
         }
     }
 
@@ -217,7 +257,7 @@ class FcdPageReaderTest {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/txs?account="
                     + simulator.wallet() + "&limit=100")).build(), HttpResponse.BodyHandlers.ofString()).body();
             int whole = nodes(Fixtures.JSON.readTree(body));
-            int read = nodes(READER.read(body));
+            int read = nodes(read(body));
             assertThat(read).as("nodes read of " + whole).isLessThan(whole * 3 / 4);
         }
     }
