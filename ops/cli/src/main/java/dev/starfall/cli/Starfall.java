@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.starfall.cli.ops.AwaitReadyCommand;
 import dev.starfall.cli.ops.ReplayCommand;
@@ -36,8 +37,26 @@ public final class Starfall {
     private Starfall() {
     }
 
+    /** The JDK HTTP client's buffer size property; see {@link #defaultHttpClientBuffer}. */
+    static final String HTTP_CLIENT_BUFSIZE = "jdk.httpclient.bufsize";
+    static final String HTTP_CLIENT_BUFFER_BYTES = Integer.toString(256 * 1024);
+
     public static void main(String[] args) {
+        defaultHttpClientBuffer(System.getProperties());
         System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * Sets the JDK HTTP client's buffer size ({@code jdk.httpclient.bufsize}, 16 KiB by default) to
+     * 256 KiB unless the command line gave one. The client reads a response in buffers of that
+     * size and hands each to another of its threads, so a 300 kB FCD page took about twenty reads
+     * and hand-offs; with 256 KiB the client's threads used about half the CPU for such a body
+     * (ops/bench/REPORT.md, row 41). The JDK reads the property once, when its HTTP client first
+     * loads, so it is set here, before any command builds a client (the registry's, the
+     * ingestor's).
+     */
+    static void defaultHttpClientBuffer(Properties properties) {
+        properties.putIfAbsent(HTTP_CLIENT_BUFSIZE, HTTP_CLIENT_BUFFER_BYTES);
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {

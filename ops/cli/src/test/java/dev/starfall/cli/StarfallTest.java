@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.starfall.cli.CliTesting.Result;
 import dev.starfall.schemas.manifest.ManifestLoader;
@@ -28,6 +29,18 @@ class StarfallTest {
 
     private static Result starfall(Map<String, String> env, String... args) {
         return CliTesting.starfall(env, args);
+    }
+
+    @Test
+    void shouldGiveTheJdkHttpClientLargeBuffersUnlessTheCommandLineChoseASize() {
+        Properties none = new Properties();
+        Starfall.defaultHttpClientBuffer(none);
+        assertThat(none.getProperty("jdk.httpclient.bufsize")).isEqualTo("262144");
+
+        Properties chosen = new Properties();
+        chosen.setProperty("jdk.httpclient.bufsize", "32768");
+        Starfall.defaultHttpClientBuffer(chosen);
+        assertThat(chosen.getProperty("jdk.httpclient.bufsize")).isEqualTo("32768");
     }
 
     private static Result starfall(String... args) {
