@@ -191,8 +191,9 @@ public final class IngestBench implements Benchmark {
     /** Where the embedded default's CPU went in the ingest phase, by part, with each round's own transfers. */
     private static void cpuTable(StringBuilder md, List<ThreadCpu.Split> cpu, List<Double> transfers, List<Double> seconds) {
         md.append("\nWhere the embedded default's CPU went in the ingest phase: each thread's CPU time from `/proc/<pid>/task`, read "
-                + "once a second, named from a thread dump at the phase's start and end (`jcmd <pid> Thread.print`). A host that "
-                + "takes cores away moves these seconds less than the throughput, so they are the figures to compare between runs:\n\n");
+                + "once a second, named from a thread dump at the phase's start and end (`jcmd <pid> Thread.print`). On a shared host the seconds "
+                + "move with the throughput (the same jars took 157 to 208 µs of CPU a transfer in one hour), so compare a part "
+                + "between runs by its share of the process:\n\n");
         md.append("| part | CPU s, min / median / max | share (median) | µs of CPU a transfer (median) |\n|---|---|---:|---:|\n");
         Map<String, Stats> parts = ThreadCpu.stats(cpu);
         List<Double> total = cpu.stream().map(ThreadCpu.Split::processSeconds).toList();
