@@ -26,9 +26,11 @@ import io.vertx.core.http.PoolOptions;
  * {@code Accept-Encoding} ({@code none} for no header), writes 100 transfers a second into that
  * shower (so the board changes at every poll of the feed), and prints, over {@code seconds}, the
  * server's CPU (cores) and the bytes the clients received per second. Run it with 0 clients for
- * the floor of the writes alone. Not part of the suite (ops/bench/REPORT.md, row 39).
+ * the floor of the writes alone. {@code reads} runs it in each round (pinned to the client's core);
+ * by hand it needs a held gateway. {@code SEQUENCE}, optional, is the first sequence number of the
+ * transfers it writes (distinct from any written before).
  *
- * <pre>java -cp "starfall-bench.jar:lib/*" dev.starfall.bench.reads.LiveProbe HOST PORT BOOTSTRAP REGISTRY SERVER_PID CLIENTS SECONDS ENCODING</pre>
+ * <pre>java -cp "starfall-bench.jar:lib/*" dev.starfall.bench.reads.LiveProbe HOST PORT BOOTSTRAP REGISTRY SERVER_PID CLIENTS SECONDS ENCODING [SEQUENCE]</pre>
  */
 public final class LiveProbe {
 
@@ -36,8 +38,8 @@ public final class LiveProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 8) {
-            System.err.println("usage: LiveProbe HOST PORT BOOTSTRAP REGISTRY SERVER_PID CLIENTS SECONDS ENCODING (none for no header)");
+        if (args.length != 8 && args.length != 9) {
+            System.err.println("usage: LiveProbe HOST PORT BOOTSTRAP REGISTRY SERVER_PID CLIENTS SECONDS ENCODING (none for no header) [SEQUENCE]");
             System.exit(2);
         }
         String host = args[0];
@@ -48,6 +50,7 @@ public final class LiveProbe {
         int clients = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
         String encoding = args[7];
+        long sequence = args.length == 9 ? Long.parseLong(args[8]) : 900_000_000L + System.nanoTime() % 1_000_000_000L;
         int shower = ManifestLoader.loadDefault().schedule().showerCount();
         List<String> topUps = topOfShower(host, port, shower);
 
@@ -73,8 +76,8 @@ public final class LiveProbe {
                 Thread.sleep(50);
             }
             HistoryWriter writer = new HistoryWriter(ManifestLoader.loadDefault(), 100_000, 7);
-            try (HistoryWriter.Trickle trickle = writer.trickle(bootstrap, registry, shower, 900_000_000L + System.nanoTime() % 1_000_000_000L,
-                    ReadsBench.LIVE_TRANSFERS_PER_SECOND, topUps)) {
+            try (HistoryWriter.Trickle trickle = writer.trickle(bootstrap, registry, shower, sequence, ReadsBench.LIVE_TRANSFERS_PER_SECOND,
+                    topUps)) {
                 Thread.sleep(3_000);
                 long cpu = ThreadCpu.processTicks(pid);
                 long received = bytes.get();

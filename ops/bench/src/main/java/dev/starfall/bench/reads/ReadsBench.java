@@ -75,6 +75,10 @@ public final class ReadsBench implements Benchmark {
     static final double LIVE_TRANSFERS_PER_SECOND = 100;
     /** Wallets of the counting shower the live endpoint rotates over, spread over its whole ranking. */
     static final int LIVE_ROTATION = 1_000;
+    /** Clients of the counting shower's live top 100 ({@link LiveProbe}), and how long they are measured, each round. */
+    static final int LIVE_CLIENTS = 1_000;
+    static final Duration LIVE_EACH = Duration.ofSeconds(20);
+    private static final Pattern LIVE_LINE = Pattern.compile("open (\\d+), failed (\\d+)\\).*?server ([0-9.]+) cores, clients received ([0-9,]+) bytes/s");
 
     /**
      * One measured endpoint: the request paths the script rotates over, and each answer's size;
@@ -98,6 +102,10 @@ public final class ReadsBench implements Benchmark {
 
     /** The runs of one endpoint, measured rounds only. */
     private record Runs(List<Run> gateway, List<Run> bare) {
+    }
+
+    /** One round of the live feeds: the server's cores with no client (the writes alone) and with the clients, and what each client received. */
+    private record LiveRound(double floorCores, double cores, double bytesPerClientSecond) {
     }
 
     @Override
@@ -166,9 +174,15 @@ public final class ReadsBench implements Benchmark {
                 }
 
                 Map<Endpoint, Runs> runs = measureRounds(ctx, base, script, files, each, gateway, trickles);
+                int liveClients = ctx.quick() ? 100 : LIVE_CLIENTS;
+                Duration liveEach = ctx.quick() ? Duration.ofSeconds(5) : LIVE_EACH;
+                List<LiveRound> live = liveSelected()
+                        ? measureLive(ctx, httpPort, bootstrap, registryUrl, gateway, liveClients, liveEach, sequence) : List.of();
                 long rssKiB = gateway.peakRssKiB();
                 hold(ctx, dir, base, gateway);
-                return new Section("Gateway reads", report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB, liveShower));
+                // -Dreads.only=live measures no endpoint: its section is the live feeds' alone
+                String endpointsReport = runs.isEmpty() ? "" : report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB, liveShower);
+                return new Section("Gateway reads", endpointsReport + liveReport(live, liveClients, liveEach, liveShower));
             }
         }
     }
@@ -196,7 +210,10 @@ public final class ReadsBench implements Benchmark {
         HistoryWriter.Trickle start(List<String> topUps) throws Exception;
     }
 
-    /** With {@code -Dreads.only=cave,counting}: only the endpoints whose name contains one of those words. */
+    /**
+     * With {@code -Dreads.only=cave,counting}: only the endpoints whose name contains one of those
+     * words; {@code live} names the live feeds, measured after the endpoints.
+     */
     private static List<Endpoint> selected(List<Endpoint> all) {
         String only = System.getProperty("reads.only", "").trim();
         if (only.isEmpty()) {
@@ -204,7 +221,7 @@ public final class ReadsBench implements Benchmark {
         }
         List<Endpoint> kept = all.stream().filter(e -> Arrays.stream(only.split(",")).anyMatch(w -> e.name().contains(w.trim())))
                 .toList();
-        if (kept.isEmpty()) {
+        if (kept.isEmpty() && !liveSelected()) {
             throw new IllegalArgumentException("-Dreads.only=" + only + " names none of " + all.stream().map(Endpoint::name).toList());
         }
         return kept;
@@ -331,6 +348,58 @@ public final class ReadsBench implements Benchmark {
         return runs;
     }
 
+    /** Whether the live feeds are measured: always, unless {@code -Dreads.only} leaves out the word {@code live}. */
+    private static boolean liveSelected() {
+        String only = System.getProperty("reads.only", "").trim();
+        return only.isEmpty() || Arrays.stream(only.split(",")).anyMatch(w -> w.trim().equals("live"));
+    }
+
+    /**
+     * Each round, {@link LiveProbe} pinned to the client's core, once with no client (the floor: the
+     * writes into the counting shower alone) and once with {@code clients} gzip clients of its live
+     * top 100, the order swapping every round; after one dropped warm-up round, as the endpoints.
+     */
+    private static List<LiveRound> measureLive(BenchContext ctx, int port, String bootstrap, String registry, Child gateway, int clients,
+                                               Duration each, long[] sequence) throws Exception {
+        List<LiveRound> rounds = new ArrayList<>();
+        for (int round = 0; round <= ctx.rounds(); round++) {
+            boolean floorFirst = round % 2 == 0;
+            double[] first = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? 0 : clients, each, sequence);
+            double[] second = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? clients : 0, each, sequence);
+            double[] floor = floorFirst ? first : second;
+            double[] fed = floorFirst ? second : first;
+            LiveRound r = new LiveRound(floor[0], fed[0], fed[1] / clients);
+            ctx.say(String.format(Locale.ROOT, "reads: round %d%s live feeds: server %.3f cores with %,d gzip clients, %.3f with none (above: %.3f);"
+                    + " %,.0f bytes a second to each client", round, round == 0 ? " (warm-up)" : "", r.cores(), clients, r.floorCores(),
+                    r.cores() - r.floorCores(), r.bytesPerClientSecond()));
+            if (round > 0) {
+                rounds.add(r);
+            }
+        }
+        return rounds;
+    }
+
+    /** One {@link LiveProbe} run: the server's cores and the bytes a second all clients received. */
+    private static double[] liveProbe(BenchContext ctx, int round, int port, String bootstrap, String registry, Child gateway, int clients,
+                                      Duration each, long[] sequence) throws Exception {
+        long first = sequence[0];
+        sequence[0] += 10_000_000;
+        try (Child probe = Child.start("reads-live-" + round + "-" + clients, ctx.logs(), Optional.of(CLIENT_CPU),
+                List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1"), LiveProbe.class.getName(),
+                List.of("127.0.0.1", Integer.toString(port), bootstrap, registry, Long.toString(gateway.pid()), Integer.toString(clients),
+                        Long.toString(each.toSeconds()), "gzip", Long.toString(first)), Map.of())) {
+            probe.awaitExit(each.plusMinutes(2));
+            Matcher m = LIVE_LINE.matcher(probe.logText());
+            if (!m.find()) {
+                throw new IllegalStateException("no figures from the live feeds' probe; see " + probe.log());
+            }
+            if (Integer.parseInt(m.group(1)) != clients || Integer.parseInt(m.group(2)) != 0) {
+                throw new IllegalStateException(m.group(1) + " of " + clients + " live clients open, " + m.group(2) + " failed; see " + probe.log());
+            }
+            return new double[] {Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4).replace(",", ""))};
+        }
+    }
+
     private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
             throws IOException, InterruptedException {
         long misses = gatewayArm ? misses(base) : 0;
@@ -435,6 +504,27 @@ public final class ReadsBench implements Benchmark {
                 + "gateway JVM's CPU time per second of the run (all threads, on its one core). When other work on the machine takes "
                 + "part of that core, both arms lose throughput but not in step; the last column (each arm's req/s divided by its "
                 + "server core busy) cancels that out and is the steadier cross-check of the ratio.\n");
+        return md.toString();
+    }
+
+    private static String liveReport(List<LiveRound> live, int clients, Duration each, int shower) {
+        if (live.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%nLive feeds: %,d clients of shower %d's live top 100 (server-sent events, each sending "
+                + "`Accept-Encoding: gzip`), while %.0f transfers a second are written into that shower, so the board changes at each of "
+                + "the feed's polls; `LiveProbe` pinned to core %s, %d s a run; the floor is the same run with no client (the writes "
+                + "alone); %d measured rounds after a dropped warm-up, the order swapping every round.%n%n", clients, shower,
+                LIVE_TRANSFERS_PER_SECOND, CLIENT_CPU, each.toSeconds(), live.size()));
+        md.append("| figure | min / median / max |\n|---|---|\n");
+        md.append("| server, cores, with the clients | ").append(Stats.of(live.stream().map(LiveRound::cores).toList()).format(3)).append(" |\n");
+        md.append("| server, cores, with no client (the floor) | ").append(Stats.of(live.stream().map(LiveRound::floorCores).toList()).format(3))
+                .append(" |\n");
+        md.append("| **the clients' cost: cores above the floor, per round** | ")
+                .append(Stats.of(live.stream().map(r -> r.cores() - r.floorCores()).toList()).format(3)).append(" |\n");
+        md.append("| bytes a second received by each client | ").append(Stats.of(live.stream().map(LiveRound::bytesPerClientSecond).toList())
+                .format(0)).append(" |\n");
         return md.toString();
     }
 
