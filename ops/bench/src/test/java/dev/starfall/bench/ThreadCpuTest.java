@@ -23,30 +23,16 @@ class ThreadCpuTest {
     @Test
     void shouldGiveEachPartItsThreadsCpuIncludingThreadsThatEndedAfterAPoll() throws Exception {
         ThreadCpu cpu = ThreadCpu.start(ProcessHandle.current().pid());
-        CountDownLatch burnt = new CountDownLatch(1);
         CountDownLatch polled = new CountDownLatch(1);
-        Thread shortLived = new Thread(() -> {
-            burn(300);
-            burnt.countDown();
-            await(polled);
-        }, "short-lived-burner-with-a-name-longer-than-fifteen-characters");
-        shortLived.start();
-        burnt.await();
+        Thread shortLived = burnThenWait("short-lived-burner-with-a-name-longer-than-fifteen-characters", polled);
         cpu.poll();
         polled.countDown();
         shortLived.join();
         Thread unpolled = new Thread(() -> burn(300), "ended-before-any-poll-burner");
         unpolled.start();
         unpolled.join();
-        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        Thread named = new Thread(() -> {
-            burn(300);
-            running.countDown();
-            await(done);
-        }, "still-running-burner-with-its-full-name");
-        named.start();
-        running.await();
+        Thread named = burnThenWait("still-running-burner-with-its-full-name", done);
 
         ThreadCpu.Split split = cpu.finish(List.of(ThreadCpu.Part.of("short", "^short-lived-bur"),
                 ThreadCpu.Part.of("still running", "^still-running-burner-with-its-full-name$"),
@@ -61,6 +47,19 @@ class ThreadCpuTest {
         assertThat(split.seconds().get(ThreadCpu.UNLISTED)).as("a thread that ended before any poll read it").isBetween(0.25, 1.0);
         double sum = split.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
         assertThat(split.processSeconds()).isGreaterThanOrEqualTo(0.75).isCloseTo(sum, offset(0.5));
+    }
+
+    /** Starts a thread that burns 300 ms of CPU and then waits for {@code release}; returns once it has burnt. */
+    private static Thread burnThenWait(String name, CountDownLatch release) throws InterruptedException {
+        CountDownLatch burnt = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            burn(300);
+            burnt.countDown();
+            await(release);
+        }, name);
+        t.start();
+        burnt.await();
+        return t;
     }
 
     private static void burn(long cpuMillis) {

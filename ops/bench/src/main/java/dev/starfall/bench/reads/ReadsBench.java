@@ -108,6 +108,10 @@ public final class ReadsBench implements Benchmark {
     private record LiveRound(double floorCores, double cores, double bytesPerClientSecond) {
     }
 
+    /** One {@link LiveProbe} run: the server's cores, and the bytes a second all its clients received. */
+    private record LiveRun(double cores, double bytesPerSecond) {
+    }
+
     @Override
     public String name() {
         return "reads";
@@ -364,11 +368,11 @@ public final class ReadsBench implements Benchmark {
         List<LiveRound> rounds = new ArrayList<>();
         for (int round = 0; round <= ctx.rounds(); round++) {
             boolean floorFirst = round % 2 == 0;
-            double[] first = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? 0 : clients, each, sequence);
-            double[] second = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? clients : 0, each, sequence);
-            double[] floor = floorFirst ? first : second;
-            double[] fed = floorFirst ? second : first;
-            LiveRound r = new LiveRound(floor[0], fed[0], fed[1] / clients);
+            LiveRun first = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? 0 : clients, each, sequence);
+            LiveRun second = liveProbe(ctx, round, port, bootstrap, registry, gateway, floorFirst ? clients : 0, each, sequence);
+            LiveRun floor = floorFirst ? first : second;
+            LiveRun fed = floorFirst ? second : first;
+            LiveRound r = new LiveRound(floor.cores(), fed.cores(), fed.bytesPerSecond() / clients);
             ctx.say(String.format(Locale.ROOT, "reads: round %d%s live feeds: server %.3f cores with %,d gzip clients, %.3f with none (above: %.3f);"
                     + " %,.0f bytes a second to each client", round, round == 0 ? " (warm-up)" : "", r.cores(), clients, r.floorCores(),
                     r.cores() - r.floorCores(), r.bytesPerClientSecond()));
@@ -379,8 +383,8 @@ public final class ReadsBench implements Benchmark {
         return rounds;
     }
 
-    /** One {@link LiveProbe} run: the server's cores and the bytes a second all clients received. */
-    private static double[] liveProbe(BenchContext ctx, int round, int port, String bootstrap, String registry, Child gateway, int clients,
+    /** Runs {@link LiveProbe} once, pinned to the client's core, and reads its figures from its output. */
+    private static LiveRun liveProbe(BenchContext ctx, int round, int port, String bootstrap, String registry, Child gateway, int clients,
                                       Duration each, long[] sequence) throws Exception {
         long first = sequence[0];
         sequence[0] += 10_000_000;
@@ -396,7 +400,7 @@ public final class ReadsBench implements Benchmark {
             if (Integer.parseInt(m.group(1)) != clients || Integer.parseInt(m.group(2)) != 0) {
                 throw new IllegalStateException(m.group(1) + " of " + clients + " live clients open, " + m.group(2) + " failed; see " + probe.log());
             }
-            return new double[] {Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4).replace(",", ""))};
+            return new LiveRun(Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4).replace(",", "")));
         }
     }
 
