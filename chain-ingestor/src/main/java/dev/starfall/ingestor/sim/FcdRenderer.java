@@ -1,12 +1,8 @@
 package dev.starfall.ingestor.sim;
 
-import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.util.Base64;
 import java.util.List;
-
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,158 +25,159 @@ final class FcdRenderer {
     private static final BigInteger TAX_PER_MILLE = BigInteger.TWO;
     private static final BigInteger TAX_CAP = BigInteger.valueOf(1_400_000);
 
+    /** A rendering thread's buffers, kept between pages (a page is about 300 kB). */
+    private record Scratch(JsonBytes page, JsonBytes logs, JsonBytes events) {
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(
+            () -> new Scratch(new JsonBytes(512 * 1024), new JsonBytes(4096), new JsonBytes(4096)));
+
     private FcdRenderer() {
     }
 
     /**
-     * Writes {@code tx} as one element of {@code txs[]}, straight to the generator: a page is
-     * rendered without building a tree of it (the simulator shares the CPU with what it feeds).
+     * One page of {@code /v1/txs}, as UTF-8 bytes: {@code next} (the id to ask below for the next
+     * page, when there is one), {@code limit} and {@code txs}, in that order. The bytes are the
+     * calling thread's buffer, which its next page overwrites.
+     *
+     * @param next the next page's offset, or null on the last page
      */
-    static void write(JsonGenerator g, SimTx tx, String chainId) throws IOException {
-        g.writeStartObject();
-        g.writeNumberField("id", tx.id());
-        g.writeStringField("chainId", chainId);
-        g.writeObjectFieldStart("tx");
-        g.writeStringField("type", "core/StdTx");
-        g.writeObjectFieldStart("value");
-        g.writeObjectFieldStart("fee");
-        g.writeStringField("gas", Long.toString(gasWanted(tx)));
-        g.writeArrayFieldStart("amount");
-        coins(g, List.of(tx.fee()));
-        g.writeEndArray();
-        g.writeEndObject();
-        g.writeArrayFieldStart("msg");
-        for (Msg m : tx.msgs()) {
-            msg(g, m);
+    static JsonBytes page(List<SimTx> txs, Long next, int limit, String chainId) {
+        Scratch scratch = SCRATCH.get();
+        JsonBytes out = scratch.page();
+        JsonBytes logs = scratch.logs();
+        JsonBytes events = scratch.events();
+        out.clear();
+        out.raw('{');
+        if (next != null) {
+            out.raw("\"next\":").number(next).raw(',');
         }
-        g.writeEndArray();
-        g.writeStringField("memo", tx.memo());
-        g.writeArrayFieldStart("signatures");
-        g.writeStartObject();
-        g.writeObjectFieldStart("pub_key");
-        g.writeStringField("type", "tendermint/PubKeySecp256k1");
-        g.writeStringField("value", Base64.getEncoder().encodeToString(ChainSimulator.sha256("pub/" + tx.txHash())));
-        g.writeEndObject();
-        g.writeStringField("signature", Base64.getEncoder().encodeToString(ChainSimulator.sha256("sig/" + tx.txHash())));
-        g.writeEndObject();
-        g.writeEndArray();
-        g.writeStringField("timeout_height", "0");
-        g.writeEndObject();
-        g.writeEndObject();
-
-        String logs = "[]";
-        String events = "[]";
-        if (tx.succeeded()) {
-            StringBuilder logsJson = new StringBuilder("[");
-            StringBuilder eventsJson = new StringBuilder("[");
-            for (int i = 0; i < tx.msgs().size(); i++) {
-                String msgEvents = events(tx.msgs().get(i));
-                if (i > 0) {
-                    logsJson.append(',');
-                    eventsJson.append(',');
-                }
-                logsJson.append("{\"msg_index\":").append(i).append(",\"log\":{\"tax\":").append(quote(tax(tx.msgs().get(i))))
-                        .append("},\"events\":").append(msgEvents).append('}');
-                eventsJson.append(msgEvents, 1, msgEvents.length() - 1);
+        out.raw("\"limit\":").number(limit).raw(",\"txs\":[");
+        for (int i = 0; i < txs.size(); i++) {
+            if (i > 0) {
+                out.raw(',');
             }
-            logs = logsJson.append(']').toString();
-            events = eventsJson.append(']').toString();
-        } else {
-            g.writeNumberField("code", tx.failure().code());
-            g.writeStringField("codespace", tx.failure().codespace());
+            write(out, txs.get(i), chainId, logs, events);
         }
-        g.writeFieldName("logs");
-        g.writeRawValue(logs);
-        g.writeFieldName("events");
-        g.writeRawValue(events);
-        g.writeStringField("height", Long.toString(tx.height()));
-        g.writeStringField("txhash", tx.txHash());
-        g.writeStringField("raw_log", tx.succeeded() ? logs : tx.failure().rawLog());
+        return out.raw("]}");
+    }
+
+    /**
+     * Writes {@code tx} as one element of {@code txs[]}, straight to bytes: the text Jackson's
+     * generator wrote for it until the eighteenth round, without a generator per message or a
+     * String per part (the simulator shares the CPU with what it feeds; ops/bench/REPORT.md).
+     * {@code logs} and {@code events} are scratch space, cleared here.
+     */
+    private static void write(JsonBytes g, SimTx tx, String chainId, JsonBytes logs, JsonBytes events) {
+        String hash = tx.txHash();
         long wanted = gasWanted(tx);
-        g.writeStringField("gas_used", Long.toString(tx.succeeded() ? wanted * 3 / 4 : wanted));
-        g.writeStringField("gas_wanted", Long.toString(wanted));
-        g.writeStringField("timestamp", tx.blockTime().toString());
-        g.writeEndObject();
-    }
-
-    /** The events of one message as a JSON array. */
-    private static String events(Msg m) throws IOException {
-        StringWriter out = new StringWriter(512);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            g.writeStartArray();
-            if (m instanceof Send s) {
-                String amount = Coin.formatList(s.coins());
-                event(g, "coin_received", "receiver", s.to(), "amount", amount);
-                event(g, "coin_spent", "spender", s.from(), "amount", amount);
-                event(g, "message", "action", "send", "sender", s.from(), "module", "bank");
-                event(g, "transfer", "recipient", s.to(), "sender", s.from(), "amount", amount);
-            } else if (m instanceof Delegate d) {
-                String rewards = Coin.formatList(d.rewards());
-                event(g, "coin_received", "receiver", d.delegator(), "amount", rewards);
-                event(g, "coin_spent", "spender", d.rewardsFrom(), "amount", rewards);
-                event(g, "delegate", "validator", d.validator(), "amount", d.amount().amount().toString());
-                event(g, "message", "action", "delegate", "sender", d.rewardsFrom(), "module", "staking", "sender", d.delegator());
-                event(g, "transfer", "recipient", d.delegator(), "sender", d.rewardsFrom(), "amount", rewards);
+        List<Msg> msgs = tx.msgs();
+        g.raw("{\"id\":").number(tx.id()).raw(",\"chainId\":").string(chainId);
+        g.raw(",\"tx\":{\"type\":\"core/StdTx\",\"value\":{\"fee\":{\"gas\":\"").number(wanted).raw("\",\"amount\":[");
+        coin(g, tx.fee());
+        g.raw("]},\"msg\":[");
+        for (int i = 0; i < msgs.size(); i++) {
+            if (i > 0) {
+                g.raw(',');
             }
-            g.writeEndArray();
+            msg(g, msgs.get(i));
         }
-        return out.toString();
+        g.raw("],\"memo\":").string(tx.memo());
+        g.raw(",\"signatures\":[{\"pub_key\":{\"type\":\"tendermint/PubKeySecp256k1\",\"value\":")
+                .string(Base64.getEncoder().encodeToString(ChainSimulator.sha256("pub/" + hash)));
+        g.raw("},\"signature\":").string(Base64.getEncoder().encodeToString(ChainSimulator.sha256("sig/" + hash)));
+        g.raw("}],\"timeout_height\":\"0\"}}");
+        logs.clear();
+        events.clear();
+        logs.raw('[');
+        events.raw('[');
+        if (tx.succeeded()) {
+            for (int i = 0; i < msgs.size(); i++) {
+                if (i > 0) {
+                    logs.raw(',');
+                    events.raw(',');
+                }
+                int from = events.length();
+                events(events, msgs.get(i));
+                logs.raw("{\"msg_index\":").number(i).raw(",\"log\":{\"tax\":").string(tax(msgs.get(i))).raw("},\"events\":[")
+                        .raw(events, from, events.length()).raw("]}");
+            }
+        } else {
+            g.raw(",\"code\":").number(tx.failure().code()).raw(",\"codespace\":").string(tx.failure().codespace());
+        }
+        logs.raw(']');
+        events.raw(']');
+        g.raw(",\"logs\":").raw(logs, 0, logs.length());
+        g.raw(",\"events\":").raw(events, 0, events.length());
+        g.raw(",\"height\":\"").number(tx.height()).raw("\",\"txhash\":").string(hash).raw(",\"raw_log\":");
+        if (tx.succeeded()) {
+            g.stringOf(logs, 0, logs.length());
+        } else {
+            g.string(tx.failure().rawLog());
+        }
+        g.raw(",\"gas_used\":\"").number(tx.succeeded() ? wanted * 3 / 4 : wanted).raw("\",\"gas_wanted\":\"").number(wanted)
+                .raw("\",\"timestamp\":").string(tx.blockTime().toString()).raw('}');
     }
 
-    private static String quote(String text) throws IOException {
-        StringWriter out = new StringWriter(text.length() + 2);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            g.writeString(text);
-        }
-        return out.toString();
-    }
-
-    private static void event(JsonGenerator g, String type, String... keyValues) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("type", type);
-        g.writeArrayFieldStart("attributes");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            g.writeStartObject();
-            g.writeStringField("key", keyValues[i]);
-            g.writeStringField("value", keyValues[i + 1]);
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private static void msg(JsonGenerator g, Msg m) throws IOException {
-        g.writeStartObject();
+    /** The events of one message, the objects of its JSON array without the brackets. */
+    private static void events(JsonBytes g, Msg m) {
         if (m instanceof Send s) {
-            g.writeStringField("type", "bank/MsgSend");
-            g.writeObjectFieldStart("value");
-            g.writeStringField("from_address", s.from());
-            g.writeStringField("to_address", s.to());
-            g.writeArrayFieldStart("amount");
-            coins(g, s.coins());
-            g.writeEndArray();
-            g.writeEndObject();
+            String amount = Coin.formatList(s.coins());
+            event(g, "coin_received", "receiver", s.to(), "amount", amount);
+            g.raw(',');
+            event(g, "coin_spent", "spender", s.from(), "amount", amount);
+            g.raw(',');
+            event(g, "message", "action", "send", "sender", s.from(), "module", "bank");
+            g.raw(',');
+            event(g, "transfer", "recipient", s.to(), "sender", s.from(), "amount", amount);
         } else if (m instanceof Delegate d) {
-            g.writeStringField("type", "staking/MsgDelegate");
-            g.writeObjectFieldStart("value");
-            g.writeStringField("delegator_address", d.delegator());
-            g.writeStringField("validator_address", d.validator());
-            g.writeObjectFieldStart("amount");
-            g.writeStringField("denom", d.amount().denom());
-            g.writeStringField("amount", d.amount().amount().toString());
-            g.writeEndObject();
-            g.writeEndObject();
+            String rewards = Coin.formatList(d.rewards());
+            event(g, "coin_received", "receiver", d.delegator(), "amount", rewards);
+            g.raw(',');
+            event(g, "coin_spent", "spender", d.rewardsFrom(), "amount", rewards);
+            g.raw(',');
+            event(g, "delegate", "validator", d.validator(), "amount", d.amount().amount().toString());
+            g.raw(',');
+            event(g, "message", "action", "delegate", "sender", d.rewardsFrom(), "module", "staking", "sender", d.delegator());
+            g.raw(',');
+            event(g, "transfer", "recipient", d.delegator(), "sender", d.rewardsFrom(), "amount", rewards);
         }
-        g.writeEndObject();
     }
 
-    private static void coins(JsonGenerator g, List<Coin> coins) throws IOException {
-        for (Coin c : coins) {
-            g.writeStartObject();
-            g.writeStringField("denom", c.denom());
-            g.writeStringField("amount", c.amount().toString());
-            g.writeEndObject();
+    private static void event(JsonBytes g, String type, String... keyValues) {
+        g.raw("{\"type\":").string(type).raw(",\"attributes\":[");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (i > 0) {
+                g.raw(',');
+            }
+            g.raw("{\"key\":").string(keyValues[i]).raw(",\"value\":").string(keyValues[i + 1]).raw('}');
         }
+        g.raw("]}");
+    }
+
+    private static void msg(JsonBytes g, Msg m) {
+        g.raw('{');
+        if (m instanceof Send s) {
+            g.raw("\"type\":\"bank/MsgSend\",\"value\":{\"from_address\":").string(s.from()).raw(",\"to_address\":").string(s.to())
+                    .raw(",\"amount\":[");
+            for (int i = 0; i < s.coins().size(); i++) {
+                if (i > 0) {
+                    g.raw(',');
+                }
+                coin(g, s.coins().get(i));
+            }
+            g.raw("]}");
+        } else if (m instanceof Delegate d) {
+            g.raw("\"type\":\"staking/MsgDelegate\",\"value\":{\"delegator_address\":").string(d.delegator())
+                    .raw(",\"validator_address\":").string(d.validator()).raw(",\"amount\":");
+            coin(g, d.amount());
+            g.raw('}');
+        }
+        g.raw('}');
+    }
+
+    private static void coin(JsonBytes g, Coin c) {
+        g.raw("{\"denom\":").string(c.denom()).raw(",\"amount\":\"").raw(c.amount().toString()).raw("\"}");
     }
 
     private static String tax(Msg m) {

@@ -1,6 +1,5 @@
 package dev.starfall.ingestor.sim;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,6 +54,11 @@ public final class SimulatorServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
     private static final String TXS_PATH = "/v1/txs";
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+
+    /** An FCD page's rows, newest first, and its {@code next} (null on the last page). */
+    private record LastPage(List<SimTx> rows, Long next, int limit) {
+    }
     /** FCD-style chain head: {@code {"chainId", "height", "timestamp"}}. */
     public static final String HEAD_PATH = "/v1/blocks/latest";
 
@@ -71,7 +74,8 @@ public final class SimulatorServer implements AutoCloseable {
     private volatile SolanaIndex solanaIndex;
     private final Sleeper sleeper;
     /** The last {@code /v1/txs} answer, as sent (kept as bytes: a fault that serves it again decodes it). */
-    private volatile byte[] lastTxsBody;
+    /** The rows of the last FCD page answered, for a fault that repeats it or cuts it short. */
+    private volatile LastPage lastTxsPage;
     private volatile String lastRpcBody;
     /** Last answer per JSON-RPC request kind: {@code getTransaction}, or {@code getSignaturesForAddress} of one address. */
     private final Map<String, String> lastRpcAnswers = new ConcurrentHashMap<>();
@@ -403,29 +407,25 @@ public final class SimulatorServer implements AutoCloseable {
             page.remove(page.size() - 1);
         }
         // rendered on every request (a cache of trees took gigabytes at a million transactions), straight to UTF-8
-        // bytes, without a tree or a String: the simulator shares the CPU with what it feeds
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 * Math.max(1, page.size()));
-        try (JsonGenerator g = FcdRenderer.JSON.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            if (more) {
-                g.writeNumberField("next", txs.get(page.get(page.size() - 1)).id());
-            }
-            g.writeNumberField("limit", limit);
-            g.writeArrayFieldStart("txs");
-            for (int position : page) {
-                FcdRenderer.write(g, txs.get(position), simulator.chainId());
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        // bytes, without a tree, a generator or a String: the simulator shares the CPU with what it feeds
+        List<SimTx> rows = new ArrayList<>(page.size());
+        for (int position : page) {
+            rows.add(txs.get(position));
         }
-        byte[] bytes = out.toByteArray();
-        lastTxsBody = bytes;
-        respond(exchange, 200, bytes);
+        LastPage last = new LastPage(rows, more ? txs.get(page.get(page.size() - 1)).id() : null, limit);
+        lastTxsPage = last;
+        JsonBytes body = FcdRenderer.page(last.rows(), last.next(), limit, simulator.chainId());
+        exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+        exchange.sendResponseHeaders(200, body.length());
+        try (OutputStream out = exchange.getResponseBody()) {
+            body.writeTo(out);
+        }
     }
 
+    /** The last FCD page answered, rendered again: the same rows give the same bytes. */
     private String lastTxsText() {
-        byte[] last = lastTxsBody;
-        return last == null ? null : new String(last, StandardCharsets.UTF_8);
+        LastPage last = lastTxsPage;
+        return last == null ? null : FcdRenderer.page(last.rows(), last.next(), last.limit(), simulator.chainId()).text();
     }
 
     /** Number of positions whose transaction id is below {@code offset} (ids ascend with positions). */
@@ -491,7 +491,7 @@ public final class SimulatorServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] bytes) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
