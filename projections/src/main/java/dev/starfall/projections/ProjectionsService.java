@@ -164,6 +164,9 @@ public final class ProjectionsService implements AutoCloseable {
         // lingering up to the commit interval costs no freshness, and fills batches. At 5 ms the
         // producer sent about 20 small produce requests per commit, each a log append per partition.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
+        // And a commit's records to a partition (repartitioned transfers, changelogs) go out as one
+        // batch where they fit 256 KiB, not as the default 16 KiB pieces, each sent when it fills.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
         // the handler will always cover global state in a later release, which is what we want.
