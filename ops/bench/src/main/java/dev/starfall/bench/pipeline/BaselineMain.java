@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The baseline of the ingest figure: a plain Kafka Streams {@code groupByKey().aggregate()} over
  * the same transfer records (raw bytes, keyed by sender as published), into a RocksDB store, with
- * the same processing guarantee and commit interval as the projections. Prints
+ * the projections' processing guarantee and the commit interval they had until the eighteenth
+ * round (100 ms; 200 ms since ops/bench/REPORT.md row 44), so that the reference every round's
+ * ratio divides by stays the same. Prints
  * {@code BASELINE <records> <seconds from first to last record>} once it has seen
  * {@code expected} records, then exits. Arguments: bootstrap servers, topic, expected records,
  * state directory, application id.
