@@ -61,6 +61,8 @@ public final class ProjectionsService implements AutoCloseable {
 
     /** Restores of fewer records are logged at debug: an instance has about 60 store partitions, most of them small. */
     private static final long RESTORE_LOG_FROM = 10_000;
+    /** How often the projections commit, and how long their producer lingers (see {@link #properties}). */
+    static final int COMMIT_INTERVAL_MS = 200;
 
     private final KafkaStreams streams;
     private final AtomicInteger restoring = new AtomicInteger();
@@ -154,7 +156,7 @@ public final class ProjectionsService implements AutoCloseable {
         // the transaction, its markers, the offsets): every 200 ms instead of Streams' 100 made the
         // embedded default's ingest about a tenth faster, and freshness moved by about 10 ms (a
         // transfer waits for its chain API's next poll, 1 s, far longer). ops/bench/REPORT.md, row 44.
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         // The shower tasks read two topics (transfers by shower, egg seed broadcast) whose order
         // does not matter: a reveal before or after a close draws the same eggs. Waiting for the
         // idle one costs a log message built per record (7 % of the stream thread), and nothing is gained.
@@ -167,7 +169,7 @@ public final class ProjectionsService implements AutoCloseable {
         // Under exactly-once nothing the producer sends is read before the commit, which flushes it:
         // lingering up to the commit interval costs no freshness, and fills batches. At 5 ms the
         // producer sent about 20 small produce requests per commit, each a log append per partition.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), COMMIT_INTERVAL_MS);
         // And a commit's records to a partition (repartitioned transfers, changelogs) go out as one
         // batch where they fit 256 KiB, not as the default 16 KiB pieces, each sent when it fills.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
