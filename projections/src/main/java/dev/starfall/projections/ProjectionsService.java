@@ -62,7 +62,7 @@ public final class ProjectionsService implements AutoCloseable {
     /** Restores of fewer records are logged at debug: an instance has about 60 store partitions, most of them small. */
     private static final long RESTORE_LOG_FROM = 10_000;
     /** How often the projections commit, and how long their producer lingers (see {@link #properties}). */
-    static final int COMMIT_INTERVAL_MS = 200;
+    private static final int COMMIT_INTERVAL_MS = 200;
 
     private final KafkaStreams streams;
     private final AtomicInteger restoring = new AtomicInteger();

@@ -55,10 +55,6 @@ public final class SimulatorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
     private static final String TXS_PATH = "/v1/txs";
     private static final String JSON_TYPE = "application/json; charset=utf-8";
-
-    /** An FCD page's rows, newest first, and its {@code next} (null on the last page). */
-    private record LastPage(List<SimTx> rows, Long next, int limit) {
-    }
     /** FCD-style chain head: {@code {"chainId", "height", "timestamp"}}. */
     public static final String HEAD_PATH = "/v1/blocks/latest";
 
@@ -73,7 +69,6 @@ public final class SimulatorServer implements AutoCloseable {
     /** The Solana indexes, built on the first JSON-RPC request: an FCD-only run never pays for its signatures. */
     private volatile SolanaIndex solanaIndex;
     private final Sleeper sleeper;
-    /** The last {@code /v1/txs} answer, as sent (kept as bytes: a fault that serves it again decodes it). */
     /** The rows of the last FCD page answered, for a fault that repeats it or cuts it short. */
     private volatile LastPage lastTxsPage;
     private volatile String lastRpcBody;
@@ -420,6 +415,10 @@ public final class SimulatorServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             body.writeTo(out);
         }
+    }
+
+    /** An FCD page's rows, newest first, its {@code next} (null on the last page) and its limit. */
+    private record LastPage(List<SimTx> rows, Long next, int limit) {
     }
 
     /** The last FCD page answered, rendered again: the same rows give the same bytes. */
