@@ -36,11 +36,6 @@ final class JsonBytes {
         len = 0;
     }
 
-    /** A copy of what was written. */
-    byte[] toByteArray() {
-        return Arrays.copyOf(buf, len);
-    }
-
     /** What was written, decoded. */
     String text() {
         return new String(buf, 0, len, StandardCharsets.UTF_8);
