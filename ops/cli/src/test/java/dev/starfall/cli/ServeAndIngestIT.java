@@ -1,6 +1,7 @@
 package dev.starfall.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -23,11 +24,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.projections.Stores;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import dev.starfall.schemas.manifest.signing.HaltNotice;
 import dev.starfall.schemas.manifest.signing.HaltNotices;
 import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.manifest.signing.ManifestSigner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +116,28 @@ class ServeAndIngestIT {
                 awaitTrue(() -> one.haltWatcher().orElseThrow().halted() && two.haltWatcher().orElseThrow().halted());
                 assertThat(one.haltWatcher().orElseThrow().current()).contains(halt);
             }
+        }
+    }
+
+    @Test
+    void shouldRefuseToServeStateBuiltByAnEarlierVersion() throws Exception {
+        CheckedManifest checked = CheckedManifest.load(Optional.empty(), Optional.empty());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(dir.resolve("kafka")));
+             SchemaRegistryServer registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0)) {
+            ServiceSettings settings = serveSettings(Map.of(
+                    "STARFALL_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "STARFALL_SCHEMA_REGISTRY_URL", registry.url()), "state");
+            String retired = Stores.RETIRED.keySet().iterator().next();
+            String changelog = settings.applicationIdFor(checked.manifest()) + "-" + retired + "-changelog";
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1))).all().get();
+            }
+
+            assertThatThrownBy(() -> ServeService.start(settings, checked).close())
+                    .as("serve on an application whose state has the changelog of a retired store")
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(changelog)
+                    .hasMessageContaining("starfall reset");
         }
     }
 
