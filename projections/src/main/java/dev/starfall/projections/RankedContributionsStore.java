@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 
 import dev.starfall.projections.domain.Contribution;
@@ -81,9 +82,29 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
     public static final QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> RANKINGS = new RankingsType();
 
+    /** An anchor this many ranks from a rank read from it is replaced by the entry read at that rank. */
+    private static final long REANCHOR_DISTANCE = 256;
+
     private final KeyValueStore<Bytes, byte[]> db;
     private final KeySpace contributions = new KeySpace(CONTRIBUTION);
-    private final KeySpace rankings = new KeySpace(RANKING);
+    private final RankingSpace rankings = new RankingSpace();
+    /** Held for writing by every write of the rankings (with its anchors' update), for reading while a read copies anchors and opens iterators. */
+    private final StampedLock lock = new StampedLock();
+    private final RankAnchors anchors = new RankAnchors();
+
+    /**
+     * The rankings' reads, and the entries at given ranks of a shower found by stepping from
+     * {@link RankAnchors anchors} the store keeps exact through every move (a scan from the top the
+     * first time, and whenever the anchors were lost).
+     */
+    public interface Rankings extends ReadOnlyKeyValueStore<Bytes, byte[]> {
+
+        /**
+         * The ranking keys at {@code ranks} (1-based, ascending, not empty for a read) of the shower's
+         * ranking, all read from one state of it; a rank beyond the ranking's last is left out.
+         */
+        Map<Long, byte[]> keysAt(int shower, List<Long> ranks);
+    }
 
     RankedContributionsStore(KeyValueStore<Bytes, byte[]> db) {
         this.db = db;
@@ -142,7 +163,12 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     /** Puts a contribution and moves its ranking entry from the value it replaces; a null value deletes both. */
     @Override
     public void put(Bytes key, byte[] value) {
-        move(key, value, db::put);
+        long stamp = lock.writeLock();
+        try {
+            move(key, value, db::put, true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     @Override
@@ -209,6 +235,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
+        clearAnchors();
         db.init(new RestoringThroughPut(context), root);
     }
 
@@ -231,7 +258,27 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     @Override
     public void close() {
+        clearAnchors();
         db.close();
+    }
+
+    /** Whether the shower has anchors now (for tests). */
+    boolean anchoredFor(int shower) {
+        long stamp = lock.readLock();
+        try {
+            return anchors.of(shower) != null;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private void clearAnchors() {
+        long stamp = lock.writeLock();
+        try {
+            anchors.clear();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     @Override
@@ -265,33 +312,45 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
             last.put(Bytes.wrap(r.key), r.value);
         }
         List<KeyValue<Bytes, byte[]>> writes = new ArrayList<>(last.size() * 3);
-        for (Map.Entry<Bytes, byte[]> e : last.entrySet()) {
-            move(e.getKey(), e.getValue(), (k, v) -> writes.add(KeyValue.pair(k, v)));
+        long stamp = lock.writeLock();
+        try {
+            for (Map.Entry<Bytes, byte[]> e : last.entrySet()) {
+                move(e.getKey(), e.getValue(), (k, v) -> writes.add(KeyValue.pair(k, v)), false);
+            }
+            db.putAll(writes);
+            anchors.clear();
+        } finally {
+            lock.unlockWrite(stamp);
         }
-        db.putAll(writes);
     }
 
     /**
      * The writes that put {@code value} (null: none) under a contribution key: the ranking entry of
      * the value the store holds now goes, the new value's comes, then the contribution itself; a
-     * null value in {@code write} deletes.
+     * null value in {@code write} deletes. With {@code anchored}, the anchors follow the move
+     * (the caller holds the write lock).
      */
-    private void move(Bytes key, byte[] value, BiConsumer<Bytes, byte[]> write) {
+    private void move(Bytes key, byte[] value, BiConsumer<Bytes, byte[]> write, boolean anchored) {
         Bytes stored = in(CONTRIBUTION, key);
+        ShowerWallet sw = ShowerWallet.decode(key.get());
         byte[] before = db.get(stored);
-        if (before != null) {
-            write.accept(in(RANKING, rankingKey(key, before)), null);
+        byte[] removed = before == null ? null : rankingKey(sw, before);
+        byte[] added = value == null ? null : rankingKey(sw, value);
+        if (removed != null) {
+            write.accept(in(RANKING, removed), null);
         }
-        if (value != null) {
-            write.accept(in(RANKING, rankingKey(key, value)), value);
+        if (added != null) {
+            write.accept(in(RANKING, added), value);
         }
         write.accept(stored, value);
+        if (anchored) {
+            anchors.moved(sw.shower(), removed, added);
+        }
     }
 
     // ---- key spaces
 
-    private static byte[] rankingKey(Bytes contributionKey, byte[] contribution) {
-        ShowerWallet sw = ShowerWallet.decode(contributionKey.get());
+    private static byte[] rankingKey(ShowerWallet sw, byte[] contribution) {
         return RankingKey.of(sw, CONTRIBUTIONS.deserialize(null, contribution)).encode();
     }
 
@@ -354,7 +413,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
      * The reads of one key space, keys without the key-space byte: the contributions' (behind the
      * store's own reads), or the rankings' (read-only: ordered as {@link RankingKey} says).
      */
-    private final class KeySpace implements ReadOnlyKeyValueStore<Bytes, byte[]> {
+    private class KeySpace implements ReadOnlyKeyValueStore<Bytes, byte[]> {
 
         private final byte space;
 
@@ -397,6 +456,163 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         public long approximateNumEntries() {
             return db.approximateNumEntries();
         }
+    }
+
+    /**
+     * The rankings' key space, with {@link Rankings#keysAt}: an entry at a rank is reached by
+     * stepping from the shower's anchor nearest that rank, with one iterator per rank, all opened
+     * under the read lock (so no move comes between the anchors' ranks and the iterators' state;
+     * a move waits for the few microseconds that takes). Without anchors, one scan from the top
+     * reads every rank, and its entries become the shower's anchors (after the moves made since
+     * the scan began); entries read far from their anchor replace them, so the steps stay short as
+     * the ranking grows.
+     */
+    private final class RankingSpace extends KeySpace implements Rankings {
+
+        RankingSpace() {
+            super(RANKING);
+        }
+
+        @Override
+        public Map<Long, byte[]> keysAt(int shower, List<Long> ranks) {
+            if (ranks.isEmpty()) {
+                return Map.of();
+            }
+            Map<Long, byte[]> found = read(shower, ranks, true);
+            if (found == null) {
+                dropAnchors(shower);
+                found = read(shower, ranks, false);
+            }
+            return found;
+        }
+
+        /**
+         * One read of the ranks: from the anchors (unless {@code anchored} is false, or there are
+         * none), else from the top. The anchors are copied and the iterators opened under the read
+         * lock, so the iterators read the state the copied ranks describe; the steps run after it.
+         * Null when an anchored iterator did not start at its anchor's entry (which the lock rules
+         * out; the caller drops the anchors and reads from the top).
+         */
+        private Map<Long, byte[]> read(int shower, List<Long> ranks, boolean anchored) {
+            List<KeyValueIterator<Bytes, byte[]>> its = new ArrayList<>(ranks.size());
+            try {
+                byte[][] keys = null;
+                long[] at = null;
+                int[] from = new int[ranks.size()];
+                long readAt;
+                long stamp = lock.readLock();
+                try {
+                    RankAnchors.Anchors a = anchored ? anchors.of(shower) : null;
+                    readAt = anchors.version();
+                    if (a == null) {
+                        its.add(ranking(shower));
+                    } else {
+                        keys = a.keys;
+                        at = a.ranks.clone();
+                        for (int i = 0; i < ranks.size(); i++) {
+                            from[i] = nearest(at, ranks.get(i));
+                            its.add(ranks.get(i) >= at[from[i]]
+                                    ? range(Bytes.wrap(keys[from[i]]), Bytes.wrap(RankingKey.showerPrefix(shower + 1)))
+                                    : reverseRange(Bytes.wrap(RankingKey.showerPrefix(shower)), Bytes.wrap(keys[from[i]])));
+                        }
+                    }
+                } finally {
+                    lock.unlockRead(stamp);
+                }
+                return keys == null ? scanned(shower, ranks, its.get(0), readAt) : stepped(ranks, keys, at, from, its, readAt, shower);
+            } finally {
+                its.forEach(KeyValueIterator::close);
+            }
+        }
+
+        private KeyValueIterator<Bytes, byte[]> ranking(int shower) {
+            return prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer());
+        }
+
+        /** The ranks from the top of the ranking, installed as the shower's anchors (the ranking as it was at {@code readAt}). */
+        private Map<Long, byte[]> scanned(int shower, List<Long> ranks, KeyValueIterator<Bytes, byte[]> it, long readAt) {
+            Map<Long, byte[]> found = new LinkedHashMap<>();
+            long last = ranks.get(ranks.size() - 1);
+            long rank = 0;
+            while (rank < last && it.hasNext()) {
+                byte[] key = it.next().key.get();
+                rank++;
+                if (ranks.contains(rank)) {
+                    found.put(rank, key);
+                }
+            }
+            install(shower, found, readAt);
+            return found;
+        }
+
+        /**
+         * Each rank stepped to from its anchor; the anchors are replaced when one was far. Null when
+         * an iterator does not start at its anchor's entry.
+         */
+        private Map<Long, byte[]> stepped(List<Long> ranks, byte[][] keys, long[] at, int[] from,
+                                          List<KeyValueIterator<Bytes, byte[]>> its, long readAt, int shower) {
+            Map<Long, byte[]> found = new LinkedHashMap<>();
+            boolean far = false;
+            for (int i = 0; i < ranks.size(); i++) {
+                long rank = ranks.get(i);
+                KeyValueIterator<Bytes, byte[]> it = its.get(i);
+                if (!it.hasNext() || !Arrays.equals(it.next().key.get(), keys[from[i]])) {
+                    return null;
+                }
+                long steps = Math.abs(rank - at[from[i]]);
+                far |= steps > REANCHOR_DISTANCE;
+                byte[] key = keys[from[i]];
+                for (long s = 0; s < steps && key != null; s++) {
+                    key = it.hasNext() ? it.next().key.get() : null;
+                }
+                if (key != null) {
+                    found.put(rank, key);
+                }
+            }
+            if (far) {
+                install(shower, found, readAt);
+            }
+            return found;
+        }
+
+        private void dropAnchors(int shower) {
+            long stamp = lock.writeLock();
+            try {
+                anchors.drop(shower);
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+        }
+
+        private void install(int shower, Map<Long, byte[]> found, long readAt) {
+            if (found.isEmpty()) {
+                return;
+            }
+            byte[][] keys = new byte[found.size()][];
+            long[] ranks = new long[found.size()];
+            int i = 0;
+            for (Map.Entry<Long, byte[]> e : found.entrySet()) {
+                ranks[i] = e.getKey();
+                keys[i++] = e.getValue();
+            }
+            long stamp = lock.writeLock();
+            try {
+                anchors.install(shower, keys, ranks, readAt);
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+        }
+    }
+
+    /** The index of the anchor rank nearest {@code rank}. */
+    private static int nearest(long[] at, long rank) {
+        int best = 0;
+        for (int i = 1; i < at.length; i++) {
+            if (Math.abs(at[i] - rank) < Math.abs(at[best] - rank)) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** Restores the changelog through {@link #restore}, so that each contribution's ranking entry moves with it. */

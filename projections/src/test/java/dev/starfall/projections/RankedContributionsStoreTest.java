@@ -6,8 +6,13 @@ import java.io.File;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.starfall.projections.domain.Contribution;
@@ -120,6 +125,115 @@ class RankedContributionsStoreTest {
         assertThat(ranking(RankedContributionsStore.rankingsOf(store), 3)).containsExactly(
                 new RankingKey(3, BigInteger.valueOf(300), 30, "x"),
                 new RankingKey(3, BigInteger.valueOf(250), 15, "y"));
+    }
+
+    @Test
+    void shouldFindTheEntriesAtRanksFromItsAnchorsAsAScanFindsThem() {
+        KeyValueStore<Bytes, byte[]> store = store(3, new AtomicReference<>());
+        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        Random random = new Random(42);
+        Map<String, Contribution> held = new HashMap<>();
+        int anchored = 0;
+        for (int op = 1; op <= 6_000; op++) {
+            int shower = random.nextInt(10) == 0 ? 6 : 5;
+            String wallet = "w" + random.nextInt(op < 3_000 ? 1_500 : 3_000);
+            Contribution before = shower == 5 ? held.get(wallet) : get(store, shower, wallet);
+            BigInteger amount = BigInteger.valueOf(1 + random.nextInt(random.nextBoolean() ? 50 : 5_000));
+            Contribution after = random.nextInt(40) == 0 ? null
+                    : before == null ? Contribution.first(amount, op) : before.plus(amount, op);
+            if (after == null) {
+                store.delete(Bytes.wrap(new ShowerWallet(shower, wallet).encode()));
+            } else {
+                put(store, shower, wallet, after);
+            }
+            if (shower == 5) {
+                if (after == null) {
+                    held.remove(wallet);
+                } else {
+                    held.put(wallet, after);
+                }
+            }
+            if (op % 25 == 0) {
+                int n = held.size();
+                List<Long> ranks = List.of(1L, (long) Math.max(1, n / 100), (long) Math.max(2, n / 10), (long) Math.max(3, n / 3), n + 5L)
+                        .stream().distinct().sorted().toList();
+                boolean hadAnchors = ((RankedContributionsStore) store).anchoredFor(5);
+                Map<Long, byte[]> found = rankings.keysAt(5, ranks);
+                List<RankingKey> scanned = ranking(rankings, 5);
+                Map<Long, RankingKey> expected = new HashMap<>();
+                for (long r : ranks) {
+                    if (r <= scanned.size()) {
+                        expected.put(r, scanned.get((int) r - 1));
+                    }
+                }
+                Map<Long, RankingKey> actual = new HashMap<>();
+                found.forEach((r, k) -> actual.put(r, RankingKey.decode(k)));
+                assertThat(actual).as("entries at %s after %d moves (%s anchors)", ranks, op, hadAnchors ? "with" : "without")
+                        .isEqualTo(expected);
+                if (hadAnchors) {
+                    anchored++;
+                }
+            }
+        }
+        assertThat(anchored).as("reads that stepped from anchors (the rest scanned: the first, and after an anchor's own entry moved)")
+                .isGreaterThan(150);
+    }
+
+    @Test
+    void shouldDropItsAnchorsWhenARestoreWritesTheRankings() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        KeyValueStore<Bytes, byte[]> store = store(4, restore);
+        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        for (int w = 0; w < 50; w++) {
+            put(store, 8, "w" + w, Contribution.first(BigInteger.valueOf(1_000 - w), w));
+        }
+        assertThat(RankingKey.decode(rankings.keysAt(8, List.of(10L)).get(10L)).wallet()).isEqualTo("w9");
+        assertThat(((RankedContributionsStore) store).anchoredFor(8)).isTrue();
+
+        // a standby's update (or a restore) puts a new wallet on top, past the anchors
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(8, "top", Contribution.first(BigInteger.valueOf(5_000), 99))));
+
+        assertThat(((RankedContributionsStore) store).anchoredFor(8)).isFalse();
+        assertThat(RankingKey.decode(rankings.keysAt(8, List.of(10L)).get(10L)).wallet()).isEqualTo("w8");
+    }
+
+    @Test
+    void shouldReadRanksInOrderWhileContributionsMoveOnAnotherThread() throws Exception {
+        KeyValueStore<Bytes, byte[]> store = store(5, new AtomicReference<>());
+        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        for (int w = 0; w < 2_000; w++) {
+            put(store, 9, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                List<Long> ranks = List.of(20L, 200L, 660L);
+                while (!done.get()) {
+                    Map<Long, byte[]> found = rankings.keysAt(9, ranks);
+                    assertThat(found).containsOnlyKeys(ranks);
+                    assertThat(Arrays.compareUnsigned(found.get(20L), found.get(200L))).isNegative();
+                    assertThat(Arrays.compareUnsigned(found.get(200L), found.get(660L))).isNegative();
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        reader.start();
+        Random random = new Random(7);
+        for (int op = 0; op < 20_000 && failed.get() == null; op++) {
+            String wallet = "w" + random.nextInt(2_000);
+            put(store, 9, wallet, get(store, 9, wallet).plus(BigInteger.valueOf(1 + random.nextInt(30)), 10_000 + op));
+        }
+        done.set(true);
+        reader.join();
+        assertThat(failed.get()).as("the reader's failure").isNull();
+
+        List<RankingKey> scanned = ranking(rankings, 9);
+        Map<Long, byte[]> found = rankings.keysAt(9, List.of(20L, 200L, 660L));
+        assertThat(RankingKey.decode(found.get(20L))).isEqualTo(scanned.get(19));
+        assertThat(RankingKey.decode(found.get(200L))).isEqualTo(scanned.get(199));
+        assertThat(RankingKey.decode(found.get(660L))).isEqualTo(scanned.get(659));
     }
 
     private static void put(KeyValueStore<Bytes, byte[]> store, int shower, String wallet, Contribution c) {

@@ -164,9 +164,10 @@ public final class ShowerReader {
      * Floors of every tier, best first (live while open, final once closed). A closed shower's
      * ranking never changes again, so its floors are the final ones it was closed with: one point
      * read of the telescope when that already holds them. Otherwise (open, or the telescope's copy
-     * not read yet) one forward scan of at most the last rank of the second-to-last tier (about a
-     * third of the eligible wallets with the Levana tiers) and one reverse seek for the last tier -
-     * no sort, no full scan.
+     * not read yet) the entries at the tiers' last ranks: stepped to from the ranking's anchors
+     * ({@link RankedContributionsStore.Rankings#keysAt}), or, the first time, one forward scan of at
+     * most the last rank of the second-to-last tier (about a third of the eligible wallets with
+     * the Levana tiers); and one reverse seek for the last tier - no sort, no full scan.
      */
     public List<FloorView> floors(int shower) {
         requireFull();
@@ -197,6 +198,9 @@ public final class ShowerReader {
                     amounts.put(rank, snapshot.at(rank).amount());
                 }
             }
+        } else if (lastScanned > 0 && rankings instanceof RankedContributionsStore.Rankings anchored) {
+            List<Long> scanned = boundaries.subList(0, boundaries.size() - 1);
+            anchored.keysAt(shower, scanned).forEach((rank, key) -> amounts.put(rank, RankingKey.decode(key).amount()));
         } else if (lastScanned > 0) {
             long rank = 0;
             try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
