@@ -146,7 +146,7 @@ final class OwnerRouter {
 
     private ShowerReader reader(int partition, boolean stale) {
         KafkaStreams streams = projections.streams();
-        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = streams.store(params(Stores.CONTRIBUTIONS,
+        RankedContributionsStore.Rankings rankings = streams.store(params(Stores.CONTRIBUTIONS,
                 RankedContributionsStore.RANKINGS, partition, stale));
         ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions = streams.store(params(Stores.CONTRIBUTIONS,
                 QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));

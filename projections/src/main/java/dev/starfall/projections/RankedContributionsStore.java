@@ -80,7 +80,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     private static final Deserializer<Contribution> CONTRIBUTIONS = ProjectionSerdes.contribution().deserializer();
 
     /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
-    public static final QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> RANKINGS = new RankingsType();
+    public static final QueryableStoreType<Rankings> RANKINGS = new RankingsType();
 
     /** An anchor this many ranks from a rank read from it is replaced by the entry read at that rank. */
     private static final long REANCHOR_DISTANCE = 256;
@@ -140,7 +140,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
      * The rankings of the contributions store a task holds ({@code context.getStateStore(Stores.CONTRIBUTIONS)},
      * or the top store of a test driver): read-only, since they change only with the contributions.
      */
-    public static ReadOnlyKeyValueStore<Bytes, byte[]> rankingsOf(StateStore contributions) {
+    public static Rankings rankingsOf(StateStore contributions) {
         return inner(contributions).rankings;
     }
 
@@ -685,7 +685,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     }
 
     /** {@link #RANKINGS}: the rankings of the one store a partition's query finds. */
-    private static final class RankingsType implements QueryableStoreType<ReadOnlyKeyValueStore<Bytes, byte[]>> {
+    private static final class RankingsType implements QueryableStoreType<Rankings> {
 
         /** Finds the stores themselves; only {@link RankingsType#create} uses it. */
         private static final QueryableStoreType<StateStore> STORES = new QueryableStoreType<>() {
@@ -706,7 +706,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
 
         @Override
-        public ReadOnlyKeyValueStore<Bytes, byte[]> create(StateStoreProvider provider, String storeName) {
+        public Rankings create(StateStoreProvider provider, String storeName) {
             List<StateStore> stores = provider.stores(storeName, STORES);
             if (stores.isEmpty()) {
                 throw new InvalidStateStoreException("no open store " + storeName + " for this query");

@@ -93,7 +93,7 @@ final class Harness implements AutoCloseable {
     }
 
     /** The rankings kept with the contributions. */
-    ReadOnlyKeyValueStore<Bytes, byte[]> rankings() {
+    RankedContributionsStore.Rankings rankings() {
         return RankedContributionsStore.rankingsOf(driver.getKeyValueStore(Stores.CONTRIBUTIONS));
     }
 

@@ -69,7 +69,7 @@ class ProjectionsTopologyTest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serdes, 1), props);
         input = driver.createInputTopic(Topics.TRANSFERS_OBSERVED.name(), new StringSerializer(), serde.serializer());
-        ReadOnlyKeyValueStore<Bytes, byte[]> rankings = RankedContributionsStore.rankingsOf(driver.getKeyValueStore(Stores.CONTRIBUTIONS));
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(driver.getKeyValueStore(Stores.CONTRIBUTIONS));
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
         totals = driver.getKeyValueStore(Stores.SHOWER_TOTALS);
         reader = new ShowerReader(rankings, contributions, totals, new Tiers(manifest.tiers()));

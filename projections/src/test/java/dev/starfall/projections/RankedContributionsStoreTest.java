@@ -130,7 +130,7 @@ class RankedContributionsStoreTest {
     @Test
     void shouldFindTheEntriesAtRanksFromItsAnchorsAsAScanFindsThem() {
         KeyValueStore<Bytes, byte[]> store = store(3, new AtomicReference<>());
-        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
         Random random = new Random(42);
         Map<String, Contribution> held = new HashMap<>();
         int anchored = 0;
@@ -183,7 +183,7 @@ class RankedContributionsStoreTest {
     void shouldDropItsAnchorsWhenARestoreWritesTheRankings() {
         AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
         KeyValueStore<Bytes, byte[]> store = store(4, restore);
-        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
         for (int w = 0; w < 50; w++) {
             put(store, 8, "w" + w, Contribution.first(BigInteger.valueOf(1_000 - w), w));
         }
@@ -200,7 +200,7 @@ class RankedContributionsStoreTest {
     @Test
     void shouldReadRanksInOrderWhileContributionsMoveOnAnotherThread() throws Exception {
         KeyValueStore<Bytes, byte[]> store = store(5, new AtomicReference<>());
-        RankedContributionsStore.Rankings rankings = (RankedContributionsStore.Rankings) RankedContributionsStore.rankingsOf(store);
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
         for (int w = 0; w < 2_000; w++) {
             put(store, 9, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
         }

@@ -36,8 +36,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ShowerReader {
 
-    /** {@link RankedContributionsStore#rankingsOf} or {@link RankedContributionsStore#RANKINGS}: key and contribution of each entry. */
-    private final ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
+    /** {@link RankedContributionsStore#rankingsOf} or {@link RankedContributionsStore#RANKINGS}: key and contribution of each entry, and the entries at ranks. */
+    private final RankedContributionsStore.Rankings rankings;
     private final ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions;
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
     private final Tiers tiers;
@@ -49,7 +49,7 @@ public final class ShowerReader {
     private final Map<Integer, ShowerTotals> totalsRead;
 
     /** Leaderboard, wallet and totals only; the status, summary, floor and next-tier methods need the other constructor. */
-    public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+    public ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, Tiers tiers) {
         this.rankings = rankings;
         this.contributions = contributions;
@@ -69,7 +69,7 @@ public final class ShowerReader {
      * @param finals         the global {@link Stores#TELESCOPE} store (closed showers' final summaries), from
      *                       which {@link #floors} answers a closed shower without scanning; null: always scan
      */
-    public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+    public ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest) {
         this(rankings, contributions, totals, taskWatermarks, finals, manifest, null);
@@ -79,13 +79,13 @@ public final class ShowerReader {
      * Every answer of one shower partition, ranks from {@code ranks} (see {@link RankSnapshots}):
      * only for the stores of an active task on this instance; null scans the ranking for each rank.
      */
-    public ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+    public ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks) {
         this(rankings, contributions, totals, new Tiers(manifest.tiers()), taskWatermarks, finals, manifest, ranks, null);
     }
 
-    private ShowerReader(ReadOnlyKeyValueStore<Bytes, byte[]> rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
+    private ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                          ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, Tiers tiers, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
                          ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks,
                          Map<Integer, ShowerTotals> totalsRead) {
@@ -198,20 +198,9 @@ public final class ShowerReader {
                     amounts.put(rank, snapshot.at(rank).amount());
                 }
             }
-        } else if (lastScanned > 0 && rankings instanceof RankedContributionsStore.Rankings anchored) {
-            List<Long> scanned = boundaries.subList(0, boundaries.size() - 1);
-            anchored.keysAt(shower, scanned).forEach((rank, key) -> amounts.put(rank, RankingKey.decode(key).amount()));
         } else if (lastScanned > 0) {
-            long rank = 0;
-            try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
-                while (it.hasNext() && rank < lastScanned) {
-                    byte[] key = it.next().key.get();
-                    rank++;
-                    if (boundaries.contains(rank)) {
-                        amounts.put(rank, RankingKey.decode(key).amount());
-                    }
-                }
-            }
+            rankings.keysAt(shower, boundaries.subList(0, boundaries.size() - 1))
+                    .forEach((rank, key) -> amounts.put(rank, RankingKey.decode(key).amount()));
         }
         if (eligible > 0) {
             amounts.put(eligible, lowestEligible(shower).orElseThrow(
