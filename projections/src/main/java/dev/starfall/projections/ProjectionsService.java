@@ -63,6 +63,8 @@ public final class ProjectionsService implements AutoCloseable {
     private static final long RESTORE_LOG_FROM = 10_000;
     /** How often the projections commit, and how long their producer lingers (see {@link #properties}). */
     private static final int COMMIT_INTERVAL_MS = 200;
+    /** The longest the restore consumer's fetch waits at a changelog's end (see {@link #properties}). */
+    static final int RESTORE_FETCH_MAX_WAIT_MS = 20;
 
     private final KafkaStreams streams;
     private final AtomicInteger restoring = new AtomicInteger();
@@ -166,6 +168,12 @@ public final class ProjectionsService implements AutoCloseable {
         // within a commit, so a cache only adds its own work there.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L << 20);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // The state updater hands the restore consumer tasks a few at a time, as the stream thread
+        // opens their stores. After each poll the consumer fetches again, and at a changelog's end the
+        // broker holds that fetch for fetch.max.wait.ms (500 ms by default); the next tasks' changelogs
+        // cannot be fetched from the same broker until it returns. On a restart with local state that
+        // was about half a second per hand-off, two or three of them. ops/bench/REPORT.md, row 47.
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_MAX_WAIT_MS);
         // Under exactly-once nothing the producer sends is read before the commit, which flushes it:
         // lingering up to the commit interval costs no freshness, and fills batches. At 5 ms the
         // producer sent about 20 small produce requests per commit, each a log append per partition.
