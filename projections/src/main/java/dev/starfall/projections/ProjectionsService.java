@@ -185,6 +185,13 @@ public final class ProjectionsService implements AutoCloseable {
         // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
         // the handler will always cover global state in a later release, which is what we want.
         p.put("processing.exception.handler.global.enabled", true);
+        // Client metrics push (KIP-714) sends the clients' metrics to a broker that has a client-metrics
+        // subscription for them; without one it only costs. Every metric a client registers also
+        // goes through the push reporter's naming, and a restart registers thousands (Streams
+        // registers each store's metrics twice: for the offsets read at start, then for the task).
+        // Off, a restart with local state took about half a second less CPU (ops/bench/REPORT.md,
+        // row 48). JMX still has every client metric; the gateway's /metrics has starfall's own.
+        p.put(StreamsConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         p.putAll(s.overrides());
         return p;
     }
