@@ -185,6 +185,9 @@ public final class ProjectionsService implements AutoCloseable {
         // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
         // the handler will always cover global state in a later release, which is what we want.
         p.put("processing.exception.handler.global.enabled", true);
+        // The main consumer's partition assignor builds a StreamsConfig of its own from the consumer's
+        // settings, which warns the same unless the setting is there too.
+        p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
         // Client metrics push (KIP-714) sends the clients' metrics to a broker that has a client-metrics
         // subscription for them; without one it only costs. Every metric a client registers also
         // goes through the push reporter's naming, and a restart registers thousands (Streams
