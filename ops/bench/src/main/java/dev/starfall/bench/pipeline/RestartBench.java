@@ -17,6 +17,7 @@ import dev.starfall.bench.Http;
 import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
+import dev.starfall.bench.ThreadCpu;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,6 +56,8 @@ public final class RestartBench implements Benchmark {
                 + "| (b) fresh instance restoring, s | ratio to empty start | state on disk, MiB | peak RSS of serve, MiB |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         StringBuilder rebuild = new StringBuilder();
+        StringBuilder cpu = new StringBuilder("| history | empty start | (a) restart, no archive | (a) with the archive "
+                + "| (b) fresh instance restoring |\n|---|---|---|---|---|\n");
         StringBuilder sharing = new StringBuilder("| history | (a) restart with local state, no archive, s | (a) with the archive, s "
                 + "| ratio with / without, per pair | archive, MiB | stop of the build's serve writing it, s | a plain stop, s |\n"
                 + "|---|---|---|---|---|---|---|\n");
@@ -63,15 +66,18 @@ public final class RestartBench implements Benchmark {
             int port = LoopbackPorts.freeRange(5);
             try (Child broker = ctx.broker("restart-broker-" + events, dir.resolve("kafka"), port, port + 2)) {
                 ctx.say("  broker " + broker.name() + " up");
-                Serve serve = new Serve(ctx, "127.0.0.1:" + port, "http://127.0.0.1:" + (port + 2), port + 3, dir.resolve("state"));
+                Serve serve = new Serve(ctx, broker, "127.0.0.1:" + port, "http://127.0.0.1:" + (port + 2), port + 3, dir.resolve("state"));
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port))) {
                     new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
                 }
                 // baseline: the same instance starting on an empty history
                 List<Double> empty = new ArrayList<>();
+                List<Started> emptyStarts = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     BenchContext.delete(dir.resolve("state"));
-                    empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM).seconds());
+                    Started s = serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM);
+                    empty.add(s.seconds());
+                    emptyStarts.add(s);
                 }
                 BenchContext.delete(dir.resolve("state"));
                 ctx.say(String.format("  %,d events: writing the history", events));
@@ -101,6 +107,9 @@ public final class RestartBench implements Benchmark {
                 List<Double> plainStops = new ArrayList<>();
                 List<Double> fresh = new ArrayList<>();
                 List<Double> rss = new ArrayList<>();
+                List<Started> localStarts = new ArrayList<>();
+                List<Started> sharedStarts = new ArrayList<>();
+                List<Started> freshStarts = new ArrayList<>();
                 rss.add(first.rssMiB());
                 long stateMiB = sizeMiB(dir.resolve("state"));
                 for (int r = 0; r < rounds; r++) {
@@ -117,6 +126,8 @@ public final class RestartBench implements Benchmark {
                         without = serve.startToReady(plainName, written.raised(), BenchContext.START_JVM);
                     }
                     local.add(without.seconds());
+                    localStarts.add(without);
+                    sharedStarts.add(with);
                     rss.add(without.rssMiB());
                     plainStops.add(without.stopSeconds());
                     shared.add(with.seconds());
@@ -126,9 +137,12 @@ public final class RestartBench implements Benchmark {
                     BenchContext.delete(dir.resolve("state"));
                     Started s = serve.startToReady("fresh-" + events + "-" + r, written.raised(), BenchContext.START_JVM);
                     fresh.add(s.seconds());
+                    freshStarts.add(s);
                     rss.add(s.rssMiB());
                 }
                 double emptyMedian = Stats.of(empty).median();
+                cpu.append(String.format("| %,d | %s | %s | %s | %s |%n", events, cpuCell(emptyStarts), cpuCell(localStarts),
+                        cpuCell(sharedStarts), cpuCell(freshStarts)));
                 table.append(String.format("| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
                         Stats.of(local).format(2), Stats.of(local).median() / emptyMedian, Stats.of(fresh).format(2),
                         Stats.of(fresh).median() / emptyMedian, stateMiB, Stats.of(rss).format(0)));
@@ -173,6 +187,8 @@ public final class RestartBench implements Benchmark {
                 + "stopped (SIGTERM) after catching up (`-XX:ArchiveClassesAtExit`, same JVM options and classpath): every class a "
                 + "first build loaded, not a restart's. The shipped image makes its own at image build, from a training run of "
                 + "`starfall run --exit-when-caught-up` (`ops/docker/Dockerfile`), which is not measured here.\n\n" + sharing + "\n"
+                + "CPU from launch to ready, in seconds: `serve`'s own, then the broker child's over the same interval (medians over "
+                + "the rounds; both share the 2 cores, so what the broker uses, the start cannot).\n\n" + cpu + "\n"
                 + "### 4. Rebuild (`starfall reset`, then a full rebuild until every shower's total is back)\n\n"
                 + "| history | reset + rebuild, s | first build, s | ratio to first build |\n|---|---|---|---|\n" + rebuild;
         return new Section("3. Restart to ready (and 6. memory of a serving instance)", md);
@@ -184,18 +200,29 @@ public final class RestartBench implements Benchmark {
         }
     }
 
-    /** One start of serve: seconds to the condition, peak RSS, and seconds its stop took (SIGTERM to exit). */
-    record Started(double seconds, double rssMiB, double stopSeconds) {
+    /** "serve / broker" CPU seconds from launch to ready, medians over the starts. */
+    private static String cpuCell(List<Started> starts) {
+        return String.format("%.1f / %.1f", Stats.of(starts.stream().map(Started::cpuSeconds).toList()).median(),
+                Stats.of(starts.stream().map(Started::brokerCpuSeconds).toList()).median());
+    }
+
+    /**
+     * One start of serve: seconds to the condition, peak RSS, seconds its stop took (SIGTERM to
+     * exit), and CPU seconds up to the condition: serve's own, and the broker child's over the same interval.
+     */
+    record Started(double seconds, double rssMiB, double stopSeconds, double cpuSeconds, double brokerCpuSeconds) {
     }
 
     /** Starts and stops {@code starfall serve} instances on one state directory. */
     private static final class Serve {
         private final BenchContext ctx;
+        private final Child broker;
         private final Map<String, String> env = new HashMap<>();
         private final int httpPort;
 
-        Serve(BenchContext ctx, String bootstrap, String registry, int httpPort, Path stateDir) {
+        Serve(BenchContext ctx, Child broker, String bootstrap, String registry, int httpPort, Path stateDir) {
             this.ctx = ctx;
+            this.broker = broker;
             this.httpPort = httpPort;
             env.put("STARFALL_BOOTSTRAP_SERVERS", bootstrap);
             env.put("STARFALL_SCHEMA_REGISTRY_URL", registry);
@@ -217,15 +244,20 @@ public final class RestartBench implements Benchmark {
         }
 
         private Started start(String name, BigInteger raised, boolean build, List<String> jvm) throws Exception {
+            long brokerTicks = ThreadCpu.processTicks(broker.pid());
             long t0 = System.nanoTime();
             String gateway = "http://127.0.0.1:" + httpPort;
             Child serve = Child.start("serve-" + name, ctx.logs(), Optional.empty(), jvm, IngestBench.MAIN, List.of("serve"), env);
             double seconds;
             double rss;
+            double cpu;
+            double brokerCpu;
             try {
                 Http.awaitOk(gateway + "/health/ready", Duration.ofMinutes(build ? 60 : 20), serve);
                 Showers.awaitRaised(gateway, raised, Duration.ofMinutes(build ? 60 : 20), serve);
                 seconds = (System.nanoTime() - t0) / 1e9;
+                cpu = ThreadCpu.processTicks(serve.pid()) / 100.0;
+                brokerCpu = (ThreadCpu.processTicks(broker.pid()) - brokerTicks) / 100.0;
                 rss = serve.peakRssKiB() / 1024.0;
             } catch (Exception | Error e) {
                 serve.close();
@@ -233,7 +265,7 @@ public final class RestartBench implements Benchmark {
             }
             long stop = System.nanoTime();
             serve.close();
-            return new Started(seconds, rss, (System.nanoTime() - stop) / 1e9);
+            return new Started(seconds, rss, (System.nanoTime() - stop) / 1e9, cpu, brokerCpu);
         }
     }
 }
