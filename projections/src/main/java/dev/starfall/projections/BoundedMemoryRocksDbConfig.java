@@ -40,6 +40,13 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
      * 2.7 Mbit, about 18 bits for each of the 150,000 or so entries such a memtable holds.
      */
     static final double MEMTABLE_BLOOM_RATIO = 0.02;
+    /**
+     * RocksDB info logs kept per store besides the current one. Every open of a store starts a new
+     * log and keeps the last as {@code LOG.old.<time>}, up to RocksDB's default of 1,000; Kafka Streams
+     * opens each store twice per start (for its offsets, then for its task), so a state directory
+     * gathered about a hundred empty files per restart (Streams logs RocksDB at ERROR only).
+     */
+    static final long KEPT_INFO_LOGS = 2;
 
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
@@ -61,6 +68,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBufferManager);
+        options.setKeepLogFileNum(KEPT_INFO_LOGS);
         options.setTableFormatConfig(table);
         if (POINT_READ_STORES.contains(storeName)) {
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -51,6 +54,21 @@ class BoundedMemoryRocksDbConfigTest {
                     assertThat(value).as("key %d", i).isNull();
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldKeepAFewInfoLogsAcrossManyOpens(@TempDir Path dir) throws Exception {
+        for (int open = 0; open < 6; open++) {
+            try (Options options = configured(Stores.TRANSFER_IDS, Map.of()).setCreateIfMissing(true)
+                    .setInfoLogLevel(InfoLogLevel.ERROR_LEVEL);
+                 RocksDB db = RocksDB.open(options, dir.toString())) {
+                db.put(key(open), new byte[] {(byte) open});
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("LOG.old")))
+                    .hasSizeLessThanOrEqualTo((int) BoundedMemoryRocksDbConfig.KEPT_INFO_LOGS);
         }
     }
 
