@@ -41,10 +41,11 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
      */
     static final double MEMTABLE_BLOOM_RATIO = 0.02;
     /**
-     * RocksDB info logs kept per store besides the current one. Every open of a store starts a new
-     * log and keeps the last as {@code LOG.old.<time>}, up to RocksDB's default of 1,000; Kafka Streams
-     * opens each store twice per start (for its offsets, then for its task), so a state directory
-     * gathered about a hundred empty files per restart (Streams logs RocksDB at ERROR only).
+     * RocksDB info logs kept per store, the current one included (so one {@code LOG.old.<time>}).
+     * Every open of a store starts a new log and keeps the last as {@code LOG.old.<time>}, up to
+     * RocksDB's default of 1,000; Kafka Streams opens each store twice per start (for its offsets,
+     * then for its task), so a state directory gathered about a hundred empty files per restart
+     * (Streams logs RocksDB at ERROR only).
      */
     static final long KEPT_INFO_LOGS = 2;
 

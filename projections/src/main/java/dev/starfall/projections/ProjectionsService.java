@@ -64,7 +64,7 @@ public final class ProjectionsService implements AutoCloseable {
     /** How often the projections commit, and how long their producer lingers (see {@link #properties}). */
     private static final int COMMIT_INTERVAL_MS = 200;
     /** The longest the restore consumer's fetch waits at a changelog's end (see {@link #properties}). */
-    static final int RESTORE_FETCH_MAX_WAIT_MS = 20;
+    private static final int RESTORE_FETCH_MAX_WAIT_MS = 20;
 
     private final KafkaStreams streams;
     private final AtomicInteger restoring = new AtomicInteger();
@@ -184,10 +184,11 @@ public final class ProjectionsService implements AutoCloseable {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         // Streams 4.3 warns at start unless this is set; its constant is already deprecated because
         // the handler will always cover global state in a later release, which is what we want.
-        p.put("processing.exception.handler.global.enabled", true);
+        String globalHandler = "processing.exception.handler.global.enabled";
+        p.put(globalHandler, true);
         // The main consumer's partition assignor builds a StreamsConfig of its own from the consumer's
         // settings, which warns the same unless the setting is there too.
-        p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
+        p.put(StreamsConfig.mainConsumerPrefix(globalHandler), true);
         // Client metrics push (KIP-714) sends the clients' metrics to a broker that has a client-metrics
         // subscription for them; without one it only costs. Every metric a client registers also
         // goes through the push reporter's naming, and a restart registers thousands (Streams
