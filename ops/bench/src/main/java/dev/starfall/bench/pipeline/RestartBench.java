@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 import dev.starfall.bench.BenchContext;
 import dev.starfall.bench.Benchmark;
@@ -71,13 +72,10 @@ public final class RestartBench implements Benchmark {
                     new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(60));
                 }
                 // baseline: the same instance starting on an empty history
-                List<Double> empty = new ArrayList<>();
-                List<Started> emptyStarts = new ArrayList<>();
+                List<Started> empty = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     BenchContext.delete(dir.resolve("state"));
-                    Started s = serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM);
-                    empty.add(s.seconds());
-                    emptyStarts.add(s);
+                    empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM));
                 }
                 BenchContext.delete(dir.resolve("state"));
                 ctx.say(String.format("  %,d events: writing the history", events));
@@ -101,15 +99,11 @@ public final class RestartBench implements Benchmark {
                 if (!java.nio.file.Files.isRegularFile(archive)) {
                     throw new IllegalStateException("the first build's serve wrote no class data sharing archive at " + archive);
                 }
-                List<Double> local = new ArrayList<>();
-                List<Double> shared = new ArrayList<>();
+                List<Started> local = new ArrayList<>();
+                List<Started> shared = new ArrayList<>();
                 List<Double> pairRatios = new ArrayList<>();
-                List<Double> plainStops = new ArrayList<>();
-                List<Double> fresh = new ArrayList<>();
+                List<Started> fresh = new ArrayList<>();
                 List<Double> rss = new ArrayList<>();
-                List<Started> localStarts = new ArrayList<>();
-                List<Started> sharedStarts = new ArrayList<>();
-                List<Started> freshStarts = new ArrayList<>();
                 rss.add(first.rssMiB());
                 long stateMiB = sizeMiB(dir.resolve("state"));
                 for (int r = 0; r < rounds; r++) {
@@ -125,33 +119,32 @@ public final class RestartBench implements Benchmark {
                         with = serve.startToReady(sharingName, written.raised(), BenchContext.startJvmSharing(archive));
                         without = serve.startToReady(plainName, written.raised(), BenchContext.START_JVM);
                     }
-                    local.add(without.seconds());
-                    localStarts.add(without);
-                    sharedStarts.add(with);
+                    local.add(without);
+                    shared.add(with);
                     rss.add(without.rssMiB());
-                    plainStops.add(without.stopSeconds());
-                    shared.add(with.seconds());
                     pairRatios.add(with.seconds() / without.seconds());
                 }
                 for (int r = 0; r < rounds; r++) {
                     BenchContext.delete(dir.resolve("state"));
                     Started s = serve.startToReady("fresh-" + events + "-" + r, written.raised(), BenchContext.START_JVM);
-                    fresh.add(s.seconds());
-                    freshStarts.add(s);
+                    fresh.add(s);
                     rss.add(s.rssMiB());
                 }
-                double emptyMedian = Stats.of(empty).median();
-                cpu.append(String.format("| %,d | %s | %s | %s | %s |%n", events, cpuCell(emptyStarts), cpuCell(localStarts),
-                        cpuCell(sharedStarts), cpuCell(freshStarts)));
+                Stats emptySeconds = stats(empty, Started::seconds);
+                Stats localSeconds = stats(local, Started::seconds);
+                Stats sharedSeconds = stats(shared, Started::seconds);
+                Stats freshSeconds = stats(fresh, Started::seconds);
+                cpu.append(String.format("| %,d | %s | %s | %s | %s |%n", events, cpuCell(empty), cpuCell(local),
+                        cpuCell(shared), cpuCell(fresh)));
                 table.append(String.format("| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
-                        Stats.of(local).format(2), Stats.of(local).median() / emptyMedian, Stats.of(fresh).format(2),
-                        Stats.of(fresh).median() / emptyMedian, stateMiB, Stats.of(rss).format(0)));
-                sharing.append(String.format("| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, Stats.of(local).format(2),
-                        Stats.of(shared).format(2), Stats.of(pairRatios).format(2), java.nio.file.Files.size(archive) / (1024.0 * 1024),
-                        first.stopSeconds(), Stats.of(plainStops).format(1)));
+                        localSeconds.format(2), localSeconds.median() / emptySeconds.median(), freshSeconds.format(2),
+                        freshSeconds.median() / emptySeconds.median(), stateMiB, Stats.of(rss).format(0)));
+                sharing.append(String.format("| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, localSeconds.format(2),
+                        sharedSeconds.format(2), Stats.of(pairRatios).format(2), java.nio.file.Files.size(archive) / (1024.0 * 1024),
+                        first.stopSeconds(), stats(local, Started::stopSeconds).format(1)));
                 ctx.say(String.format("  %,d events: restart %.2f s (%.2f s with the class data sharing archive), restore %.2f s "
-                        + "(empty start %.2f s)", events, Stats.of(local).median(), Stats.of(shared).median(), Stats.of(fresh).median(),
-                        emptyMedian));
+                        + "(empty start %.2f s)", events, localSeconds.median(), sharedSeconds.median(), freshSeconds.median(),
+                        emptySeconds.median()));
                 if (events == rebuildSize) {
                     List<Double> times = new ArrayList<>();
                     for (int r = 0; r < rounds; r++) {
@@ -168,7 +161,7 @@ public final class RestartBench implements Benchmark {
                     rebuild.append(String.format("| %,d | %s | %.1f | %.2f |%n", events, Stats.of(times).format(1), first.seconds(),
                             Stats.of(times).median() / first.seconds()));
                 }
-                ctx.say("  empty start " + Stats.of(empty).format(2) + " s");
+                ctx.say("  empty start " + emptySeconds.format(2) + " s");
             }
         }
         String md = "`starfall serve` (projections and gateway, `" + String.join(" ", BenchContext.START_JVM) + "`) against a broker child; "
@@ -200,10 +193,14 @@ public final class RestartBench implements Benchmark {
         }
     }
 
+    /** One figure of each start. */
+    private static Stats stats(List<Started> starts, ToDoubleFunction<Started> figure) {
+        return Stats.of(starts.stream().map(figure::applyAsDouble).toList());
+    }
+
     /** "serve / broker" CPU seconds from launch to ready, medians over the starts. */
     private static String cpuCell(List<Started> starts) {
-        return String.format("%.1f / %.1f", Stats.of(starts.stream().map(Started::cpuSeconds).toList()).median(),
-                Stats.of(starts.stream().map(Started::brokerCpuSeconds).toList()).median());
+        return String.format("%.1f / %.1f", stats(starts, Started::cpuSeconds).median(), stats(starts, Started::brokerCpuSeconds).median());
     }
 
     /**
