@@ -63,6 +63,7 @@ public final class ReadsBench implements Benchmark {
     private static final String CLIENT_CPU = "1";
     private static final int EVENT_LOOPS = 1;
     private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
+    private static final Pattern SNAPSHOT_SCANS = Pattern.compile("(?m)^starfall_rank_snapshot_scans_total (\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /**
      * The {@code Accept-Encoding} both arms send, as a browser does (Chrome and Firefox send these four);
@@ -110,6 +111,30 @@ public final class ReadsBench implements Benchmark {
 
     /** One {@link LiveProbe} run: the server's cores, and the bytes a second all its clients received. */
     private record LiveRun(double cores, double bytesPerSecond) {
+    }
+
+    /**
+     * The closed showers read in the rush after a close, one a round (the warm-up's included),
+     * none of them read by anything else: each wallet of the shower asks for its standing once.
+     */
+    static final int RUSH_FIRST_SHOWER = SHOWER + 1;
+    private static final Pattern RUSH_LINE = Pattern.compile(Pattern.quote(RushProbe.LINE)
+            + " (\\d+) answered \\((\\d+) not 200\\) in ([0-9.]+) s: ([0-9.]+) req/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, server ([0-9.]+) CPU s");
+
+    /** One {@link RushProbe} pass: its figures, and the server's CPU seconds over it. */
+    private record RushRun(int answers, double seconds, double requestsPerSecond, double p50Ms, double p99Ms, double serverCpuSeconds) {
+    }
+
+    /** One round of the rush: the shower, its wallets, each arm's pass, and the whole-ranking scans the gateway made in its pass. */
+    private record RushRound(int shower, int wallets, RushRun gateway, RushRun bare, long snapshotScans) {
+        double ratio() {
+            return gateway.requestsPerSecond() / bare.requestsPerSecond();
+        }
+
+        /** The server's CPU per answer in the gateway's pass, in ms. */
+        double cpuMsPerAnswer() {
+            return gateway.serverCpuSeconds() / gateway.answers() * 1000;
+        }
     }
 
     @Override
@@ -182,11 +207,12 @@ public final class ReadsBench implements Benchmark {
                 Duration liveEach = ctx.quick() ? Duration.ofSeconds(5) : LIVE_EACH;
                 List<LiveRound> live = liveSelected()
                         ? measureLive(ctx, httpPort, bootstrap, registryUrl, gateway, liveClients, liveEach, sequence) : List.of();
+                List<RushRound> rush = selectedApart("rush") ? measureRush(ctx, base, dir, gateway) : List.of();
                 long rssKiB = gateway.peakRssKiB();
                 hold(ctx, dir, base, gateway);
                 // -Dreads.only=live measures no endpoint: its section is the live feeds' alone
                 String endpointsReport = runs.isEmpty() ? "" : report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB, liveShower);
-                return new Section("Gateway reads", endpointsReport + liveReport(live, liveClients, liveEach, liveShower));
+                return new Section("Gateway reads", endpointsReport + liveReport(live, liveClients, liveEach, liveShower) + rushReport(rush));
             }
         }
     }
@@ -216,7 +242,8 @@ public final class ReadsBench implements Benchmark {
 
     /**
      * With {@code -Dreads.only=cave,counting}: only the endpoints whose name contains one of those
-     * words; {@code live} names the live feeds, measured after the endpoints.
+     * words; {@code live} names the live feeds and {@code rush} the rush after a close, measured
+     * after the endpoints.
      */
     private static List<Endpoint> selected(List<Endpoint> all) {
         String only = System.getProperty("reads.only", "").trim();
@@ -225,7 +252,7 @@ public final class ReadsBench implements Benchmark {
         }
         List<Endpoint> kept = all.stream().filter(e -> Arrays.stream(only.split(",")).anyMatch(w -> e.name().contains(w.trim())))
                 .toList();
-        if (kept.isEmpty() && !liveSelected()) {
+        if (kept.isEmpty() && !selectedApart("live") && !selectedApart("rush")) {
             throw new IllegalArgumentException("-Dreads.only=" + only + " names none of " + all.stream().map(Endpoint::name).toList());
         }
         return kept;
@@ -269,6 +296,19 @@ public final class ReadsBench implements Benchmark {
 
     /** {@code count} wallets of a shower at ranks spread evenly over its whole ranking, best first. */
     private static List<String> spread(String base, int shower, int count) throws IOException, InterruptedException {
+        List<String> ranked = ranked(base, shower);
+        if (ranked.size() < count) {
+            throw new IllegalStateException("shower " + shower + " has only " + ranked.size() + " wallets; " + count + " needed");
+        }
+        List<String> spread = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            spread.add(ranked.get((int) ((long) i * ranked.size() / count)));
+        }
+        return spread;
+    }
+
+    /** Every wallet of a shower, best first, from its leaderboard's pages. */
+    private static List<String> ranked(String base, int shower) throws IOException, InterruptedException {
         List<String> ranked = new ArrayList<>();
         for (int offset = 0; ; offset += 1000) {
             JsonNode page = Http.json(base + "/api/v1/showers/" + shower + "/leaderboard?limit=1000&offset=" + offset)
@@ -278,14 +318,7 @@ public final class ReadsBench implements Benchmark {
                 break;
             }
         }
-        if (ranked.size() < count) {
-            throw new IllegalStateException("shower " + shower + " has only " + ranked.size() + " wallets; " + count + " needed");
-        }
-        List<String> spread = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            spread.add(ranked.get((int) ((long) i * ranked.size() / count)));
-        }
-        return spread;
+        return ranked;
     }
 
     /** Fetches each path once, as wrk will ask: it must answer 200, and the size of its body as sent is what the bare arm sends. */
@@ -354,8 +387,91 @@ public final class ReadsBench implements Benchmark {
 
     /** Whether the live feeds are measured: always, unless {@code -Dreads.only} leaves out the word {@code live}. */
     private static boolean liveSelected() {
+        return selectedApart("live");
+    }
+
+    /** Whether a measurement apart from the endpoints ({@code live}, {@code rush}) runs: always, unless {@code -Dreads.only} leaves out its word. */
+    private static boolean selectedApart(String word) {
         String only = System.getProperty("reads.only", "").trim();
-        return only.isEmpty() || Arrays.stream(only.split(",")).anyMatch(w -> w.trim().equals("live"));
+        return only.isEmpty() || Arrays.stream(only.split(",")).anyMatch(w -> w.trim().equals(word));
+    }
+
+    /**
+     * The rush after a close: each round, every wallet of a closed shower that nothing read
+     * before asks for its standing once, in a random order ({@link RushProbe} pinned to the
+     * client's core, 64 connections, the same headers); then, or before (the order swapping every
+     * round), the bare endpoint answers as many requests of a wallet answer's size. One closed
+     * shower a round, the warm-up's included, as a closed shower's answers are kept for good once read.
+     */
+    private static List<RushRound> measureRush(BenchContext ctx, String base, Path dir, Child gateway) throws Exception {
+        // the size of a wallet's answer for the bare arm: a wallet of the read shower, which no rush shower is
+        String sample = "/api/v1/showers/" + SHOWER + "/wallets/" + ranked(base, SHOWER).get(0);
+        int size = endpoint(base, "sample", List.of(sample), List.of()).sizes().get(0);
+        List<RushRound> rounds = new ArrayList<>();
+        for (int round = 0; round <= ctx.rounds(); round++) {
+            int shower = RUSH_FIRST_SHOWER + round;
+            if (shower >= ctx.manifest().schedule().showerCount()) {
+                throw new IllegalStateException("no closed shower left for round " + round + " of the rush");
+            }
+            String status = Http.json(base + "/api/v1/showers/" + shower).map(j -> j.path("status").asText()).orElse("none");
+            if (!status.equals("CLOSED")) {
+                throw new IllegalStateException("shower " + shower + " of the rush is " + status + ", not CLOSED");
+            }
+            List<String> wallets = new ArrayList<>(ranked(base, shower));
+            java.util.Collections.shuffle(wallets, new java.util.Random(shower));
+            List<String> paths = wallets.stream().map(w -> "/api/v1/showers/" + shower + "/wallets/" + w).toList();
+            Endpoint e = new Endpoint("rush " + shower, paths, java.util.Collections.nCopies(paths.size(), size), List.of());
+            Path gatewayPaths = Files.write(dir.resolve("rush-" + shower + ".gateway.paths"), paths, StandardCharsets.UTF_8);
+            Path barePaths = Files.write(dir.resolve("rush-" + shower + ".bare.paths"), barePaths(e), StandardCharsets.UTF_8);
+            boolean bareFirst = round % 2 == 0;
+            RushRun bare = bareFirst ? rushPass(ctx, base, barePaths, size, gateway, "bare-" + round) : null;
+            long scans = snapshotScans(base);
+            RushRun gw = rushPass(ctx, base, gatewayPaths, size, gateway, "gateway-" + round);
+            long scanned = snapshotScans(base) - scans;
+            if (!bareFirst) {
+                bare = rushPass(ctx, base, barePaths, size, gateway, "bare-" + round);
+            }
+            RushRound r = new RushRound(shower, paths.size(), gw, bare, scanned);
+            ctx.say(String.format(Locale.ROOT, "reads: round %d%s rush after shower %d closed, %,d wallets once each: gateway %,9.0f req/s"
+                            + " p99 %7.2f ms, %.3f ms of server CPU an answer, %d whole-ranking scans | bare %,9.0f req/s | ratio %.3f",
+                    round, round == 0 ? " (warm-up)" : "", shower, paths.size(), gw.requestsPerSecond(), gw.p99Ms(),
+                    r.cpuMsPerAnswer(), scanned, bare.requestsPerSecond(), r.ratio()));
+            if (round > 0) {
+                rounds.add(r);
+            }
+        }
+        return rounds;
+    }
+
+    /** Runs {@link RushProbe} once over {@code paths}, pinned to the client's core, and reads its figures from its output. */
+    private static RushRun rushPass(BenchContext ctx, String base, Path paths, int warmBytes, Child server, String name) throws Exception {
+        URI uri = URI.create(base);
+        try (Child probe = Child.start("reads-rush-" + name, ctx.logs(), Optional.of(CLIENT_CPU),
+                List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1"), RushProbe.class.getName(),
+                List.of(uri.getHost(), Integer.toString(uri.getPort()), paths.toString(), Integer.toString(CONNECTIONS),
+                        ACCEPT_ENCODING.isEmpty() ? "none" : ACCEPT_ENCODING, Integer.toString(warmBytes), Long.toString(server.pid())), Map.of())) {
+            probe.awaitExit(Duration.ofMinutes(30));
+            Matcher m = RUSH_LINE.matcher(probe.logText());
+            if (!m.find()) {
+                throw new IllegalStateException("no figures from the rush probe; see " + probe.log());
+            }
+            if (Integer.parseInt(m.group(2)) != 0) {
+                throw new IllegalStateException(m.group(2) + " of " + m.group(1) + " answers of the rush were not 200; see " + probe.log());
+            }
+            return new RushRun(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
+                    Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)));
+        }
+    }
+
+    /** The gateway's whole-ranking scans for rank snapshots so far, from its Prometheus text. */
+    private static long snapshotScans(String base) throws IOException, InterruptedException {
+        String text = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = SNAPSHOT_SCANS.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no starfall_rank_snapshot_scans_total in the gateway's /metrics");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /**
@@ -529,6 +645,31 @@ public final class ReadsBench implements Benchmark {
                 .append(Stats.of(live.stream().map(r -> r.cores() - r.floorCores()).toList()).format(3)).append(" |\n");
         md.append("| bytes a second received by each client | ").append(Stats.of(live.stream().map(LiveRound::bytesPerClientSecond).toList())
                 .format(0)).append(" |\n");
+        return md.toString();
+    }
+
+    private static String rushReport(List<RushRound> rush) {
+        if (rush.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%nThe rush after a close: each round, every wallet of a closed shower that nothing had read "
+                + "asks for its standing once (`/api/v1/showers/{n}/wallets/{address}`, in a random order), by `RushProbe` (Vert.x's HTTP "
+                + "client, %d keep-alive connections in a closed loop, the same headers as wrk's, pinned to core %s, warmed on the bare "
+                + "endpoint first); the bare arm answers as many requests of a wallet answer's size; one shower a round (showers %d to %d, "
+                + "after shower %d in the dropped warm-up round), %d measured rounds, the order swapping every round. The server's CPU is "
+                + "its process's over the pass; whole-ranking scans are the gateway's `starfall_rank_snapshot_scans_total` over its pass.%n%n",
+                CONNECTIONS, CLIENT_CPU, RUSH_FIRST_SHOWER + 1, RUSH_FIRST_SHOWER + rush.size(), RUSH_FIRST_SHOWER, rush.size()));
+        md.append("| shower | wallets | gateway: pass (s) | req/s | p50 (ms) | p99 (ms) | server CPU an answer (ms) | whole-ranking scans | bare req/s | ratio to bare |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RushRound r : rush) {
+            md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %.2f | %.2f | %.3f | %d | %,.0f | %.3f |%n", r.shower(), r.wallets(),
+                    r.gateway().seconds(), r.gateway().requestsPerSecond(), r.gateway().p50Ms(), r.gateway().p99Ms(), r.cpuMsPerAnswer(),
+                    r.snapshotScans(), r.bare().requestsPerSecond(), r.ratio()));
+        }
+        md.append(String.format(Locale.ROOT, "%nRatio to bare, min / median / max: %s; server CPU an answer: %s ms.%n",
+                Stats.of(rush.stream().map(RushRound::ratio).toList()).format(3),
+                Stats.of(rush.stream().map(RushRound::cpuMsPerAnswer).toList()).format(3)));
         return md.toString();
     }
 
