@@ -137,7 +137,13 @@ class RankSnapshotReaderTest {
         assertThat(h.reader.status(1)).isEqualTo(ShowerSchedule.Status.CLOSED);
 
         // no time has passed: the open shower's snapshot is young, but a closed shower's answers are final
+        WalletStanding first = snapshots.wallet(1, wallets.get(0), minimum).orElseThrow();
+        assertThat(first).isEqualTo(h.reader.wallet(1, wallets.get(0), minimum).orElseThrow());
+        assertThat(ranks.scans()).as("a scan down to the wallet, no new snapshot yet").isEqualTo(1);
         assertSameAnswers(1);
-        assertThat(ranks.scans()).as("no new snapshot for a closed shower").isEqualTo(1);
+        assertThat(ranks.scans()).as("one snapshot of the closed shower, once reads had walked as many entries as it ranks")
+                .isEqualTo(2);
+        assertSameAnswers(1);
+        assertThat(ranks.scans()).isEqualTo(2);
     }
 }

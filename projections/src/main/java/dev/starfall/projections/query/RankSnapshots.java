@@ -20,10 +20,14 @@ import dev.starfall.projections.domain.ShowerTotals;
  * wallets are counted as they were at the scan.
  *
  * <p>A closed shower's answers are final (served as immutable), so for a shower whose totals say
- * closed only a snapshot of exactly its final ranking answers, however young another one is; and
- * no new snapshot is scanned for it: a closed shower's answers are cached for good, and a scan of
- * its whole ranking for each of many closed showers would cost more than the scans down to each
- * wallet that it saves.
+ * closed only a snapshot of exactly its final ranking answers, however young another one is. Its
+ * answers are cached for good, so a closed shower of which few wallets are read is cheaper to scan
+ * down to each of them than to scan whole; but when a shower closes, many of its wallets look at
+ * once, and each scan down walks on average half its ranking. So a closed shower is scanned whole
+ * only once the reads without a snapshot have walked as many entries as it ranks wallets
+ * ({@link #walked}): then every later read is a binary search, and the entries walked are never
+ * more than twice what the scans down alone would have walked (one whole scan after at least as
+ * many entries walked), whatever the reads.
  *
  * <p>Only for reads of an active task's stores on this instance: a standby's stores are not
  * written by a local processor in the same order. At most {@code maxShowers} snapshots are kept,
@@ -37,6 +41,8 @@ public final class RankSnapshots {
     private final LongSupplier nanoTime;
     private final Map<Integer, RankSnapshot> byShower;
     private final Map<Integer, Object> scanning = new ConcurrentHashMap<>();
+    /** Per closed shower without a snapshot: the ranking entries reads walked to find ranks since its last snapshot (or since start). */
+    private final Map<Integer, AtomicLong> walkedWithout = new ConcurrentHashMap<>();
     private final AtomicLong scans = new AtomicLong();
 
     public RankSnapshots(Duration maxAge, int maxShowers, LongSupplier nanoTime) {
@@ -77,12 +83,13 @@ public final class RankSnapshots {
 
     /**
      * A snapshot of {@code shower} that may answer now: the kept one, or a new one from
-     * {@code scan} (given the time to stamp it with) while the shower is not closed; null for a
-     * closed shower without one (the caller scans down to what it needs).
+     * {@code scan} (given the time to stamp it with) while the shower is not closed, or once reads
+     * of a closed one have {@link #walked} as many entries as it ranks wallets; else null (the
+     * caller scans down to what it needs, and says how far).
      */
     public RankSnapshot get(int shower, ShowerTotals now, LongFunction<RankSnapshot> scan) {
         RankSnapshot s = usable(shower, now);
-        if (s != null || now.closed()) {
+        if (s != null || (now.closed() && walkedWithout(shower) < now.wallets())) {
             return s;
         }
         synchronized (scanning.computeIfAbsent(shower, k -> new Object())) {
@@ -95,8 +102,27 @@ public final class RankSnapshots {
             synchronized (byShower) {
                 byShower.put(shower, s);
             }
+            if (now.closed()) {
+                walkedWithout.remove(shower);
+            }
             return s;
         }
+    }
+
+    /**
+     * Notes that a read of a closed shower found no snapshot and walked {@code entries} of its
+     * ranking down to a rank: when they add up to as many as it ranks wallets, the next read
+     * scans it whole ({@link #get}). Not noted for open showers, which are scanned whenever no
+     * snapshot may answer.
+     */
+    public void walked(int shower, long entries) {
+        walkedWithout.computeIfAbsent(shower, k -> new AtomicLong()).addAndGet(entries);
+    }
+
+    /** Entries {@link #walked} in {@code shower} since its last snapshot. */
+    long walkedWithout(int shower) {
+        AtomicLong walked = walkedWithout.get(shower);
+        return walked == null ? 0 : walked.get();
     }
 
     /** Scans made so far. */

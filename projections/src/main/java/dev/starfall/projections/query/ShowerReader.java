@@ -242,11 +242,19 @@ public final class ShowerReader {
             while (it.hasNext()) {
                 byte[] key = it.next().key.get();
                 if (++r == rank) {
+                    walked(shower, totals(shower), r);
                     return RankingKey.decode(key).amount();
                 }
             }
         }
         throw new IllegalStateException("shower " + shower + " has no rank " + rank);
+    }
+
+    /** Tells the snapshots that a read of a closed shower walked {@code entries} of its ranking without one ({@link RankSnapshots#walked}). */
+    private void walked(int shower, ShowerTotals counted, long entries) {
+        if (ranks != null && counted.closed()) {
+            ranks.walked(shower, entries);
+        }
     }
 
     /** The lowest-ranked wallet whose contribution reaches the minimum: one reverse seek. */
@@ -309,7 +317,7 @@ public final class ShowerReader {
     /**
      * A wallet's contribution, rank and tier in a shower; empty when it has not contributed. With
      * {@link RankSnapshots}, the rank is a binary search in the shower's snapshot (see there for
-     * how current it is); without, a scan down to the wallet's rank.
+     * how current it is, and when a closed shower gets one); without, a scan down to the wallet's rank.
      */
     public Optional<WalletStanding> wallet(int shower, String wallet, BigInteger minimum) {
         ShowerTotals counted = ranks == null ? null : totals(shower); // before the contribution: see RankSnapshot
@@ -331,6 +339,7 @@ public final class ShowerReader {
                     }
                 }
             }
+            walked(shower, counted, rank);
         }
         boolean eligible = c.isEligible(minimum);
         long eligibleWallets = totals(shower).eligibleWallets();

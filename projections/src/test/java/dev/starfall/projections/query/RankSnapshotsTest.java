@@ -100,6 +100,34 @@ class RankSnapshotsTest {
     }
 
     @Test
+    void shouldScanAClosedShowerOnceReadsWithoutASnapshotWalkedAsManyEntriesAsItRanks() {
+        RankSnapshots ranks = new RankSnapshots(MAX_AGE, 1, clock::get);
+        ShowerTotals closed = counts(10).asClosed(); // 10 wallets
+
+        ranks.walked(1, 6);
+        ranks.walked(2, 20); // another shower's walks count for that one only
+        assertThat(ranks.get(1, closed, at -> scan(at, counts(10)))).as("6 of 10 entries walked").isNull();
+        ranks.walked(1, 3);
+        assertThat(ranks.get(1, closed, at -> scan(at, counts(10)))).as("9 of 10").isNull();
+        assertThat(scanned).hasValue(0);
+        ranks.walked(1, 1);
+        RankSnapshot whole = ranks.get(1, closed, at -> scan(at, counts(10)));
+        assertThat(whole).isNotNull();
+        assertThat(whole.current(closed)).isTrue();
+        assertThat(ranks.get(1, closed, at -> scan(at, counts(10)))).isSameAs(whole);
+        assertThat(scanned).hasValue(1);
+        assertThat(ranks.walkedWithout(1)).as("counted again from nothing after the snapshot").isZero();
+
+        // shower 2 crowds shower 1 out; shower 1's reads then walk again before it is scanned again
+        ranks.get(2, closed, at -> scan(at, counts(10)));
+        assertThat(ranks.usable(1, closed)).isNull();
+        assertThat(ranks.get(1, closed, at -> scan(at, counts(10)))).isNull();
+        ranks.walked(1, 10);
+        assertThat(ranks.get(1, closed, at -> scan(at, counts(10)))).isNotNull();
+        assertThat(scanned).hasValue(3);
+    }
+
+    @Test
     void shouldKeepTheMostRecentlyUsedShowersOnly() {
         RankSnapshots ranks = new RankSnapshots(MAX_AGE, 2, clock::get);
         RankSnapshot one = ranks.get(1, counts(1), at -> scan(at, counts(1)));
