@@ -782,7 +782,10 @@ public final class Gateway implements AutoCloseable {
             return reader.wallet(n, wallet, minimum).map(w -> {
                 Map<String, Object> body = Json.mapper().convertValue(w, MAP);
                 body.put("status", status.name());
-                body.put("nextTier", reader.nextTier(n, w).orElse(null));
+                // past its close a transfer counts for the next shower (after the last, for none), never for this one:
+                // an amount that "lifts" this standing would ask the wallet to send funds for nothing it was told
+                boolean over = status == ShowerSchedule.Status.CLOSING || status == ShowerSchedule.Status.CLOSED;
+                body.put("nextTier", over ? null : reader.nextTier(n, w).orElse(null));
                 return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
             }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName));
         }));

@@ -558,7 +558,11 @@ class GatewayIT {
 
         JsonNode standing = get("/api/v1/showers/12/wallets/" + wallet(61), 200);
         assertThat(standing.path("eligible").asBoolean()).isFalse();
-        assertThat(standing.path("nextTier").path("amount").asText()).as("what lifts it to the minimum").isEqualTo("3000000");
+        if (List.of("UPCOMING", "OPEN").contains(standing.path("status").asText())) {
+            assertThat(standing.path("nextTier").path("amount").asText()).as("what lifts it to the minimum").isEqualTo("3000000");
+        } else { // other tests' transfers may have moved the watermark past its close (EmbeddedPipelineIT checks this case for sure)
+            assertThat(standing.path("nextTier").isNull()).as("no top-up offered once the shower closed: %s", standing).isTrue();
+        }
 
         JsonNode cave = await("/api/v1/wallets/" + wallet(60), b -> b.path("live").size() + b.path("meteors").size() == 2);
         assertThat(cave.path("wallet").asText()).isEqualTo(wallet(60));

@@ -3,6 +3,10 @@ package dev.starfall.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedPipelineIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /**
      * Longer than the ingestor's cursor heartbeat (5 s) and the age of a task's watermark (1 s): the
      * showers' status moves with the chain-time watermark after the amounts are in.
@@ -53,6 +58,7 @@ class EmbeddedPipelineIT {
                 assertThat(amounts(json.readTree(firstAnswers.get(shower)))).as("shower %d", shower)
                         .isEqualTo(truth.getOrDefault(shower, Map.of()));
             }
+            assertNoTopUpOfferedOnceClosed(pipeline.gatewayUrl(), firstAnswers);
         }
         assertThat(published).isPositive();
 
@@ -68,6 +74,32 @@ class EmbeddedPipelineIT {
                 assertThat(after.get(shower)).as("shower %d after restart", shower).isEqualTo(firstAnswers.get(shower));
             }
         }
+    }
+
+    /**
+     * A wallet below the top tier of a closed shower is told its standing and no amount to top up:
+     * a transfer after the close counts for the next shower, never for that one.
+     */
+    private void assertNoTopUpOfferedOnceClosed(String base, Map<Integer, String> boards) throws Exception {
+        int checked = 0;
+        for (Map.Entry<Integer, String> e : boards.entrySet()) {
+            JsonNode board = json.readTree(e.getValue());
+            JsonNode entries = board.path("entries");
+            if (!board.path("status").asText().equals("CLOSED") || entries.size() < 2) {
+                continue;
+            }
+            JsonNode last = entries.get(entries.size() - 1);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/showers/" + e.getKey() + "/wallets/"
+                    + last.path("wallet").asText())).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode standing = json.readTree(r.body());
+            assertThat(standing.path("status").asText()).isEqualTo("CLOSED");
+            assertThat(standing.path("rank").asLong()).isEqualTo(last.path("rank").asLong());
+            assertThat(standing.has("nextTier")).isTrue();
+            assertThat(standing.path("nextTier").isNull()).as("shower %d: %s", e.getKey(), standing).isTrue();
+            checked++;
+        }
+        assertThat(checked).as("closed showers with two wallets or more").isPositive();
     }
 
     /** Polls every shower until its leaderboard's amounts equal the ground truth, or the deadline passes. */
