@@ -145,7 +145,8 @@ public final class ProjectionsService implements AutoCloseable {
                 settings.stateDir(), settings.applicationServer());
     }
 
-    static Properties properties(Settings s) {
+    /** The Kafka Streams configuration these settings start the projections with: starfall's own, then {@link Settings#overrides}. */
+    public static Properties properties(Settings s) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());

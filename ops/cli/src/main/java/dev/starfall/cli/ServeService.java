@@ -57,6 +57,9 @@ final class ServeService extends ClusterService {
         // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
         // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading.
         applicationId = s.applicationIdFor(manifest);
+        if (!s.streamsProperties().isEmpty()) { // keys only: a value may be a secret
+            log.info("Kafka Streams settings from {}: {}", ServiceSettings.Setting.STREAMS_PROPERTIES.env(), s.streamsProperties().keySet());
+        }
         FutureTask<Void> topics = new FutureTask<>(() -> {
             ensureTopicsAndState(s.bootstrapServers(), s.replicationFactor(), applicationId);
             return null;
@@ -67,7 +70,8 @@ final class ServeService extends ClusterService {
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         TopologySerdes.prefetchStoredSchemas(registry);
         projections = parts.track(ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
-                applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor()), registry));
+                applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor(),
+                Map.<String, Object>copyOf(s.streamsProperties())), registry));
         Vertx vertx = Vertx.vertx();
         parts.track(() -> vertx.close().await());
         await(topics);

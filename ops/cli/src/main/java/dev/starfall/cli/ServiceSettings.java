@@ -48,12 +48,17 @@ import dev.starfall.schemas.manifest.Manifest;
  * @param simulatorTransactions simulated transactions (ingest)
  * @param ingestPollInterval    how often a caught-up ingestor looks for newer transactions (ingest)
  * @param ingestTransactionEvents most events in one Kafka transaction of the ingestor (ingest)
+ * @param streamsProperties     Kafka Streams and client settings from an operator's properties file, applied over starfall's own (serve)
  */
 public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl, Optional<Path> manifest, Optional<Path> manifestPublicKey,
                               int httpPort, String bindHost, String advertisedHost, Path stateDir, Optional<String> applicationId,
                               int standbyReplicas, short replicationFactor, long rateLimitPerSecond, long rateLimitBurst, Source source,
                               int adminPort, boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions,
-                              Duration ingestPollInterval, int ingestTransactionEvents) {
+                              Duration ingestPollInterval, int ingestTransactionEvents, Map<String, String> streamsProperties) {
+
+    public ServiceSettings {
+        streamsProperties = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(streamsProperties));
+    }
 
     /** Which service reads a setting. */
     public enum Use { SERVE, INGEST }
@@ -93,7 +98,10 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         INGEST_POLL_INTERVAL("1s", "how often a caught-up ingestor asks the chain API for newer transactions (e.g. 500ms, 1s, 5s); "
                 + "a look that finds nothing costs about two requests", Use.INGEST),
         INGEST_TRANSACTION_EVENTS("5000", "most events the ingestor publishes in one Kafka transaction (what it reads while one "
-                + "commits goes into the next)", Use.INGEST);
+                + "commits goes into the next)", Use.INGEST),
+        STREAMS_PROPERTIES("", "a Java properties file of Kafka Streams and client settings applied over starfall's own, e.g. "
+                + "enable.metrics.push=true or main.consumer.session.timeout.ms=30000; not the ones the other settings own, nor "
+                + "processing.guarantee (default: none)", Use.SERVE);
 
         private final String dflt;
         private final String doc;
@@ -162,6 +170,16 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
     public static final Set<String> VARIABLES = Arrays.stream(Setting.values()).map(Setting::env)
             .collect(Collectors.toUnmodifiableSet());
 
+    /** Kafka Streams settings a properties file may not set, and why. */
+    private static final Map<String, String> OWNED_STREAMS_KEYS = Map.of(
+            "application.id", "is set by " + Setting.APPLICATION_ID.env(),
+            "bootstrap.servers", "is set by " + Setting.BOOTSTRAP_SERVERS.env(),
+            "state.dir", "is set by " + Setting.STATE_DIR.env(),
+            "application.server", "is set by " + Setting.ADVERTISED_HOST.env() + " and " + Setting.HTTP_PORT.env(),
+            "num.standby.replicas", "is set by " + Setting.STANDBY_REPLICAS.env(),
+            "replication.factor", "is set by " + Setting.REPLICATION_FACTOR.env(),
+            "processing.guarantee", "stays exactly_once_v2: every transfer is counted exactly once only under it");
+
     /** What Kafka allows in the names of a Streams application's internal topics, which start with its id. */
     private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     /** A Solana address: base58 of 32 bytes. */
@@ -204,7 +222,8 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 (int) r.integer(Setting.SIMULATOR_WALLETS, 1, 1_000_000),
                 (int) r.integer(Setting.SIMULATOR_TRANSACTIONS, 1, 10_000_000),
                 r.duration(Setting.INGEST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1)),
-                (int) r.integer(Setting.INGEST_TRANSACTION_EVENTS, 1, 1_000_000));
+                (int) r.integer(Setting.INGEST_TRANSACTION_EVENTS, 1, 1_000_000),
+                r.optional(Setting.STREAMS_PROPERTIES).map(v -> r.streamsProperties(Setting.STREAMS_PROPERTIES, Path.of(v))).orElse(Map.of()));
         if (use == Use.INGEST && !s.simulator() && s.source().endpoints().isEmpty()) {
             throw new UsageException("set " + Setting.SOURCE_URL.env() + " (or " + Setting.SOURCE_URL.flag() + ") to the chain API, or "
                     + Setting.SIMULATOR.env() + "=true for the built-in simulator");
@@ -361,6 +380,28 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 throw new UsageException(name(s) + " has an empty item: '" + v.get() + "' (expected a comma-separated list)");
             }
             return items;
+        }
+
+        /**
+         * The settings of a properties file, each refused when another setting owns it (say which)
+         * or when it would undo exactly-once counting.
+         */
+        Map<String, String> streamsProperties(Setting s, Path file) {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new UsageException(name(s) + ": cannot read " + file + " as a properties file: " + e.getMessage(), e);
+            }
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (String key : p.stringPropertyNames()) {
+                String owner = OWNED_STREAMS_KEYS.get(key);
+                if (owner != null) {
+                    throw new UsageException(name(s) + ": " + file + " sets " + key + ", which " + owner);
+                }
+                out.put(key, p.getProperty(key).strip());
+            }
+            return out;
         }
 
         String matching(Setting s, String value, Pattern pattern, String expected) {

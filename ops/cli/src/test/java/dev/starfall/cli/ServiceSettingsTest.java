@@ -3,11 +3,13 @@ package dev.starfall.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.source.SourceSettings;
@@ -18,6 +20,7 @@ import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServiceSettingsTest {
 
@@ -203,6 +206,35 @@ class ServiceSettingsTest {
         assertThatThrownBy(() -> Durations.parse("-PT1S", "--timeout")).hasMessageContaining("--timeout must not be negative");
         assertThatThrownBy(() -> Durations.parse("soon", "--timeout")).isInstanceOf(UsageException.class)
                 .hasMessageContaining("--timeout must be a duration");
+    }
+
+    @Test
+    void shouldApplyAStreamsPropertiesFileAndRefuseWhatOtherSettingsOwn(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("streams.properties"), "# for brokers that collect client metrics\n"
+                + "enable.metrics.push = true\nmain.consumer.session.timeout.ms=30000\n");
+
+        ServiceSettings s = ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_STREAMS_PROPERTIES", file.toString()));
+
+        assertThat(s.streamsProperties()).containsExactly(Map.entry("enable.metrics.push", "true"),
+                Map.entry("main.consumer.session.timeout.ms", "30000"));
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of()).streamsProperties()).isEmpty();
+        // applied over starfall's own settings, last
+        Properties streams = ProjectionsService.properties(new ProjectionsService.Settings("kafka:9092", "app", dir, "serve-1:8080", 0, 1,
+                Map.copyOf(s.streamsProperties())));
+        assertThat(streams.get("enable.metrics.push")).isEqualTo("true");
+        assertThat(streams.get("main.consumer.session.timeout.ms")).isEqualTo("30000");
+
+        Path guarantee = Files.writeString(dir.resolve("alo.properties"), "processing.guarantee=at_least_once\n");
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of("--streams-properties", guarantee.toString()), Map.of()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--streams-properties: " + guarantee + " sets processing.guarantee, which stays exactly_once_v2");
+        Path id = Files.writeString(dir.resolve("id.properties"), "application.id=other\n");
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_STREAMS_PROPERTIES", id.toString())))
+                .hasMessageContaining("STARFALL_STREAMS_PROPERTIES: " + id + " sets application.id, which is set by STARFALL_APPLICATION_ID");
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(),
+                Map.of("STARFALL_STREAMS_PROPERTIES", dir.resolve("missing.properties").toString())))
+                .isInstanceOf(UsageException.class).hasMessageContaining("cannot read " + dir.resolve("missing.properties"));
+        assertThat(ServiceSettings.flags(ServiceSettings.Use.INGEST)).doesNotContain("--streams-properties");
     }
 
     @Test
