@@ -440,6 +440,8 @@ public final class Gateway implements AutoCloseable {
         metrics.render(out);
         GatewayMetrics.counter(out, "starfall_cache_hits_total", "Answers served from the in-process cache.", cache.hits());
         GatewayMetrics.counter(out, "starfall_cache_misses_total", "Answers computed from the stores or a peer.", cache.misses());
+        GatewayMetrics.counter(out, "starfall_cache_evictions_total",
+                "Answers evicted from the full cache, least recently used first.", cache.evictions());
         GatewayMetrics.counter(out, "starfall_cache_stale_hits_total",
                 "Answers served in the cache life after their own while their renewal ran.", cache.staleHits());
         GatewayMetrics.counter(out, "starfall_rank_snapshot_scans_total", "Scans of a whole shower ranking for the rank snapshots.",

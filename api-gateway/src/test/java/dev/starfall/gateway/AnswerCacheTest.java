@@ -55,6 +55,28 @@ class AnswerCacheTest {
     }
 
     @Test
+    void shouldEvictTheLeastRecentlyUsedHalfWhenFullAndKeepTheHotAnswers() {
+        cache.get("hot", () -> load("board", Answer.SHORT));
+        for (int i = 0; i < 150; i++) { // a rush: each wallet's final answer read once, while the hot answer is read all along
+            now.addAndGet(Duration.ofMillis(1).toNanos());
+            String wallet = "wallet" + i;
+            cache.get(wallet, () -> load(wallet, Answer.IMMUTABLE));
+            if (i % 20 == 0) {
+                assertThat(cache.fresh("hot")).as("hot at %d", i).isNotNull();
+            }
+        }
+        int loaded = loads.get();
+
+        assertThat(cache.size()).isLessThanOrEqualTo(100);
+        assertThat(cache.evictions()).isPositive();
+        assertThat(cache.fresh("hot")).as("the hot answer survived every eviction").isNotNull();
+        assertThat(cache.fresh("wallet149")).as("the newest").isNotNull();
+        cache.get("wallet0", () -> load("again", Answer.IMMUTABLE));
+        assertThat(loads.get()).as("the oldest was evicted, and loaded again").isEqualTo(loaded + 1);
+        assertThat(loaded).isEqualTo(151);
+    }
+
+    @Test
     void shouldKeepImmutableAnswersAndDropServerErrors() {
         cache.get("closed", () -> load("final", Answer.IMMUTABLE));
         cache.get("broken", () -> {
