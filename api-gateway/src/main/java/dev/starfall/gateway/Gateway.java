@@ -18,6 +18,7 @@ import dev.starfall.projections.domain.WalletMeteorKey;
 import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.CaveReader;
 import dev.starfall.projections.query.MeteorView;
+import dev.starfall.projections.query.NextTierView;
 import dev.starfall.projections.query.TelescopeReader;
 import dev.starfall.projections.query.WalletStanding;
 import dev.starfall.schemas.avro.ShowerSummary;
@@ -782,15 +783,22 @@ public final class Gateway implements AutoCloseable {
             // the status first: an answer marked final (CLOSED) must come from reads made once the shower was closed
             ShowerSchedule.Status status = reader.status(n);
             return reader.wallet(n, wallet, minimum).map(w -> {
-                Map<String, Object> body = Json.mapper().convertValue(w, MAP);
-                body.put("status", status.name());
                 // past its close a transfer counts for the next shower (after the last, for none), never for this one:
                 // an amount that "lifts" this standing would ask the wallet to send funds for nothing it was told
                 boolean over = status == ShowerSchedule.Status.CLOSING || status == ShowerSchedule.Status.CLOSED;
-                body.put("nextTier", over ? null : reader.nextTier(n, w).orElse(null));
+                WalletAnswer body = new WalletAnswer(w, status.name(), over ? null : reader.nextTier(n, w).orElse(null));
                 return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
             }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName));
         }));
+    }
+
+    /**
+     * The answer of {@code /api/v1/showers/{n}/wallets/{address}}: the standing's fields, then the
+     * shower's status and the next tier (null in the top tier and once the shower is closing or
+     * closed), encoded in one pass.
+     */
+    private record WalletAnswer(@com.fasterxml.jackson.annotation.JsonUnwrapped WalletStanding standing, String status,
+                                NextTierView nextTier) {
     }
 
     /** A wallet's standing in one shower without the next tier, from the instance owning the shower: what a cave needs. */

@@ -134,9 +134,13 @@ public final class ShowerReader {
         return watermark;
     }
 
-    /** UPCOMING, OPEN or CLOSING by the watermark; CLOSED only once the shower's results were emitted. */
+    /**
+     * UPCOMING, OPEN or CLOSING by the watermark; CLOSED only once the shower's results were emitted
+     * (then from the totals alone: the watermark, a scan of every task's watermarks, is not read).
+     */
     public ShowerSchedule.Status status(int shower) {
-        return status(shower, watermark());
+        requireFull();
+        return totals(shower).closed() ? ShowerSchedule.Status.CLOSED : status(shower, watermark());
     }
 
     private ShowerSchedule.Status status(int shower, long watermark) {

@@ -25,8 +25,9 @@ import io.vertx.core.http.PoolOptions;
  * wrk; wrk itself cannot stop after a number of requests: its main thread sleeps for the whole
  * {@code -d}). Prints one line: answers, seconds, req/s, p50 and p99 of each request's time, the
  * answers that were not 200, and the CPU seconds the server process ({@code SERVER_PID}) used over
- * the pass. Before the pass it asks the bare endpoint for as many requests
- * ({@code /bench/bare/{WARM_BYTES}}), so that the pass does not also measure this JVM's warm-up.
+ * the pass. Before the pass it asks the bare endpoint for as many requests, and at least
+ * {@link #WARM_REQUESTS} ({@code /bench/bare/{WARM_BYTES}}), so that the pass does not also measure
+ * this JVM's warm-up.
  * For the rush after a close ({@link ReadsBench}): answers that are slow only the first time.
  *
  * <pre>java -cp "starfall-bench.jar:lib/*" dev.starfall.bench.reads.RushProbe HOST PORT PATHS_FILE CONNECTIONS ENCODING WARM_BYTES SERVER_PID</pre>
@@ -35,6 +36,8 @@ public final class RushProbe {
 
     /** The line {@link ReadsBench} reads the figures from. */
     static final String LINE = "rush pass:";
+    /** The fewest requests this JVM makes before the pass: a few seconds of JIT warm-up for its client. */
+    static final int WARM_REQUESTS = 50_000;
 
     private RushProbe() {
     }
@@ -58,7 +61,11 @@ public final class RushProbe {
         try {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(host).setDefaultPort(port),
                     new PoolOptions().setHttp1MaxSize(connections));
-            pass(http, java.util.Collections.nCopies(paths.size(), warm), connections, encoding);
+            // -Drush.warm=0 skips the warm-up, e.g. to profile the server through the pass alone
+            int warmRequests = Integer.getInteger("rush.warm", Math.max(paths.size(), WARM_REQUESTS));
+            if (warmRequests > 0) {
+                pass(http, java.util.Collections.nCopies(warmRequests, warm), connections, encoding);
+            }
             long cpu = ThreadCpu.processTicks(server);
             Pass p = pass(http, paths, connections, encoding);
             double serverCpu = (ThreadCpu.processTicks(server) - cpu) / 100.0; // USER_HZ is 100 on Linux
