@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -205,7 +208,7 @@ public final class ReadsBench implements Benchmark {
                 Map<Endpoint, Runs> runs = measureRounds(ctx, base, script, files, each, gateway, trickles);
                 int liveClients = ctx.quick() ? 100 : LIVE_CLIENTS;
                 Duration liveEach = ctx.quick() ? Duration.ofSeconds(5) : LIVE_EACH;
-                List<LiveRound> live = liveSelected()
+                List<LiveRound> live = selectedApart("live")
                         ? measureLive(ctx, httpPort, bootstrap, registryUrl, gateway, liveClients, liveEach, sequence) : List.of();
                 List<RushRound> rush = selectedApart("rush") ? measureRush(ctx, base, dir, gateway) : List.of();
                 long rssKiB = gateway.peakRssKiB();
@@ -385,11 +388,6 @@ public final class ReadsBench implements Benchmark {
         return runs;
     }
 
-    /** Whether the live feeds are measured: always, unless {@code -Dreads.only} leaves out the word {@code live}. */
-    private static boolean liveSelected() {
-        return selectedApart("live");
-    }
-
     /** Whether a measurement apart from the endpoints ({@code live}, {@code rush}) runs: always, unless {@code -Dreads.only} leaves out its word. */
     private static boolean selectedApart(String word) {
         String only = System.getProperty("reads.only", "").trim();
@@ -418,9 +416,9 @@ public final class ReadsBench implements Benchmark {
                 throw new IllegalStateException("shower " + shower + " of the rush is " + status + ", not CLOSED");
             }
             List<String> wallets = new ArrayList<>(ranked(base, shower));
-            java.util.Collections.shuffle(wallets, new java.util.Random(shower));
+            Collections.shuffle(wallets, new Random(shower));
             List<String> paths = wallets.stream().map(w -> "/api/v1/showers/" + shower + "/wallets/" + w).toList();
-            Endpoint e = new Endpoint("rush " + shower, paths, java.util.Collections.nCopies(paths.size(), size), List.of());
+            Endpoint e = new Endpoint("rush " + shower, paths, Collections.nCopies(paths.size(), size), List.of());
             Path gatewayPaths = Files.write(dir.resolve("rush-" + shower + ".gateway.paths"), paths, StandardCharsets.UTF_8);
             Path barePaths = Files.write(dir.resolve("rush-" + shower + ".bare.paths"), barePaths(e), StandardCharsets.UTF_8);
             boolean bareFirst = round % 2 == 0;
@@ -465,13 +463,8 @@ public final class ReadsBench implements Benchmark {
 
     /** The gateway's whole-ranking scans for rank snapshots so far, from its Prometheus text. */
     private static long snapshotScans(String base) throws IOException, InterruptedException {
-        String text = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = SNAPSHOT_SCANS.matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("no starfall_rank_snapshot_scans_total in the gateway's /metrics");
-        }
-        return Long.parseLong(m.group(1));
+        return counter(base, SNAPSHOT_SCANS).orElseThrow(
+                () -> new IllegalStateException("no starfall_rank_snapshot_scans_total in the gateway's /metrics"));
     }
 
     /**
@@ -534,10 +527,15 @@ public final class ReadsBench implements Benchmark {
 
     /** The gateway's cache misses so far, from its Prometheus text. */
     private static long misses(String base) throws IOException, InterruptedException {
+        return counter(base, MISSES).orElse(0);
+    }
+
+    /** A counter of the gateway's Prometheus text, by a pattern whose first group is its value; empty when it is not there. */
+    private static OptionalLong counter(String base, Pattern counter) throws IOException, InterruptedException {
         String text = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = MISSES.matcher(text);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        Matcher m = counter.matcher(text);
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
     }
 
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +65,7 @@ public final class RushProbe {
             // -Drush.warm=0 skips the warm-up, e.g. to profile the server through the pass alone
             int warmRequests = Integer.getInteger("rush.warm", Math.max(paths.size(), WARM_REQUESTS));
             if (warmRequests > 0) {
-                pass(http, java.util.Collections.nCopies(warmRequests, warm), connections, encoding);
+                pass(http, Collections.nCopies(warmRequests, warm), connections, encoding);
             }
             long cpu = ThreadCpu.processTicks(server);
             Pass p = pass(http, paths, connections, encoding);
