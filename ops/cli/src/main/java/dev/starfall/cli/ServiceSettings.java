@@ -1,15 +1,23 @@
 package dev.starfall.cli;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,6 +29,7 @@ import dev.starfall.ingestor.source.http.EndpointPool;
 import dev.starfall.ingestor.source.lcd.LcdQuery;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.manifest.Manifest;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Every setting of {@code starfall serve} and {@code starfall ingest}, typed, defaulted and
@@ -57,7 +66,7 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                               Duration ingestPollInterval, int ingestTransactionEvents, Map<String, String> streamsProperties) {
 
     public ServiceSettings {
-        streamsProperties = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(streamsProperties));
+        streamsProperties = Collections.unmodifiableSortedMap(new TreeMap<>(streamsProperties));
     }
 
     /** Which service reads a setting. */
@@ -172,13 +181,14 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
 
     /** Kafka Streams settings a properties file may not set, and why. */
     private static final Map<String, String> OWNED_STREAMS_KEYS = Map.of(
-            "application.id", "is set by " + Setting.APPLICATION_ID.env(),
-            "bootstrap.servers", "is set by " + Setting.BOOTSTRAP_SERVERS.env(),
-            "state.dir", "is set by " + Setting.STATE_DIR.env(),
-            "application.server", "is set by " + Setting.ADVERTISED_HOST.env() + " and " + Setting.HTTP_PORT.env(),
-            "num.standby.replicas", "is set by " + Setting.STANDBY_REPLICAS.env(),
-            "replication.factor", "is set by " + Setting.REPLICATION_FACTOR.env(),
-            "processing.guarantee", "stays exactly_once_v2: every transfer is counted exactly once only under it");
+            StreamsConfig.APPLICATION_ID_CONFIG, "is set by " + Setting.APPLICATION_ID.env(),
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "is set by " + Setting.BOOTSTRAP_SERVERS.env(),
+            StreamsConfig.STATE_DIR_CONFIG, "is set by " + Setting.STATE_DIR.env(),
+            StreamsConfig.APPLICATION_SERVER_CONFIG, "is set by " + Setting.ADVERTISED_HOST.env() + " and " + Setting.HTTP_PORT.env(),
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "is set by " + Setting.STANDBY_REPLICAS.env(),
+            StreamsConfig.REPLICATION_FACTOR_CONFIG, "is set by " + Setting.REPLICATION_FACTOR.env(),
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "stays " + StreamsConfig.EXACTLY_ONCE_V2
+                    + ": every transfer is counted exactly once only under it");
 
     /** What Kafka allows in the names of a Streams application's internal topics, which start with its id. */
     private static final Pattern APPLICATION_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -387,13 +397,13 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
          * or when it would undo exactly-once counting.
          */
         Map<String, String> streamsProperties(Setting s, Path file) {
-            java.util.Properties p = new java.util.Properties();
-            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(in);
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 throw new UsageException(name(s) + ": cannot read " + file + " as a properties file: " + e.getMessage(), e);
             }
-            Map<String, String> out = new java.util.TreeMap<>();
+            Map<String, String> out = new HashMap<>();
             for (String key : p.stringPropertyNames()) {
                 String owner = OWNED_STREAMS_KEYS.get(key);
                 if (owner != null) {
