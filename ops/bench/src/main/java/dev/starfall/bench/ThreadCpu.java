@@ -58,6 +58,30 @@ public final class ThreadCpu {
         return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     }
 
+    /**
+     * CPU ticks so far of the JIT compiler threads of a JVM (the kernel's names {@code C1 CompilerThre}
+     * and {@code C2 CompilerThre}). A compiler thread that ended since an earlier call takes its ticks
+     * with it; on 2 cores the JVM runs one of each, for good.
+     */
+    public static long compilerTicks(long pid) throws IOException {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // ended since the listing
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    sum += ticks(stat);
+                }
+            }
+        }
+        return sum;
+    }
+
     /** Starts following {@code pid}'s threads: their names and their CPU so far. */
     public static ThreadCpu start(long pid) throws IOException, InterruptedException {
         ThreadCpu cpu = new ThreadCpu(pid);

@@ -122,10 +122,12 @@ public final class ReadsBench implements Benchmark {
      */
     static final int RUSH_FIRST_SHOWER = SHOWER + 1;
     private static final Pattern RUSH_LINE = Pattern.compile(Pattern.quote(RushProbe.LINE)
-            + " (\\d+) answered \\((\\d+) not 200\\) in ([0-9.]+) s: ([0-9.]+) req/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, server ([0-9.]+) CPU s");
+            + " (\\d+) answered \\((\\d+) not 200\\) in ([0-9.]+) s: ([0-9.]+) req/s, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, server ([0-9.]+) CPU s"
+            + " \\(JIT compilers ([0-9.]+)\\)");
 
-    /** One {@link RushProbe} pass: its figures, and the server's CPU seconds over it. */
-    private record RushRun(int answers, double seconds, double requestsPerSecond, double p50Ms, double p99Ms, double serverCpuSeconds) {
+    /** One {@link RushProbe} pass: its figures, and the server's CPU seconds over it, in all and in its JIT compiler threads. */
+    private record RushRun(int answers, double seconds, double requestsPerSecond, double p50Ms, double p99Ms, double serverCpuSeconds,
+                           double compilerCpuSeconds) {
     }
 
     /** One round of the rush: the shower, its wallets, each arm's pass, and the whole-ranking scans the gateway made in its pass. */
@@ -137,6 +139,11 @@ public final class ReadsBench implements Benchmark {
         /** The server's CPU per answer in the gateway's pass, in ms. */
         double cpuMsPerAnswer() {
             return gateway.serverCpuSeconds() / gateway.answers() * 1000;
+        }
+
+        /** {@link #cpuMsPerAnswer} without the server's JIT compilers: what an answer costs once its code is compiled. */
+        double cpuMsPerAnswerBesidesJit() {
+            return (gateway.serverCpuSeconds() - gateway.compilerCpuSeconds()) / gateway.answers() * 1000;
         }
     }
 
@@ -431,9 +438,10 @@ public final class ReadsBench implements Benchmark {
             }
             RushRound r = new RushRound(shower, paths.size(), gw, bare, scanned);
             ctx.say(String.format(Locale.ROOT, "reads: round %d%s rush after shower %d closed, %,d wallets once each: gateway %,9.0f req/s"
-                            + " p99 %7.2f ms, %.3f ms of server CPU an answer, %d whole-ranking scans | bare %,9.0f req/s | ratio %.3f",
+                            + " p99 %7.2f ms, %.3f ms of server CPU an answer (%.3f besides the JIT compilers), %d whole-ranking scans"
+                            + " | bare %,9.0f req/s | ratio %.3f",
                     round, round == 0 ? " (warm-up)" : "", shower, paths.size(), gw.requestsPerSecond(), gw.p99Ms(),
-                    r.cpuMsPerAnswer(), scanned, bare.requestsPerSecond(), r.ratio()));
+                    r.cpuMsPerAnswer(), r.cpuMsPerAnswerBesidesJit(), scanned, bare.requestsPerSecond(), r.ratio()));
             if (round > 0) {
                 rounds.add(r);
             }
@@ -457,7 +465,8 @@ public final class ReadsBench implements Benchmark {
                 throw new IllegalStateException(m.group(2) + " of " + m.group(1) + " answers of the rush were not 200; see " + probe.log());
             }
             return new RushRun(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
-                    Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)));
+                    Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)),
+                    Double.parseDouble(m.group(8)));
         }
     }
 
@@ -656,18 +665,24 @@ public final class ReadsBench implements Benchmark {
                 + "client, %d keep-alive connections in a closed loop, the same headers as wrk's, pinned to core %s, warmed on the bare "
                 + "endpoint first); the bare arm answers as many requests of a wallet answer's size; one shower a round (showers %d to %d, "
                 + "after shower %d in the dropped warm-up round), %d measured rounds, the order swapping every round. The server's CPU is "
-                + "its process's over the pass; whole-ranking scans are the gateway's `starfall_rank_snapshot_scans_total` over its pass.%n%n",
+                + "its process's over the pass, and the same without its JIT compiler threads (the kernel's `C1 CompilerThre` and "
+                + "`C2 CompilerThre`): a rush is the first time the server runs a closed shower's reads, and measured alone "
+                + "(`-Dreads.only=rush`) its first rounds are still compiling them; whole-ranking scans are the gateway's "
+                + "`starfall_rank_snapshot_scans_total` over its pass.%n%n",
                 CONNECTIONS, CLIENT_CPU, RUSH_FIRST_SHOWER + 1, RUSH_FIRST_SHOWER + rush.size(), RUSH_FIRST_SHOWER, rush.size()));
-        md.append("| shower | wallets | gateway: pass (s) | req/s | p50 (ms) | p99 (ms) | server CPU an answer (ms) | whole-ranking scans | bare req/s | ratio to bare |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| shower | wallets | gateway: pass (s) | req/s | p50 (ms) | p99 (ms) | server CPU an answer (ms) | of which JIT compilers (ms) "
+                + "| whole-ranking scans | bare req/s | ratio to bare |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RushRound r : rush) {
-            md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %.2f | %.2f | %.3f | %d | %,.0f | %.3f |%n", r.shower(), r.wallets(),
-                    r.gateway().seconds(), r.gateway().requestsPerSecond(), r.gateway().p50Ms(), r.gateway().p99Ms(), r.cpuMsPerAnswer(),
-                    r.snapshotScans(), r.bare().requestsPerSecond(), r.ratio()));
+            md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %.2f | %.2f | %.3f | %.3f | %d | %,.0f | %.3f |%n", r.shower(),
+                    r.wallets(), r.gateway().seconds(), r.gateway().requestsPerSecond(), r.gateway().p50Ms(), r.gateway().p99Ms(),
+                    r.cpuMsPerAnswer(), r.cpuMsPerAnswer() - r.cpuMsPerAnswerBesidesJit(), r.snapshotScans(), r.bare().requestsPerSecond(),
+                    r.ratio()));
         }
-        md.append(String.format(Locale.ROOT, "%nRatio to bare, min / median / max: %s; server CPU an answer: %s ms.%n",
+        md.append(String.format(Locale.ROOT, "%nRatio to bare, min / median / max: %s; server CPU an answer: %s ms, besides the JIT compilers: %s ms.%n",
                 Stats.of(rush.stream().map(RushRound::ratio).toList()).format(3),
-                Stats.of(rush.stream().map(RushRound::cpuMsPerAnswer).toList()).format(3)));
+                Stats.of(rush.stream().map(RushRound::cpuMsPerAnswer).toList()).format(3),
+                Stats.of(rush.stream().map(RushRound::cpuMsPerAnswerBesidesJit).toList()).format(3)));
         return md.toString();
     }
 

@@ -26,7 +26,8 @@ import io.vertx.core.http.PoolOptions;
  * wrk; wrk itself cannot stop after a number of requests: its main thread sleeps for the whole
  * {@code -d}). Prints one line: answers, seconds, req/s, p50 and p99 of each request's time, the
  * answers that were not 200, and the CPU seconds the server process ({@code SERVER_PID}) used over
- * the pass. Before the pass it asks the bare endpoint for as many requests, and at least
+ * the pass, and how much of that its JIT compiler threads used. Before the pass it asks the bare
+ * endpoint for as many requests, and at least
  * {@link #WARM_REQUESTS} ({@code /bench/bare/{WARM_BYTES}}), so that the pass does not also measure
  * this JVM's warm-up.
  * For the rush after a close ({@link ReadsBench}): answers that are slow only the first time.
@@ -68,13 +69,15 @@ public final class RushProbe {
                 pass(http, Collections.nCopies(warmRequests, warm), connections, encoding);
             }
             long cpu = ThreadCpu.processTicks(server);
+            long compilers = ThreadCpu.compilerTicks(server);
             Pass p = pass(http, paths, connections, encoding);
             double serverCpu = (ThreadCpu.processTicks(server) - cpu) / 100.0; // USER_HZ is 100 on Linux
+            double compilersCpu = (ThreadCpu.compilerTicks(server) - compilers) / 100.0;
             long[] nanos = p.nanos().clone();
             Arrays.sort(nanos);
-            System.out.printf(Locale.ROOT, "%s %d answered (%d not 200) in %.3f s: %.1f req/s, p50 %.3f ms, p99 %.3f ms, server %.2f CPU s%n", LINE,
-                    nanos.length, p.notOk(), p.seconds(), nanos.length / p.seconds(), percentile(nanos, 0.50) / 1e6, percentile(nanos, 0.99) / 1e6,
-                    serverCpu);
+            System.out.printf(Locale.ROOT, "%s %d answered (%d not 200) in %.3f s: %.1f req/s, p50 %.3f ms, p99 %.3f ms, server %.2f CPU s"
+                            + " (JIT compilers %.2f)%n", LINE, nanos.length, p.notOk(), p.seconds(), nanos.length / p.seconds(),
+                    percentile(nanos, 0.50) / 1e6, percentile(nanos, 0.99) / 1e6, serverCpu, compilersCpu);
         } finally {
             vertx.close().await();
         }
