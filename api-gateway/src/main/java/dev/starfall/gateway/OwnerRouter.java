@@ -5,9 +5,7 @@ import java.util.function.Function;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.RankedContributionsStore;
 import dev.starfall.projections.Stores;
-import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
-import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.query.RankSnapshots;
 import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.schemas.manifest.Manifest;
@@ -146,17 +144,17 @@ final class OwnerRouter {
 
     private ShowerReader reader(int partition, boolean stale) {
         KafkaStreams streams = projections.streams();
-        RankedContributionsStore.Rankings rankings = streams.store(params(Stores.CONTRIBUTIONS,
-                RankedContributionsStore.RANKINGS, partition, stale));
-        ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions = streams.store(params(Stores.CONTRIBUTIONS,
-                QueryableStoreTypes.<ShowerWallet, Contribution>keyValueStore(), partition, stale));
+        // one look-up of the store for both (a key-value query would look it up again on every get)
+        RankedContributionsStore.Partition contributions = streams.store(params(Stores.CONTRIBUTIONS,
+                RankedContributionsStore.PARTITION, partition, stale));
         ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,
                 QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
         ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
                 QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
         // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots);
         // each reader makes one answer, so it reads a shower's totals once for all of that answer's parts
-        return new ShowerReader(rankings, contributions, totals, watermarks, globalStore(Stores.TELESCOPE), manifest, stale ? null : ranks)
+        return new ShowerReader(contributions.rankings(), contributions.contributions(), totals, watermarks, globalStore(Stores.TELESCOPE),
+                manifest, stale ? null : ranks)
                 .forOneAnswer();
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
@@ -58,7 +59,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * contribution, {@code 1} and the {@code RankingKey} bytes for a ranking entry. The layers above
  * (metering, change logging) see only the contributions, with their keys as before; the rankings
  * are read through {@link #rankingsOf(StateStore)} in a task and {@link #RANKINGS} in interactive
- * queries.
+ * queries ({@link #PARTITION} for the contributions and the rankings of a partition at once).
  *
  * <p>Why the two stay consistent: both key spaces are one RocksDB instance, so whatever it holds
  * after a crash is a prefix of the writes made to it, and each write of a contribution removes
@@ -80,7 +81,21 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     private static final Deserializer<Contribution> CONTRIBUTIONS = ProjectionSerdes.contribution().deserializer();
 
     /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
-    public static final QueryableStoreType<Rankings> RANKINGS = new RankingsType();
+    public static final QueryableStoreType<Rankings> RANKINGS = new OnePartitionType<>(outer -> inner(outer).rankings);
+
+    /**
+     * A partition's contributions and rankings, found by one look-up of Kafka Streams' store
+     * provider ({@code StoreQueryParameters.withPartition}). The usual key-value query type finds
+     * the store again on every {@code get} (the provider lists the stream thread's tasks each time);
+     * this finds it once, when the query is made, as {@link #RANKINGS} does, so a reader made for
+     * one answer pays one look-up for both.
+     */
+    public static final QueryableStoreType<Partition> PARTITION =
+            new OnePartitionType<>(outer -> new Partition(contributionsOf(outer), inner(outer).rankings));
+
+    /** {@link #PARTITION}: the contributions as the store's outermost layer reads them, and the rankings. */
+    public record Partition(ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions, Rankings rankings) {
+    }
 
     /** An anchor this many ranks from a rank read from it is replaced by the entry read at that rank. */
     private static final long REANCHOR_DISTANCE = 256;
@@ -684,10 +699,13 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
     }
 
-    /** {@link #RANKINGS}: the rankings of the one store a partition's query finds. */
-    private static final class RankingsType implements QueryableStoreType<Rankings> {
+    /**
+     * {@link #RANKINGS} and {@link #PARTITION}: what {@code view} makes of the one store a
+     * partition's query finds (its outermost layer, as the task registered it).
+     */
+    private static final class OnePartitionType<T> implements QueryableStoreType<T> {
 
-        /** Finds the stores themselves; only {@link RankingsType#create} uses it. */
+        /** Finds the stores themselves; only {@link OnePartitionType#create} uses it. */
         private static final QueryableStoreType<StateStore> STORES = new QueryableStoreType<>() {
             @Override
             public boolean accepts(StateStore store) {
@@ -696,9 +714,15 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
             @Override
             public StateStore create(StateStoreProvider provider, String storeName) {
-                throw new UnsupportedOperationException("only for finding the stores of RankedContributionsStore.RANKINGS");
+                throw new UnsupportedOperationException("only for finding the stores of RankedContributionsStore's query types");
             }
         };
+
+        private final Function<StateStore, T> view;
+
+        OnePartitionType(Function<StateStore, T> view) {
+            this.view = view;
+        }
 
         @Override
         public boolean accepts(StateStore store) {
@@ -706,7 +730,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         }
 
         @Override
-        public Rankings create(StateStoreProvider provider, String storeName) {
+        public T create(StateStoreProvider provider, String storeName) {
             List<StateStore> stores = provider.stores(storeName, STORES);
             if (stores.isEmpty()) {
                 throw new InvalidStateStoreException("no open store " + storeName + " for this query");
@@ -715,12 +739,21 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
                 throw new IllegalArgumentException("the rankings of " + storeName + " are read one partition at a time: "
                         + "query with StoreQueryParameters.withPartition (" + stores.size() + " stores matched)");
             }
-            return inner(stores.get(0)).rankings;
+            return view.apply(stores.get(0));
         }
 
         private static boolean holdsRankings(StateStore store) {
             return store instanceof RankedContributionsStore
                     || store instanceof WrappedStateStore<?, ?, ?> w && w.findInner(RankedContributionsStore.class) != null;
         }
+    }
+
+    /** The contributions as a store's outermost layer reads them (with its serdes, metrics and any cache). */
+    @SuppressWarnings("unchecked") // the contributions store is built with ShowerWallet keys and Contribution values
+    private static ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributionsOf(StateStore outer) {
+        if (!(outer instanceof ReadOnlyKeyValueStore<?, ?> kv)) {
+            throw new IllegalArgumentException("store " + outer.name() + " is not a key-value store: " + outer.getClass().getName());
+        }
+        return (ReadOnlyKeyValueStore<ShowerWallet, Contribution>) kv;
     }
 }

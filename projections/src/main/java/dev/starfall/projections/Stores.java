@@ -19,7 +19,7 @@ public final class Stores {
      * same RocksDB instance, without a changelog of their own, each shower's ranking ordered by
      * contribution ({@code RankingKey} bytes -> the {@code Contribution} again): read them with
      * {@code RankedContributionsStore.rankingsOf} in a task, {@code RankedContributionsStore.RANKINGS}
-     * in interactive queries.
+     * (or {@code PARTITION}, with the contributions) in interactive queries.
      */
     public static final String CONTRIBUTIONS = "shower-wallet-contributions";
 

@@ -1,6 +1,7 @@
 package dev.starfall.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.lang.reflect.Proxy;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.starfall.projections.domain.Contribution;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -30,7 +33,9 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +92,64 @@ class RankedContributionsStoreTest {
         assertThat(RankedContributionsStore.RANKINGS.accepts(store)).isTrue();
         assertThat(RankedContributionsStore.RANKINGS.accepts(org.apache.kafka.streams.state.Stores.persistentKeyValueStore("plain").get()))
                 .isFalse();
+    }
+
+    @Test
+    void shouldFindAPartitionsContributionsAndRankingsWithOneLookUpOfTheStoreProvider() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ranked-contributions-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(props, new TaskId(1, 3), new File(dir, "p3"));
+        KeyValueStore<ShowerWallet, Contribution> outer = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                RankedContributionsStore.supplier(Stores.CONTRIBUTIONS), ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution())
+                .withLoggingDisabled().build();
+        outer.init(context.getStateStoreContext(), outer);
+        try {
+            Contribution w1 = Contribution.first(BigInteger.valueOf(300), 10);
+            Contribution w2 = Contribution.first(BigInteger.valueOf(500), 20);
+            outer.put(new ShowerWallet(5, "w1"), w1);
+            outer.put(new ShowerWallet(5, "w2"), w2);
+            AtomicInteger lookUps = new AtomicInteger();
+            StateStoreProvider provider = new StateStoreProvider() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <T> List<T> stores(String storeName, QueryableStoreType<T> type) {
+                    lookUps.incrementAndGet();
+                    assertThat(storeName).isEqualTo(Stores.CONTRIBUTIONS);
+                    return type.accepts(outer) ? List.of((T) outer) : List.of();
+                }
+            };
+
+            RankedContributionsStore.Partition partition = RankedContributionsStore.PARTITION.create(provider, Stores.CONTRIBUTIONS);
+            assertThat(partition.contributions().get(new ShowerWallet(5, "w1"))).isEqualTo(w1);
+            assertThat(partition.contributions().get(new ShowerWallet(5, "w3"))).isNull();
+            assertThat(ranking(partition.rankings(), 5)).containsExactly(
+                    new RankingKey(5, BigInteger.valueOf(500), 20, "w2"), new RankingKey(5, BigInteger.valueOf(300), 10, "w1"));
+            outer.put(new ShowerWallet(5, "w1"), w1.plus(BigInteger.valueOf(400), 30));
+            assertThat(partition.contributions().get(new ShowerWallet(5, "w1")).amount()).as("reads the store as it is now")
+                    .isEqualTo(BigInteger.valueOf(700));
+            assertThat(lookUps).as("one look-up when the query is made, none per read").hasValue(1);
+
+            StateStoreProvider none = new StateStoreProvider() {
+                @Override
+                public <T> List<T> stores(String storeName, QueryableStoreType<T> type) {
+                    return List.of();
+                }
+            };
+            assertThatThrownBy(() -> RankedContributionsStore.PARTITION.create(none, Stores.CONTRIBUTIONS))
+                    .isInstanceOf(InvalidStateStoreException.class).hasMessageContaining("no open store");
+            StateStoreProvider two = new StateStoreProvider() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <T> List<T> stores(String storeName, QueryableStoreType<T> type) {
+                    return List.of((T) outer, (T) outer);
+                }
+            };
+            assertThatThrownBy(() -> RankedContributionsStore.PARTITION.create(two, Stores.CONTRIBUTIONS))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one partition at a time");
+        } finally {
+            outer.close();
+        }
     }
 
     @Test
