@@ -64,22 +64,13 @@ public final class ThreadCpu {
      * with it; on 2 cores the JVM runs one of each, for good.
      */
     public static long compilerTicks(long pid) throws IOException {
-        long sum = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // ended since the listing
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    sum += ticks(stat);
-                }
+        long[] sum = {0};
+        eachThread(pid, (tid, name, ticks) -> {
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                sum[0] += ticks;
             }
-        }
-        return sum;
+        });
+        return sum[0];
     }
 
     /** Starts following {@code pid}'s threads: their names and their CPU so far. */
@@ -135,17 +126,29 @@ public final class ThreadCpu {
     }
 
     private void read(Map<Long, Long> into) throws IOException {
+        eachThread(pid, (tid, name, ticks) -> {
+            into.put(tid, ticks);
+            names.putIfAbsent(tid, name);
+        });
+    }
+
+    /** One thread of a process as {@code /proc} shows it: its id, the kernel's name (15 characters at most), its CPU ticks so far. */
+    private interface ThreadStat {
+        void accept(long tid, String kernelName, long ticks);
+    }
+
+    /** Each thread of {@code pid} alive now; a thread that ends while they are read is left out. */
+    private static void eachThread(long pid, ThreadStat each) throws IOException {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
-                long tid = Long.parseLong(task.getFileName().toString());
                 String stat;
                 try {
                     stat = Files.readString(task.resolve("stat"));
                 } catch (IOException e) {
                     continue; // ended since the listing
                 }
-                into.put(tid, ticks(stat));
-                names.computeIfAbsent(tid, t -> stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                each.accept(Long.parseLong(task.getFileName().toString()), stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+                        ticks(stat));
             }
         }
     }

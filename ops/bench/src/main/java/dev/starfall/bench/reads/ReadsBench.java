@@ -141,9 +141,14 @@ public final class ReadsBench implements Benchmark {
             return gateway.serverCpuSeconds() / gateway.answers() * 1000;
         }
 
+        /** The server's JIT compiler threads' part of {@link #cpuMsPerAnswer}. */
+        double jitMsPerAnswer() {
+            return gateway.compilerCpuSeconds() / gateway.answers() * 1000;
+        }
+
         /** {@link #cpuMsPerAnswer} without the server's JIT compilers: what an answer costs once its code is compiled. */
         double cpuMsPerAnswerBesidesJit() {
-            return (gateway.serverCpuSeconds() - gateway.compilerCpuSeconds()) / gateway.answers() * 1000;
+            return cpuMsPerAnswer() - jitMsPerAnswer();
         }
     }
 
@@ -676,7 +681,7 @@ public final class ReadsBench implements Benchmark {
         for (RushRound r : rush) {
             md.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %.2f | %.2f | %.3f | %.3f | %d | %,.0f | %.3f |%n", r.shower(),
                     r.wallets(), r.gateway().seconds(), r.gateway().requestsPerSecond(), r.gateway().p50Ms(), r.gateway().p99Ms(),
-                    r.cpuMsPerAnswer(), r.cpuMsPerAnswer() - r.cpuMsPerAnswerBesidesJit(), r.snapshotScans(), r.bare().requestsPerSecond(),
+                    r.cpuMsPerAnswer(), r.jitMsPerAnswer(), r.snapshotScans(), r.bare().requestsPerSecond(),
                     r.ratio()));
         }
         md.append(String.format(Locale.ROOT, "%nRatio to bare, min / median / max: %s; server CPU an answer: %s ms, besides the JIT compilers: %s ms.%n",
