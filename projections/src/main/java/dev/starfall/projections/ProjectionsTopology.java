@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * <pre>
  * transfers.observed (key: sender) --key-by-shower--> transfers-by-shower (repartition, key: shower, the transfer's bytes as read;
  *   reads global [ingest-cursors]                          plus watermark ticks to every partition)
- *   --count-contributions--> [counted-transfer-ids] [shower-wallet-contributions, with their rankings] [shower-totals]
+ *   --count-contributions--> [transfer-ids] [shower-wallet-contributions, with their rankings] [shower-totals]
  *                            [task-chain-watermarks] [egg-seed]; reads global [ingest-cursors]
  *     closes showers (in-band chain-time watermark, on each tick and a punctuator every 1 s) and emits:
  *     --results--> starfall.results.v1 (key shower:wallet, in the partition of its wallet)
@@ -198,7 +198,7 @@ public final class ProjectionsTopology {
     }
 
     private static void addShowerStores(StreamsBuilder builder) {
-        builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.Bytes(), Serdes.Long()));
+        builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
         // the contributions, with their rankings in the same RocksDB instance and no changelog of their own
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS),
                 ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()).withLoggingEnabled(REWRITTEN_CHANGELOG));

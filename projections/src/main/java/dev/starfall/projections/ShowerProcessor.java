@@ -17,7 +17,7 @@ import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.TierFloors;
 import dev.starfall.projections.domain.Tiers;
-import dev.starfall.projections.domain.TransferKey;
+import dev.starfall.schemas.TransferIds;
 import dev.starfall.schemas.avro.EggDrawn;
 import dev.starfall.schemas.avro.EggWinner;
 import dev.starfall.schemas.avro.ShowerResult;
@@ -88,7 +88,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     private final Deserializer<TransferObserved> transfers;
 
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<Bytes, Long> transferIds;
+    private KeyValueStore<String, Long> transferIds;
     private KeyValueStore<ShowerWallet, Contribution> contributions;
     /** The contributions' rankings: a contribution put moves its entry (see {@link RankedContributionsStore}). */
     private ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
@@ -166,8 +166,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
             checkOwned(shower);
         }
         ShowerTotals current = totals(shower);
-        TransferKey transfer = TransferKey.of(t);
-        Bytes id = Bytes.wrap(transfer.encode());
+        String id = TransferIds.of(t);
         if (transferIds.get(id) != null) {
             totals.put(shower, current.withDuplicate());
             return;
@@ -180,8 +179,8 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         }
         if (current.closed()) {
             totals.put(shower, current.withLate());
-            context.forward(new Record<String, SpecificRecord>(transfer.id(), t, record.timestamp()));
-            log.debug("Late transfer {} for closed shower {}", transfer.id(), shower);
+            context.forward(new Record<String, SpecificRecord>(id, t, record.timestamp()));
+            log.debug("Late transfer {} for closed shower {}", id, shower);
             return;
         }
         ShowerWallet key = new ShowerWallet(shower, t.getSender());

@@ -11,12 +11,8 @@ public final class Stores {
     private Stores() {
     }
 
-    /**
-     * Transfer ids already counted (deduplication): {@code TransferKey} bytes (the id's compact
-     * form) -> block time millis. One entry per transfer, by design: its changelog is the largest
-     * and sets how a fresh instance's restore grows with the history.
-     */
-    public static final String TRANSFER_IDS = "counted-transfer-ids";
+    /** Transfer ids already counted (deduplication): transfer id -> block time millis. */
+    public static final String TRANSFER_IDS = "transfer-ids";
 
     /**
      * Per (shower, wallet) contribution: {@code ShowerWallet} key -> {@code Contribution}; and in the
@@ -75,15 +71,12 @@ public final class Stores {
      * application's state was built by such a version: its caves were in {@code "wallet-caves"}
      * (wallet -> all its meteors, rewritten whole for each new meteor), its rankings in
      * {@code "shower-rankings"} (a store of their own; the contributions store then held no
-     * rankings, and its keys had no key-space byte), its counted transfer ids in
-     * {@code "transfer-ids"} (keyed by the id's text, which the current store never looks up).
-     * Such state is rebuilt (reset, or a blue/green deploy under a new application id); see
-     * {@code StateLayout}.
+     * rankings, and its keys had no key-space byte). Such state is rebuilt (reset, or a blue/green
+     * deploy under a new application id); see {@code StateLayout}.
      */
     public static final Map<String, String> RETIRED = Map.of(
             "wallet-caves", "caves would be served empty",
-            "shower-rankings", "counted contributions would not be found, and leaderboards would be empty",
-            "transfer-ids", "the transfers counted so far would not be known, and one published again would be counted twice");
+            "shower-rankings", "counted contributions would not be found, and leaderboards would be empty");
 
     /** Name of the repartition step that broadcasts an accepted egg seed to every shower partition. */
     public static final String EGG_SEED_BROADCAST = "egg-seed-broadcast";

@@ -21,7 +21,6 @@ import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.Tiers;
-import dev.starfall.projections.domain.TransferKey;
 import dev.starfall.projections.query.Leaderboard;
 import dev.starfall.projections.query.LeaderboardEntry;
 import dev.starfall.projections.query.ShowerReader;
@@ -38,7 +37,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -107,23 +105,6 @@ class ProjectionsTopologyTest {
 
         assertThat(reader.wallet(1, "w1", manifest.minimumContribution()).orElseThrow().amount()).isEqualTo("2000000");
         assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, BigInteger.valueOf(2_000_000), 2, 1));
-    }
-
-    @Test
-    void shouldCountAHexHashOnceAndTellItsCasesApartAsTheIdsDo() {
-        Instant t = schedule.closeOf(1).minusSeconds(1);
-        String hash = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
-        send(hash, 0, "w1", UST, t);
-        send(hash, 0, "w1", UST, t);
-        send(hash.toLowerCase(), 0, "w1", UST, t); // another id, as TransferIds writes them
-
-        assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, BigInteger.valueOf(2_000_000), 2, 1));
-        KeyValueStore<Bytes, Long> counted = driver.getKeyValueStore(Stores.TRANSFER_IDS);
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Long> all = counted.all()) {
-            all.forEachRemaining(kv -> ids.add(TransferKey.decode(kv.key.get()).id()));
-        }
-        assertThat(ids).containsExactlyInAnyOrder(TransferIds.of("terra-classic", hash, 0), TransferIds.of("terra-classic", hash.toLowerCase(), 0));
     }
 
     @Test
