@@ -16,6 +16,7 @@ import dev.starfall.bench.Child;
 import dev.starfall.bench.HistoryWriter;
 import dev.starfall.bench.Http;
 import dev.starfall.embedded.LoopbackPorts;
+import dev.starfall.projections.ProjectionsService;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
 import dev.starfall.bench.ThreadCpu;
@@ -23,6 +24,7 @@ import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
 
 /**
  * Parts 3 and 4 (and the serving instance's share of part 6): {@code starfall serve} against a
@@ -30,7 +32,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * (a) restart with its local state, (b) a fresh instance restoring from the changelogs, both to
  * ready; then, at 1 M, {@code starfall reset} and a full rebuild until every shower's total is
  * back. The baseline of (a) and (b) is the same instance starting on an empty history, in the same
- * run; the baseline of the rebuild is the first build of the same history.
+ * run; the baseline of the rebuild is the first build of the same history. What (b) restores is
+ * given too: the size of each changelog on the broker right after the first build.
  *
  * <p>Class data sharing: the first build's {@code serve} writes a dynamic AppCDS archive when it is
  * stopped ({@code -XX:ArchiveClassesAtExit}), and (a) is measured in pairs, without and with that
@@ -57,6 +60,8 @@ public final class RestartBench implements Benchmark {
                 + "| (b) fresh instance restoring, s | ratio to empty start | state on disk, MiB | peak RSS of serve, MiB |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         StringBuilder rebuild = new StringBuilder();
+        StringBuilder changelogs = new StringBuilder("| history | changelog of the store | MiB | share of all |\n|---|---|---|---|\n");
+        String applicationId = ProjectionsService.Settings.applicationIdFor(ctx.manifest());
         StringBuilder cpu = new StringBuilder("| history | empty start | (a) restart, no archive | (a) with the archive "
                 + "| (b) fresh instance restoring |\n|---|---|---|---|---|\n");
         StringBuilder sharing = new StringBuilder("| history | (a) restart with local state, no archive, s | (a) with the archive, s "
@@ -89,6 +94,12 @@ public final class RestartBench implements Benchmark {
                 Path archive = dir.resolve("serve-cds.jsa");
                 Started first = serve.startToCaughtUp("build-" + events, written.raised(), BenchContext.startJvmDumping(archive));
                 ctx.say(String.format("  %,d events: first build %.1f s", events, first.seconds()));
+                // what a fresh instance will restore, before the baseline adds changelogs of its own
+                Map<String, Long> changelogBytes = changelogBytes("127.0.0.1:" + port, applicationId);
+                long allBytes = changelogBytes.values().stream().mapToLong(Long::longValue).sum();
+                changelogBytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .forEach(e -> changelogs.append(String.format("| %,d | %s | %,.1f | %.0f %% |%n", events, e.getKey(),
+                                e.getValue() / (1024.0 * 1024), 100.0 * e.getValue() / allBytes)));
                 double baseline = Baseline.recordsPerSecond(ctx, "restart-baseline-" + events, "127.0.0.1:" + port, events,
                         dir.resolve("baseline-state"));
                 // the build's time runs from launch, so it includes the start; rate over the whole build
@@ -174,6 +185,8 @@ public final class RestartBench implements Benchmark {
                 + "is a plain Kafka Streams `groupByKey().aggregate()` over the same topic in the same run (exactly-once v2, "
                 + "100 ms commits), timed from its first record to its last.\n\n" + builds + "\n" + table
                 + "\nTargets: (a) does not grow with history (under 5 s at 10 M); (b) grows with the state's size, not the history's.\n\n"
+                + "What (b) restores: the projections' changelogs on the broker right after the first build, by store (the log "
+                + "cleaner compacts closed segments only; replica sizes from the broker's `DescribeLogDirs`).\n\n" + changelogs + "\n"
                 + "Class data sharing (AppCDS, a dynamic archive): (a) again, in pairs on the same local state, without and with "
                 + "`-XX:SharedArchiveFile` (and `-Xshare:on`, so a start that could not use the archive fails instead of counting), "
                 + "the order swapping every round. The archive is the one the first build's `serve` above wrote when it was "
@@ -185,6 +198,27 @@ public final class RestartBench implements Benchmark {
                 + "### 4. Rebuild (`starfall reset`, then a full rebuild until every shower's total is back)\n\n"
                 + "| history | reset + rebuild, s | first build, s | ratio to first build |\n|---|---|---|---|\n" + rebuild;
         return new Section("3. Restart to ready (and 6. memory of a serving instance)", md);
+    }
+
+    /** Bytes on the broker of each changelog of {@code applicationId}, by store name. */
+    private static Map<String, Long> changelogBytes(String bootstrap, String applicationId) throws Exception {
+        String prefix = applicationId + "-";
+        String suffix = "-changelog";
+        Map<String, Long> bytes = new HashMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+            admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(dir ->
+                    dir.replicaInfos().forEach((partition, replica) -> {
+                        String topic = partition.topic();
+                        if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                            bytes.merge(topic.substring(prefix.length(), topic.length() - suffix.length()), replica.size(), Long::sum);
+                        }
+                    })));
+        }
+        if (bytes.isEmpty()) {
+            throw new IllegalStateException("no changelog of application " + applicationId + " on the broker after its first build");
+        }
+        return bytes;
     }
 
     private static long sizeMiB(Path dir) throws java.io.IOException {
