@@ -58,8 +58,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p>Keys are prefixed by their key space: {@code 0} and the {@code ShowerWallet} bytes for a
  * contribution, {@code 1} and the {@code RankingKey} bytes for a ranking entry. The layers above
  * (metering, change logging) see only the contributions, with their keys as before; the rankings
- * are read through {@link #rankingsOf(StateStore)} in a task and {@link #RANKINGS} in interactive
- * queries ({@link #PARTITION} for the contributions and the rankings of a partition at once).
+ * are read through {@link #rankingsOf(StateStore)} in a task and {@link #PARTITION} (with the
+ * contributions) in interactive queries.
  *
  * <p>Why the two stay consistent: both key spaces are one RocksDB instance, so whatever it holds
  * after a crash is a prefix of the writes made to it, and each write of a contribution removes
@@ -80,15 +80,12 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     private static final byte RANKING = 1;
     private static final Deserializer<Contribution> CONTRIBUTIONS = ProjectionSerdes.contribution().deserializer();
 
-    /** The store's rankings in interactive queries, of one partition ({@code StoreQueryParameters.withPartition}). */
-    public static final QueryableStoreType<Rankings> RANKINGS = new OnePartitionType<>(outer -> inner(outer).rankings);
-
     /**
      * A partition's contributions and rankings, found by one look-up of Kafka Streams' store
      * provider ({@code StoreQueryParameters.withPartition}). The usual key-value query type finds
      * the store again on every {@code get} (the provider lists the stream thread's tasks each time);
-     * this finds it once, when the query is made, as {@link #RANKINGS} does, so a reader made for
-     * one answer pays one look-up for both.
+     * this finds it once, when the query is made, so a reader made for one answer pays one look-up
+     * for both.
      */
     public static final QueryableStoreType<Partition> PARTITION =
             new OnePartitionType<>(outer -> new Partition(contributionsOf(outer), inner(outer).rankings));
@@ -700,8 +697,8 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     }
 
     /**
-     * {@link #RANKINGS} and {@link #PARTITION}: what {@code view} makes of the one store a
-     * partition's query finds (its outermost layer, as the task registered it).
+     * {@link #PARTITION}: what {@code view} makes of the one store a partition's query finds (its
+     * outermost layer, as the task registered it).
      */
     private static final class OnePartitionType<T> implements QueryableStoreType<T> {
 

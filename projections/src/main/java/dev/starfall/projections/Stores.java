@@ -18,8 +18,8 @@ public final class Stores {
      * Per (shower, wallet) contribution: {@code ShowerWallet} key -> {@code Contribution}; and in the
      * same RocksDB instance, without a changelog of their own, each shower's ranking ordered by
      * contribution ({@code RankingKey} bytes -> the {@code Contribution} again): read them with
-     * {@code RankedContributionsStore.rankingsOf} in a task, {@code RankedContributionsStore.RANKINGS}
-     * (or {@code PARTITION}, with the contributions) in interactive queries.
+     * {@code RankedContributionsStore.rankingsOf} in a task, {@code RankedContributionsStore.PARTITION}
+     * (with the contributions) in interactive queries.
      */
     public static final String CONTRIBUTIONS = "shower-wallet-contributions";
 

@@ -89,8 +89,8 @@ class RankedContributionsStoreTest {
         }
         assertThat(store.delete(Bytes.wrap(new ShowerWallet(5, "w2").encode()))).isNotNull();
         assertThat(ranking(rankings, 5)).extracting(RankingKey::wallet).containsExactly("w3", "w1");
-        assertThat(RankedContributionsStore.RANKINGS.accepts(store)).isTrue();
-        assertThat(RankedContributionsStore.RANKINGS.accepts(org.apache.kafka.streams.state.Stores.persistentKeyValueStore("plain").get()))
+        assertThat(RankedContributionsStore.PARTITION.accepts(store)).isTrue();
+        assertThat(RankedContributionsStore.PARTITION.accepts(org.apache.kafka.streams.state.Stores.persistentKeyValueStore("plain").get()))
                 .isFalse();
     }
 

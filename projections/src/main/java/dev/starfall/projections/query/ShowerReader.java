@@ -36,7 +36,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class ShowerReader {
 
-    /** {@link RankedContributionsStore#rankingsOf} or {@link RankedContributionsStore#RANKINGS}: key and contribution of each entry, and the entries at ranks. */
+    /** {@link RankedContributionsStore#rankingsOf} or {@link RankedContributionsStore#PARTITION}'s: key and contribution of each entry, and the entries at ranks. */
     private final RankedContributionsStore.Rankings rankings;
     private final ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions;
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
