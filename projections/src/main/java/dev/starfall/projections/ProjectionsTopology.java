@@ -200,7 +200,8 @@ public final class ProjectionsTopology {
     private static void addShowerStores(StreamsBuilder builder) {
         builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.String(), Serdes.Long()));
         // the contributions, with their rankings in the same RocksDB instance and no changelog of their own
-        builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS),
+        builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                OpenOnAssignmentStore.supplier(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS)),
                 ProjectionSerdes.showerWallet(), ProjectionSerdes.contribution()).withLoggingEnabled(REWRITTEN_CHANGELOG));
         builder.addStateStore(smallStore(Stores.SHOWER_TOTALS, Serdes.Integer(), ProjectionSerdes.showerTotals()).withCachingEnabled());
         builder.addStateStore(smallStore(Stores.TASK_WATERMARKS, Serdes.Integer(), Serdes.Long()).withCachingEnabled());
@@ -217,10 +218,9 @@ public final class ProjectionsTopology {
     /**
      * A store of a handful of keys per task (totals, watermarks, processed offsets, the egg seed):
      * kept in memory and rebuilt from its changelog at each start, so a start opens no RocksDB
-     * instance for it. Kafka Streams opens every persistent store of a restarting instance twice
-     * (once to read its offsets before joining the group, once when its task is assigned), about
-     * 30 ms each here; these are half of the stores. Their changelogs roll small segments so the
-     * log cleaner keeps them near one record per key, and the rebuild stays that small.
+     * instance for it (about 30 ms an open here; {@link OpenOnAssignmentStore} says why Kafka
+     * Streams 4.3 would open one twice per start). Their changelogs roll small segments so the log
+     * cleaner keeps them near one record per key, and the rebuild stays that small.
      */
     private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> smallStore(String name, Serde<K> keys, Serde<V> values) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(name), keys, values)
@@ -246,8 +246,9 @@ public final class ProjectionsTopology {
      */
     static final Map<String, String> REWRITTEN_CHANGELOG = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 << 20));
 
+    /** A persistent (RocksDB) store, opened once per start ({@link OpenOnAssignmentStore}). */
     private static <K, V> StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
-        KeyValueBytesStoreSupplier supplier = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
+        KeyValueBytesStoreSupplier supplier = OpenOnAssignmentStore.supplier(org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name));
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(supplier, keys, values);
     }
 }
