@@ -16,21 +16,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A store's changelog offsets in a small text file, one {@code topic partition offset} line per
- * changelog partition ({@link OpenOnAssignmentStore}'s note). Written whole to a temporary file
- * and moved into place, so a reader finds the old note, the new one or none. A note that cannot
- * be read is reported and treated as missing, which costs the reader an open of the store, never
- * its offsets.
+ * A store's changelog offsets in a small text file ({@link OpenOnAssignmentStore}'s note): a
+ * first line {@code manifest <name>} with the RocksDB manifest the store's instance used when the
+ * note was written, then one {@code topic partition offset} line per changelog partition. Written
+ * whole to a temporary file and moved into place, so a reader finds the old note, the new one or
+ * none. A note that cannot be read is reported and treated as missing, which costs the reader an
+ * open of the store, never its offsets.
  */
 final class OffsetNote {
 
     private static final Logger log = LoggerFactory.getLogger(OffsetNote.class);
 
+    private static final String MANIFEST = "manifest";
+
     private OffsetNote() {
     }
 
-    /** The offsets in the note at {@code file}, or empty if there is none or it cannot be read. */
-    static Optional<Map<TopicPartition, Long>> read(Path file) {
+    /** A note: the manifest the store's RocksDB instance used, and its offsets. */
+    record Note(String manifest, Map<TopicPartition, Long> offsets) {
+    }
+
+    /** The note at {@code file}, or empty if there is none or it cannot be read. */
+    static Optional<Note> read(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -40,8 +47,12 @@ final class OffsetNote {
             log.warn("Cannot read the offsets note {} ({}); the store will be opened to read them", file, e.toString());
             return Optional.empty();
         }
+        if (lines.isEmpty() || !lines.get(0).startsWith(MANIFEST + " ")) {
+            log.warn("The offsets note {} does not start with its manifest; the store will be opened to read its offsets", file);
+            return Optional.empty();
+        }
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (String line : lines) {
+        for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.split(" ");
             try {
                 if (fields.length != 3) {
@@ -54,13 +65,13 @@ final class OffsetNote {
                 return Optional.empty();
             }
         }
-        return Optional.of(offsets);
+        return Optional.of(new Note(lines.get(0).substring(MANIFEST.length() + 1), offsets));
     }
 
-    /** Writes {@code offsets} (null values left out) as the note at {@code file}; on failure, leaves no note. */
-    static void write(Path file, Map<TopicPartition, Long> offsets) {
-        StringBuilder text = new StringBuilder();
-        offsets.forEach((partition, offset) -> {
+    /** Writes {@code note} (null offsets left out) at {@code file}; on failure, leaves no note. */
+    static void write(Path file, Note note) {
+        StringBuilder text = new StringBuilder(MANIFEST).append(' ').append(note.manifest()).append('\n');
+        note.offsets().forEach((partition, offset) -> {
             if (offset != null) {
                 text.append(partition.topic()).append(' ').append(partition.partition()).append(' ').append(offset).append('\n');
             }

@@ -1,5 +1,8 @@
 package dev.starfall.projections;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +32,21 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * the store again when it opens it.
  *
  * <p>So this store writes a note of its offsets, the last ones committed to the store under it,
- * next to it when it closes ({@code starfall-offsets.<store>} in the task's directory), and
- * removes the note when it is opened, so a note only ever describes a store closed since. On the
- * start-up pass it answers the offsets from its note and registers itself without opening the
- * store under it; without a note (the first start after an upgrade, or after a crash) it opens it,
- * as before. A restart then opens each RocksDB instance once, not twice (each open reads the
- * instance's manifest, opens its table files and writes an options file). Every other context (a
- * task's, a standby's, a test driver's) opens the store.
+ * next to it when it closes ({@code starfall-offsets.<store>} in the task's directory), with the
+ * name of the manifest its RocksDB instance used; and removes the note when it is opened. RocksDB
+ * starts a new manifest at every open of an instance, so a note whose manifest is still the
+ * instance's current one describes the store as it is now, whatever opened it in between (a
+ * version of starfall without notes, a tool). On the start-up pass such a store answers its
+ * offsets from its note and registers itself without opening the store under it; without a note
+ * that holds (the first start after an upgrade, after a crash, or after another program opened
+ * the store) it opens it, as before. A restart then opens each RocksDB instance once, not twice
+ * (each open reads the instance's manifest, opens its table files and writes an options file).
+ * Every other context (a task's, a standby's, a test driver's) opens the store.
  *
- * <p>The pass is recognised by its context's class, private to Kafka Streams: a version that
- * renames it opens the store on the pass again, as before this class, and
- * {@code OpenOnAssignmentStoreIT} fails.
+ * <p>The pass is recognised by its context's class, and the instance's directory by Kafka
+ * Streams' RocksDB store's layout, both private to Kafka Streams: a version that changes either
+ * opens the store on the pass again, as before this class, and {@code OpenOnAssignmentStoreIT}
+ * fails.
  */
 final class OpenOnAssignmentStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
         implements KeyValueStore<Bytes, byte[]> {
@@ -88,14 +95,28 @@ final class OpenOnAssignmentStore extends WrappedStateStore<KeyValueStore<Bytes,
         return taskDir.resolve("starfall-offsets." + store);
     }
 
+    /**
+     * The manifest {@code store}'s RocksDB instance uses now: its {@code CURRENT} file, in the
+     * directory Kafka Streams' RocksDB store keeps it ({@code <task>/rocksdb/<store>}); empty if
+     * there is none.
+     */
+    static Optional<String> manifestOf(Path taskDir, String store) {
+        try {
+            String current = Files.readString(taskDir.resolve("rocksdb").resolve(store).resolve("CURRENT"), StandardCharsets.UTF_8).strip();
+            return current.isEmpty() || current.contains(" ") ? Optional.empty() : Optional.of(current);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public void init(StateStoreContext context, StateStore root) {
         taskDir = context.stateDir().toPath();
         Path note = noteOf(taskDir, name());
         if (isStartupPass(context)) {
-            Optional<Map<TopicPartition, Long>> offsets = OffsetNote.read(note);
-            if (offsets.isPresent()) {
-                noted = offsets.get();
+            Optional<OffsetNote.Note> read = OffsetNote.read(note);
+            if (read.isPresent() && manifestOf(taskDir, name()).equals(Optional.of(read.get().manifest()))) {
+                noted = read.get().offsets();
                 context.register(root, (key, value) -> {
                     throw new IllegalStateException("store " + name() + " was registered by Kafka Streams' start-up pass"
                             + " without being opened, and cannot restore");
@@ -134,8 +155,9 @@ final class OpenOnAssignmentStore extends WrappedStateStore<KeyValueStore<Bytes,
         }
         boolean wasOpen = super.isOpen();
         super.close();
-        if (wasOpen && committed != null) {
-            OffsetNote.write(noteOf(taskDir, name()), committed);
+        Optional<String> manifest = manifestOf(taskDir, name());
+        if (wasOpen && committed != null && manifest.isPresent()) {
+            OffsetNote.write(noteOf(taskDir, name()), new OffsetNote.Note(manifest.get(), committed));
         }
     }
 

@@ -55,8 +55,9 @@ import org.rocksdb.Options;
  * On a real broker, with exactly-once as the projections run: an instance restarting on its
  * local state opens a store wrapped in {@link OpenOnAssignmentStore} once, where Kafka Streams
  * opens a plain persistent store twice; the note the wrapped store's clean close writes names
- * its changelog's last record; without a note the store is opened on the start-up pass as
- * before; and both stores keep their offsets (nothing is restored) and their values.
+ * its changelog's last record; without a note, or with one older than the store (opened since by
+ * a version without notes), the store is opened on the start-up pass as before; and both stores
+ * keep their offsets (nothing is restored) and their values.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenOnAssignmentStoreIT {
@@ -111,15 +112,15 @@ class OpenOnAssignmentStoreIT {
         AtomicLong restored = new AtomicLong();
         Path note = OpenOnAssignmentStore.noteOf(state.resolve(APPLICATION).resolve("0_0"), WRAPPED);
 
-        run(state, restored, () -> {
+        run(state, restored, true, () -> {
         });
         assertThat(OPENS.get(WRAPPED).get()).as("first start, empty state").isEqualTo(1);
         assertThat(OPENS.get(PLAIN).get()).as("first start, empty state").isEqualTo(1);
         assertThat(restored.get()).isZero();
-        assertThat(OffsetNote.read(note)).as("the note the clean close wrote")
-                .contains(Map.of(new TopicPartition(CHANGELOG, 0), lastChangelogOffset()));
+        assertThat(OffsetNote.read(note).orElseThrow().offsets()).as("the note the clean close wrote")
+                .isEqualTo(Map.of(new TopicPartition(CHANGELOG, 0), lastChangelogOffset()));
 
-        run(state, restored, () -> {
+        run(state, restored, true, () -> {
             assertThat(OPENS.get(WRAPPED).get()).as("restart on local state: the task's open only").isEqualTo(1);
             assertThat(OPENS.get(PLAIN).get()).as("restart on local state: the start-up pass's and the task's").isEqualTo(2);
             assertThat(note).as("removed by the task's open").doesNotExist();
@@ -127,18 +128,29 @@ class OpenOnAssignmentStoreIT {
         assertThat(restored.get()).as("records restored from the changelogs: the offsets were kept").isZero();
         assertThat(note).as("written again by the clean close").exists();
 
+        run(state, restored, false, () -> {
+        });
+        assertThat(OPENS.get(WRAPPED).get()).as("a version without notes opens the store twice").isEqualTo(2);
+        assertThat(note).as("and leaves the note alone").exists();
+        run(state, restored, true, () -> {
+            assertThat(OPENS.get(WRAPPED).get()).as("a note older than the store's manifest is not used").isEqualTo(2);
+        });
+
         Files.delete(note); // as after a crash, which writes none
-        run(state, restored, () -> {
+        run(state, restored, true, () -> {
             assertThat(OPENS.get(WRAPPED).get()).as("restart without a note: opened on the pass too").isEqualTo(2);
             assertThat(OPENS.get(PLAIN).get()).isEqualTo(2);
         });
         assertThat(restored.get()).isZero();
     }
 
-    /** Starts an instance on {@code state}, waits until both stores answer every record, checks {@code running}, closes it. */
-    private void run(Path state, AtomicLong restored, Runnable running) throws InterruptedException {
+    /**
+     * Starts an instance on {@code state} ({@code notes}: with the wrapped store in {@link OpenOnAssignmentStore};
+     * otherwise plain, as a version before it), waits until both stores answer every record, checks {@code running}, closes it.
+     */
+    private void run(Path state, AtomicLong restored, boolean notes, Runnable running) throws InterruptedException {
         OPENS.clear();
-        KafkaStreams streams = start(state, restored);
+        KafkaStreams streams = start(state, restored, notes);
         try {
             awaitAll(streams, WRAPPED);
             awaitAll(streams, PLAIN);
@@ -176,11 +188,12 @@ class OpenOnAssignmentStoreIT {
                 .withTimeout(Duration.ofSeconds(30)));
     }
 
-    private KafkaStreams start(Path state, AtomicLong restored) {
+    private KafkaStreams start(Path state, AtomicLong restored, boolean notes) {
         Topology topology = new Topology();
         topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), INPUT);
         topology.addProcessor("put", PutBoth::new, "in");
-        topology.addStateStore(Stores.keyValueStoreBuilder(OpenOnAssignmentStore.supplier(Stores.persistentKeyValueStore(WRAPPED)),
+        KeyValueBytesStoreSupplier wrapped = Stores.persistentKeyValueStore(WRAPPED);
+        topology.addStateStore(Stores.keyValueStoreBuilder(notes ? OpenOnAssignmentStore.supplier(wrapped) : wrapped,
                 Serdes.String(), Serdes.String()), "put");
         KeyValueBytesStoreSupplier plain = Stores.persistentKeyValueStore(PLAIN);
         topology.addStateStore(Stores.keyValueStoreBuilder(plain, Serdes.String(), Serdes.String()), "put");
