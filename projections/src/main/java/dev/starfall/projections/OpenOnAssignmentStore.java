@@ -67,22 +67,7 @@ final class OpenOnAssignmentStore extends WrappedStateStore<KeyValueStore<Bytes,
 
     /** {@code persistent}'s stores, each wrapped in this class. */
     static KeyValueBytesStoreSupplier supplier(KeyValueBytesStoreSupplier persistent) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return persistent.name();
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new OpenOnAssignmentStore(persistent.get());
-            }
-
-            @Override
-            public String metricsScope() {
-                return persistent.metricsScope();
-            }
-        };
+        return new WrappingStoreSupplier(persistent, OpenOnAssignmentStore::new);
     }
 
     /** Whether {@code context} is Kafka Streams' start-up pass's, which only reads offsets. */

@@ -129,23 +129,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
     /** A persistent supplier of this store, for {@code Stores.keyValueStoreBuilder} with the contributions' serdes. */
     static KeyValueBytesStoreSupplier supplier(String name) {
-        KeyValueBytesStoreSupplier rocksDb = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return rocksDb.name();
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new RankedContributionsStore(rocksDb.get());
-            }
-
-            @Override
-            public String metricsScope() {
-                return rocksDb.metricsScope();
-            }
-        };
+        return new WrappingStoreSupplier(org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), RankedContributionsStore::new);
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import dev.starfall.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,7 +147,7 @@ class OpenOnAssignmentStoreIT {
      * Starts an instance on {@code state} ({@code notes}: with the wrapped store in {@link OpenOnAssignmentStore};
      * otherwise plain, as a version before it), waits until both stores answer every record, checks {@code running}, closes it.
      */
-    private void run(Path state, AtomicLong restored, boolean notes, Runnable running) throws InterruptedException {
+    private void run(Path state, AtomicLong restored, boolean notes, Runnable running) {
         OPENS.clear();
         KafkaStreams streams = start(state, restored, notes);
         try {
@@ -245,8 +244,8 @@ class OpenOnAssignmentStoreIT {
     }
 
     /** Waits until the store answers every record's value through an interactive query. */
-    private static void awaitAll(KafkaStreams streams, String store) throws InterruptedException {
-        await(store + " holds every record", () -> {
+    private static void awaitAll(KafkaStreams streams, String store) {
+        Await.until(store + " holds every record", Duration.ofSeconds(60), () -> {
             if (streams.state() != KafkaStreams.State.RUNNING) {
                 return false;
             }
@@ -263,15 +262,5 @@ class OpenOnAssignmentStoreIT {
             }
             return true;
         });
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
@@ -108,7 +106,7 @@ class ProjectionsIT {
 
         ProjectionsService a = start("projections-it-pair", "a");
         ProjectionsService b = start("projections-it-pair", "b");
-        await("the pair counted every transfer", () -> countedAndDuplicates(List.of(a, b)) == counted);
+        Await.until("the pair counted every transfer", DEADLINE, () -> countedAndDuplicates(List.of(a, b)) == counted);
         chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
         Map<String, String> pair = awaitResults(0, expected.size());
         a.close();
@@ -117,7 +115,7 @@ class ProjectionsIT {
 
         chainReached(null); // forget the cursor before the second run
         ProjectionsService single = start("projections-it-single", "c");
-        await("the single instance counted every transfer", () -> countedAndDuplicates(List.of(single)) == counted);
+        Await.until("the single instance counted every transfer", DEADLINE, () -> countedAndDuplicates(List.of(single)) == counted);
         chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
         Map<String, String> alone = awaitResults(expected.size(), expected.size());
 
@@ -132,7 +130,7 @@ class ProjectionsIT {
         // results of the other test's transfers into the shared results topic
         ProjectionsService s = start("projections-it-changelogs", "d");
         try {
-            await("the instance runs", () -> s.streams().state() == KafkaStreams.State.RUNNING);
+            Await.until("the instance runs", DEADLINE, () -> s.streams().state() == KafkaStreams.State.RUNNING);
         } finally {
             s.close();
             running.remove(s);
@@ -313,16 +311,5 @@ class ProjectionsIT {
         }
         assertThat(second).as("every key written again by the second run").hasSize(perRun);
         return second;
-    }
-
-    private static void await(String what, BooleanSupplier done) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (done.getAsBoolean()) {
-                return;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
     }
 }
