@@ -115,11 +115,6 @@ final class OpenOnAssignmentStore extends WrappedStateStore<KeyValueStore<Bytes,
     }
 
     @Override
-    public boolean isOpen() {
-        return noted == null && super.isOpen();
-    }
-
-    @Override
     public Long committedOffset(TopicPartition partition) {
         return noted != null ? noted.get(partition) : super.committedOffset(partition);
     }

@@ -69,7 +69,7 @@ class OpenOnAssignmentStoreIT {
     private static final String CHANGELOG = APPLICATION + "-" + WRAPPED + "-changelog";
 
     /** RocksDB opens by store name, counted by the config setter Kafka Streams calls on every open. */
-    static final Map<String, AtomicInteger> OPENS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> OPENS = new ConcurrentHashMap<>();
 
     private EmbeddedKafka kafka;
 
@@ -205,7 +205,7 @@ class OpenOnAssignmentStoreIT {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CountingConfigSetter.class);
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         KafkaStreams streams = new KafkaStreams(topology, p);
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
