@@ -8,7 +8,7 @@ import org.slf4j.Marker;
 
 /**
  * Drops Kafka client warnings that every normal start prints and that ask nothing of an operator,
- * so that a warning in the log means something (installed in {@code logback.xml}).
+ * so that a warning in the log means something (installed by {@link QuietLogging}).
  *
  * <p>Kafka Streams' global consumer restores each global store by assigning its partition, reading
  * to the end and unassigning it; the answer to an offset lookup made meanwhile arrives after that,
