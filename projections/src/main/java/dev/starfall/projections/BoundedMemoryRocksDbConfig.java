@@ -49,6 +49,14 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
      */
     static final long KEPT_INFO_LOGS = 2;
 
+    /**
+     * Threads that open a store's table files when it opens. RocksDB's default, 16, starts 15
+     * threads for every column family of every open and joins them, however few files there are
+     * (Kafka Streams' stores have two column families, and a few to a few dozen files each here);
+     * with 1 the opening thread reads the files itself (ops/bench/REPORT.md, row 55).
+     */
+    static final int FILE_OPENING_THREADS = 1;
+
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
 
@@ -70,6 +78,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBufferManager);
         options.setKeepLogFileNum(KEPT_INFO_LOGS);
+        options.setMaxFileOpeningThreads(FILE_OPENING_THREADS);
         options.setTableFormatConfig(table);
         if (POINT_READ_STORES.contains(storeName)) {
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);

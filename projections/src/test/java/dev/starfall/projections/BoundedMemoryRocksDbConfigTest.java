@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -69,6 +70,32 @@ class BoundedMemoryRocksDbConfigTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(f -> f.getFileName().toString().startsWith("LOG.old")))
                     .hasSize((int) BoundedMemoryRocksDbConfig.KEPT_INFO_LOGS - 1);
+        }
+    }
+
+    @Test
+    void shouldOpenTheTableFilesOnTheOpeningThreadAndFindEveryKeyAfterAReopen(@TempDir Path dir) throws Exception {
+        int files = 5;
+        try (Options options = configured(Stores.CONTRIBUTIONS, Map.of()).setCreateIfMissing(true)
+                .setDisableAutoCompactions(true);
+             RocksDB db = RocksDB.open(options, dir.toString());
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            assertThat(options.maxFileOpeningThreads()).isEqualTo(BoundedMemoryRocksDbConfig.FILE_OPENING_THREADS);
+            for (int file = 0; file < files; file++) {
+                for (int i = file; i < 1_000; i += files) {
+                    db.put(key(i), new byte[] {(byte) i});
+                }
+                db.flush(flush);
+            }
+        }
+        try (Stream<Path> sst = Files.list(dir)) {
+            assertThat(sst.filter(f -> f.getFileName().toString().endsWith(".sst"))).hasSize(files);
+        }
+        try (Options options = configured(Stores.CONTRIBUTIONS, Map.of()).setDisableAutoCompactions(true);
+             RocksDB db = RocksDB.open(options, dir.toString())) {
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(db.get(key(i))).as("key %d", i).containsExactly((byte) i);
+            }
         }
     }
 
