@@ -66,7 +66,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * the ranking entry of the value it replaces, read from the store itself. Replaying changelog
  * records over such a prefix (a restore from the committed offset) therefore ends with exactly
  * one ranking entry per contribution. A restore writes each batch of changelog records as one
- * RocksDB write batch, after one read per key of the batch ({@link #restore}). Under
+ * RocksDB write batch, after one read per key of the batch ({@link #restore}; none for a key not
+ * yet written while a restore fills a store that opened empty). Under
  * exactly-once, a task's state with writes of an aborted transaction is wiped and restored by
  * Kafka Streams, as for every store.
  *
@@ -103,6 +104,15 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     /** Held for writing by every write of the rankings (with its anchors' update), for reading while a read copies anchors and opens iterators. */
     private final StampedLock lock = new StampedLock();
     private final RankAnchors anchors = new RankAnchors();
+    /**
+     * The keys restores wrote since the store opened empty, while nothing else has written to it
+     * (null otherwise: then every restored key is read first). A fresh instance restoring a
+     * partition reads the value before each key it restores, to move that value's ranking entry;
+     * in an empty store nearly all those reads find nothing, and this filter answers most of
+     * them instead (ops/bench/REPORT.md, row 56). The first {@link #put} drops it for good: from
+     * then on the store holds keys the filter has not seen.
+     */
+    private WrittenKeys restoredKeys;
 
     /**
      * The rankings' reads, and the entries at given ranks of a shower found by stepping from
@@ -161,6 +171,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     public void put(Bytes key, byte[] value) {
         long stamp = lock.writeLock();
         try {
+            restoredKeys = null;
             move(key, value, db::put, true);
         } finally {
             lock.unlockWrite(stamp);
@@ -233,6 +244,18 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     public void init(StateStoreContext context, StateStore root) {
         clearAnchors();
         db.init(new RestoringThroughPut(context), root);
+        long stamp = lock.writeLock();
+        try {
+            restoredKeys = holdsNoContribution() ? new WrittenKeys() : null;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private boolean holdsNoContribution() {
+        try (KeyValueIterator<Bytes, byte[]> it = db.range(lower(CONTRIBUTION, null), upper(CONTRIBUTION, null))) {
+            return !it.hasNext();
+        }
     }
 
     @Override
@@ -255,6 +278,12 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     @Override
     public void close() {
         clearAnchors();
+        long stamp = lock.writeLock();
+        try {
+            restoredKeys = null;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
         db.close();
     }
 
@@ -300,7 +329,8 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     /**
      * Restores a batch of the contributions' changelog to what {@link #put} of each record in turn
      * would leave, in one RocksDB write: the last value of each key in the batch replaces the value
-     * the store held before the batch (one read per key), and the ranking entry moves with it.
+     * the store held before the batch, and the ranking entry moves with it. That value is read,
+     * one read per key, unless {@link #restoredKeys} shows the key was never written.
      */
     private void restore(Collection<KeyValue<byte[], byte[]>> records) {
         Map<Bytes, byte[]> last = new LinkedHashMap<>(records.size() * 2);
@@ -311,7 +341,14 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         long stamp = lock.writeLock();
         try {
             for (Map.Entry<Bytes, byte[]> e : last.entrySet()) {
-                move(e.getKey(), e.getValue(), (k, v) -> writes.add(KeyValue.pair(k, v)), false);
+                byte[] key = e.getKey().get();
+                Bytes stored = in(CONTRIBUTION, key);
+                boolean neverWritten = restoredKeys != null && !restoredKeys.mightContain(key);
+                move(stored, ShowerWallet.decode(key), neverWritten ? null : db.get(stored), e.getValue(),
+                        (k, v) -> writes.add(KeyValue.pair(k, v)), false);
+                if (restoredKeys != null) {
+                    restoredKeys.add(key);
+                }
             }
             db.putAll(writes);
             anchors.clear();
@@ -328,8 +365,11 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
      */
     private void move(Bytes key, byte[] value, BiConsumer<Bytes, byte[]> write, boolean anchored) {
         Bytes stored = in(CONTRIBUTION, key);
-        ShowerWallet sw = ShowerWallet.decode(key.get());
-        byte[] before = db.get(stored);
+        move(stored, ShowerWallet.decode(key.get()), db.get(stored), value, write, anchored);
+    }
+
+    /** {@link #move(Bytes, byte[], BiConsumer, boolean)} with the value the store holds now ({@code before}) already known. */
+    private void move(Bytes stored, ShowerWallet sw, byte[] before, byte[] value, BiConsumer<Bytes, byte[]> write, boolean anchored) {
         byte[] removed = before == null ? null : rankingKey(sw, before);
         byte[] added = value == null ? null : rankingKey(sw, value);
         if (removed != null) {

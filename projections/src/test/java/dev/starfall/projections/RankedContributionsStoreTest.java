@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RankedContributionsStoreTest {
 
     private static final Serializer<Contribution> CONTRIBUTION = ProjectionSerdes.contribution().serializer();
+    /** A ranking's order: its keys' bytes, unsigned, as RocksDB sorts them. */
+    private static final Comparator<RankingKey> RANK_ORDER = (a, b) -> Arrays.compareUnsigned(a.encode(), b.encode());
 
     @TempDir
     File dir;
@@ -191,6 +195,85 @@ class RankedContributionsStoreTest {
     }
 
     @Test
+    void shouldRestoreIntoAnEmptyStoreReadingOnlyKeysItMayHaveWrittenAlready() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        KeyValueStore<Bytes, byte[]> store = store(5, restore, reads);
+        BatchingStateRestoreCallback callback = (BatchingStateRestoreCallback) restore.get();
+        Map<String, Contribution> expected = new HashMap<>();
+        List<KeyValue<byte[], byte[]>> first = new ArrayList<>();
+        for (int w = 0; w < 1_000; w++) {
+            Contribution c = Contribution.first(BigInteger.valueOf(100 + w), w);
+            first.add(record(4, "w" + w, c));
+            expected.put("w" + w, c);
+        }
+        callback.restoreAll(first);
+        assertThat(reads.get()).as("no read for keys never written").isZero();
+
+        // a later batch: 100 of the same wallets again (each read, to move its ranking entry), one deleted, 100 new
+        List<KeyValue<byte[], byte[]>> second = new ArrayList<>();
+        for (int w = 0; w < 1_000; w += 10) {
+            Contribution c = expected.get("w" + w).plus(BigInteger.valueOf(5_000), 2_000 + w);
+            second.add(record(4, "w" + w, c));
+            expected.put("w" + w, c);
+        }
+        second.add(record(4, "w5", null));
+        expected.remove("w5");
+        for (int w = 1_000; w < 1_100; w++) {
+            Contribution c = Contribution.first(BigInteger.valueOf(100 + w), w);
+            second.add(record(4, "w" + w, c));
+            expected.put("w" + w, c);
+        }
+        callback.restoreAll(second);
+        assertThat(reads.get()).as("every key written before is read, a few unwritten ones may be")
+                .isBetween(101, 110);
+
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 4)).containsExactlyElementsOf(expected.entrySet().stream()
+                .map(e -> RankingKey.of(new ShowerWallet(4, e.getKey()), e.getValue())).sorted(RANK_ORDER).toList());
+    }
+
+    @Test
+    void shouldReadEveryRestoredKeyOnceTheStoreHoldsWhatNoRestoreWrote() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        KeyValueStore<Bytes, byte[]> store = store(6, restore, reads);
+        Contribution x1 = Contribution.first(BigInteger.valueOf(100), 10);
+        Contribution x2 = x1.plus(BigInteger.valueOf(100), 20);
+        Contribution y1 = Contribution.first(BigInteger.valueOf(250), 15);
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(2, "y", y1)));
+        // the task runs: a transfer counted (a put) writes a key no restore wrote
+        put(store, 2, "x", x1);
+        // then a standby's update (the task moved) replays it
+        reads.set(0);
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(2, "x", x2)));
+
+        assertThat(reads.get()).isEqualTo(1);
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 2)).containsExactly(
+                new RankingKey(2, BigInteger.valueOf(250), 15, "y"),
+                new RankingKey(2, BigInteger.valueOf(200), 20, "x"));
+    }
+
+    @Test
+    void shouldReadEveryRestoredKeyWhenTheStoreOpensHoldingContributions() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        KeyValueStore<Bytes, byte[]> before = store(8, restore);
+        Contribution x1 = Contribution.first(BigInteger.valueOf(100), 10);
+        Contribution x2 = x1.plus(BigInteger.valueOf(100), 20);
+        put(before, 1, "x", x1);
+        put(before, 1, "x", x2);
+        before.close();
+
+        AtomicInteger reads = new AtomicInteger();
+        KeyValueStore<Bytes, byte[]> store = store(8, restore, reads);
+        // a restart's restore from an older committed offset replays a record the store already holds
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(1, "x", x2)));
+
+        assertThat(reads.get()).isEqualTo(1);
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 1)).containsExactly(
+                new RankingKey(1, BigInteger.valueOf(200), 20, "x"));
+    }
+
+    @Test
     void shouldFindTheEntriesAtRanksFromItsAnchorsAsAScanFindsThem() {
         KeyValueStore<Bytes, byte[]> store = store(3, new AtomicReference<>());
         RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
@@ -325,6 +408,28 @@ class RankedContributionsStoreTest {
      * are exercised by the topology tests), with the restore callback it registers.
      */
     private KeyValueStore<Bytes, byte[]> store(int partition, AtomicReference<StateRestoreCallback> restore) {
+        return init(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS).get(), partition, restore);
+    }
+
+    /** {@link #store(int, AtomicReference)} over a RocksDB store that counts the reads made of it. */
+    private KeyValueStore<Bytes, byte[]> store(int partition, AtomicReference<StateRestoreCallback> restore, AtomicInteger reads) {
+        KeyValueStore<Bytes, byte[]> rocks = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.CONTRIBUTIONS).get();
+        @SuppressWarnings("unchecked")
+        KeyValueStore<Bytes, byte[]> counting = (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        reads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(rocks, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return init(new RankedContributionsStore(counting), partition, restore);
+    }
+
+    private KeyValueStore<Bytes, byte[]> init(KeyValueStore<Bytes, byte[]> store, int partition, AtomicReference<StateRestoreCallback> restore) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ranked-contributions-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -337,7 +442,6 @@ class RankedContributionsStoreTest {
                     }
                     return method.invoke(stores, args);
                 });
-        KeyValueStore<Bytes, byte[]> store = RankedContributionsStore.supplier(Stores.CONTRIBUTIONS).get();
         store.init(capturing, store);
         open.add(store);
         return store;
