@@ -34,10 +34,8 @@ final class WrittenKeys {
 
     void add(byte[] key) {
         long h = hash(key);
-        int h1 = (int) h;
-        int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int bit = (h1 + i * h2) & mask;
+            int bit = bit(h, i);
             words[bit >>> 6] |= 1L << bit;
         }
     }
@@ -45,15 +43,18 @@ final class WrittenKeys {
     /** False when {@code key} was certainly never {@link #add added}. */
     boolean mightContain(byte[] key) {
         long h = hash(key);
-        int h1 = (int) h;
-        int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            int bit = (h1 + i * h2) & mask;
+            int bit = bit(h, i);
             if ((words[bit >>> 6] & (1L << bit)) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The {@code i}-th bit of a key of hash {@code h}: its two halves combined (Kirsch and Mitzenmacher). */
+    private int bit(long h, int i) {
+        return ((int) h + i * ((int) (h >>> 32) | 1)) & mask;
     }
 
     /** 64-bit FNV-1a over the bytes, then MurmurHash3's finalizer to spread every input bit over the result. */
