@@ -253,7 +253,7 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     }
 
     private boolean holdsNoContribution() {
-        try (KeyValueIterator<Bytes, byte[]> it = db.range(lower(CONTRIBUTION, null), upper(CONTRIBUTION, null))) {
+        try (KeyValueIterator<Bytes, byte[]> it = contributions.all()) {
             return !it.hasNext();
         }
     }
@@ -278,12 +278,6 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     @Override
     public void close() {
         clearAnchors();
-        long stamp = lock.writeLock();
-        try {
-            restoredKeys = null;
-        } finally {
-            lock.unlockWrite(stamp);
-        }
         db.close();
     }
 
