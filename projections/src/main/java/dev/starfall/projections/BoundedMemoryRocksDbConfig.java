@@ -25,7 +25,10 @@ import org.rocksdb.WriteBufferManager;
  * <p>The stores read by key ({@link #POINT_READ_STORES}) also get a whole-key Bloom filter on their
  * memtables: nearly every read of the build is a miss (a new transfer id, a wallet's first
  * contribution to a shower), and without it a miss searches the memtable's skip list all the way
- * down before the SST files' own Bloom filters answer.
+ * down before the SST files' own Bloom filters answer. For the same reason they keep the Bloom
+ * filter of their last level, which Kafka Streams drops ({@code optimize_filters_for_hits}, set
+ * for every store): that level holds most of a store's keys, and without its filter every miss
+ * searches its index and a data block (ops/bench/REPORT.md, row 57).
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
@@ -83,6 +86,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         if (POINT_READ_STORES.contains(storeName)) {
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
             options.setMemtableWholeKeyFiltering(true);
+            options.setOptimizeFiltersForHits(false);
         }
     }
 

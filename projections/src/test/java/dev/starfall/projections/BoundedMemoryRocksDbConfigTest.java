@@ -12,11 +12,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 
 class BoundedMemoryRocksDbConfigTest {
 
@@ -53,6 +57,39 @@ class BoundedMemoryRocksDbConfigTest {
                     assertThat(value).as("key %d", i).containsExactly((byte) i);
                 } else {
                     assertThat(value).as("key %d", i).isNull();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerMissesInTheLastLevelFromItsBloomFilterForStoresReadByKeyOnly(@TempDir Path dir) throws RocksDBException {
+        for (String store : new String[] {Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.METEORS}) {
+            // the options as Kafka Streams' RocksDBStore sets them before calling the config setter
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter());
+            try (Options options = new Options().setTableFormatConfig(table).setOptimizeFiltersForHits(true)
+                    .setCompactionStyle(CompactionStyle.UNIVERSAL).setCreateIfMissing(true);
+                 Statistics statistics = new Statistics()) {
+                new BoundedMemoryRocksDbConfig().setConfig(store, options, Map.of());
+                options.setStatistics(statistics);
+                try (RocksDB db = RocksDB.open(options, dir.resolve(store).toString());
+                     FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    for (int i = 0; i < 10_000; i += 2) {
+                        db.put(key(i), new byte[] {(byte) i});
+                    }
+                    db.flush(flush);
+                    db.compactRange();
+                    assertThat(db.getProperty("rocksdb.num-files-at-level" + (options.numLevels() - 1))).as(store).isEqualTo("1");
+                    long before = statistics.getTickerCount(TickerType.BLOOM_FILTER_USEFUL);
+                    for (int i = 1; i < 10_000; i += 2) {
+                        assertThat(db.get(key(i))).as("key %d of %s", i, store).isNull();
+                    }
+                    long useful = statistics.getTickerCount(TickerType.BLOOM_FILTER_USEFUL) - before;
+                    if (BoundedMemoryRocksDbConfig.POINT_READ_STORES.contains(store)) {
+                        assertThat(useful).as(store).isGreaterThan(4_900);
+                    } else {
+                        assertThat(useful).as(store).isZero();
+                    }
                 }
             }
         }
