@@ -382,6 +382,46 @@ class RankedContributionsStoreTest {
         assertThat(RankingKey.decode(found.get(660L))).isEqualTo(scanned.get(659));
     }
 
+    @Test
+    void shouldTakeTheValueAPutReplacesFromTheSameThreadsReadOfTheKeySinceTheLastWrite() throws Exception {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        KeyValueStore<Bytes, byte[]> store = store(3, restore, reads);
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(100), 10));
+        put(store, 3, "y", Contribution.first(BigInteger.valueOf(200), 20));
+
+        reads.set(0);
+        put(store, 3, "x", get(store, 3, "x").plus(BigInteger.valueOf(50), 30));
+        assertThat(reads.get()).as("a transfer counted: the put takes the value it replaces from the read before it").isEqualTo(1);
+
+        reads.set(0);
+        Contribution y = get(store, 3, "y");
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(160), 40));
+        assertThat(reads.get()).as("the last read was of another key").isEqualTo(2);
+
+        reads.set(0);
+        Thread query = new Thread(() -> get(store, 3, "x"));
+        query.start();
+        query.join();
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(170), 50));
+        assertThat(reads.get()).as("the last read was another thread's").isEqualTo(2);
+
+        reads.set(0);
+        get(store, 3, "x");
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(180), 60));
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(190), 70));
+        assertThat(reads.get()).as("a write came after the read").isEqualTo(2);
+
+        get(store, 3, "x");
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(3, "x", Contribution.first(BigInteger.valueOf(300), 80))));
+        put(store, 3, "x", Contribution.first(BigInteger.valueOf(250), 90));
+
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 3)).as("one entry a contribution, of its value now").containsExactly(
+                new RankingKey(3, BigInteger.valueOf(250), 90, "x"),
+                new RankingKey(3, BigInteger.valueOf(200), 20, "y"));
+        assertThat(get(store, 3, "y")).isEqualTo(y);
+    }
+
     private static void put(KeyValueStore<Bytes, byte[]> store, int shower, String wallet, Contribution c) {
         store.put(Bytes.wrap(new ShowerWallet(shower, wallet).encode()), CONTRIBUTION.serialize(null, c));
     }
