@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 import dev.starfall.projections.query.FloorView;
+import dev.starfall.projections.query.LeaderboardEntry;
 import dev.starfall.projections.query.MeteorView;
 import dev.starfall.projections.query.ShowerView;
 import dev.starfall.projections.query.TelescopeEntry;
@@ -25,6 +26,7 @@ import dev.starfall.schemas.avro.TierFloor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.ShowerSchedule;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,6 +176,37 @@ class ShowerClosingTopologyTest {
                         h.reader.wallet(3, "w1", h.manifest.minimumContribution()).orElseThrow()));
         assertThat(cave.live()).extracting(s -> s.shower()).containsExactly(4);
         assertThat(h.caves.meteors("nobody")).isEmpty();
+    }
+
+    @Test
+    void shouldPageAClosedShowersLeaderboardFromItsAnchorsAsOneScanFromTheTopPagesIt() {
+        for (int i = 0; i < 600; i++) {
+            BigInteger amount = i % 10 == 0 ? ust(3) : ust(8 + i % 97); // ties, and wallets under the minimum at the bottom
+            h.send("c" + i, "w" + i, amount, schedule.closeOf(2).minusSeconds(1000 - i));
+        }
+        for (int i = 0; i < 600; i++) {
+            h.send("o" + i, "w" + i, ust(8 + i % 89), schedule.closeOf(3).minusSeconds(1000 - i));
+        }
+        h.chainReached("src", schedule.finalAt(2).plusSeconds(1));
+        assertThat(h.totals.get(2).closed()).isTrue();
+        assertThat(h.totals.get(3).closed()).isFalse();
+        RankedContributionsStore store = ((WrappedStateStore<?, ?, ?>) h.driver.getKeyValueStore(Stores.CONTRIBUTIONS))
+                .findInner(RankedContributionsStore.class);
+
+        for (int shower : List.of(2, 3)) {
+            List<LeaderboardEntry> all = h.reader.leaderboard(shower, 0, 1_000).entries();
+            assertThat(all).hasSize(600);
+            assertThat(store.anchoredFor(shower)).isFalse();
+            // deep first, then back, a page across the minimum, the last rank, and past the end
+            for (int offset : List.of(450, 451, 120, 530, 599, 600, 750, 1)) {
+                assertThat(h.reader.leaderboard(shower, offset, 25).entries()).as("shower %d from rank %d", shower, offset + 1)
+                        .isEqualTo(all.subList(Math.min(offset, 600), Math.min(offset + 25, 600)));
+            }
+            assertThat(store.anchoredFor(shower)).as("shower %d: a closed shower's pages start from anchors, an open one's scan", shower)
+                    .isEqualTo(shower == 2);
+        }
+        assertThat(h.reader.leaderboard(2, 0, 1_000).entries().get(539).tier()).as("rank 540 is the last eligible one").isNotNull();
+        assertThat(h.reader.leaderboard(2, 540, 25).entries()).extracting(LeaderboardEntry::tier).containsOnlyNulls();
     }
 
     @Test

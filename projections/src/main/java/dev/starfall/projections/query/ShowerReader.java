@@ -296,27 +296,37 @@ public final class ShowerReader {
 
     /**
      * Ranks {@code offset+1 .. offset+limit} of a shower: one prefix scan, no sort, and no read per
-     * wallet (each ranking entry holds its contribution: {@link RankedContributionsStore}).
+     * wallet (each ranking entry holds its contribution: {@link RankedContributionsStore}). A page
+     * of a closed shower, whose ranking no longer changes, starts at the entry of rank
+     * {@code offset+1} found from the ranking's anchors ({@link RankedContributionsStore.Rankings#keysAt}),
+     * so paging through it steps about a page from the last page's anchor instead of scanning from the
+     * top for each page; an open shower's page is one scan, so that its ranks come from one state.
      */
     public Leaderboard leaderboard(int shower, int offset, int limit) {
         ShowerTotals t = totals(shower);
         List<LeaderboardEntry> entries = new ArrayList<>(Math.min(limit, 1024));
-        long rank = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
-            while (it.hasNext() && entries.size() < limit) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                rank++;
-                if (rank <= offset) {
-                    continue;
+        boolean fromAnchor = offset > 0 && limit > 0 && t.closed();
+        byte[] first = fromAnchor ? rankings.keysAt(shower, List.of(offset + 1L)).get(offset + 1L) : null;
+        if (!fromAnchor || first != null) { // else the page starts past the last rank
+            long rank = fromAnchor ? offset : 0;
+            try (KeyValueIterator<Bytes, byte[]> it = fromAnchor
+                    ? rankings.range(Bytes.wrap(first), Bytes.wrap(RankingKey.showerPrefix(shower + 1))) : ranking(shower)) {
+                while (it.hasNext() && entries.size() < limit) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    rank++;
+                    if (rank <= offset) {
+                        continue;
+                    }
+                    RankingKey key = RankingKey.decode(kv.key.get());
+                    Contribution c = RankedContributionsStore.contributionOf(kv.value);
+                    entries.add(new LeaderboardEntry(rank, key.wallet(), key.amount().toString(), c.transfers(),
+                            key.reachedAt(), tierName(rank, t.eligibleWallets())));
                 }
-                RankingKey key = RankingKey.decode(kv.key.get());
-                Contribution c = RankedContributionsStore.contributionOf(kv.value);
-                entries.add(new LeaderboardEntry(rank, key.wallet(), key.amount().toString(), c.transfers(),
-                        key.reachedAt(), tierName(rank, t.eligibleWallets())));
             }
         }
         return new Leaderboard(shower, t.wallets(), t.eligibleWallets(), t.raised().toString(), t.transfers(), offset, limit, entries);
     }
+
 
     /**
      * A wallet's contribution, rank and tier in a shower; empty when it has not contributed. With
