@@ -327,7 +327,6 @@ public final class ShowerReader {
         return new Leaderboard(shower, t.wallets(), t.eligibleWallets(), t.raised().toString(), t.transfers(), offset, limit, entries);
     }
 
-
     /**
      * A wallet's contribution, rank and tier in a shower; empty when it has not contributed. With
      * {@link RankSnapshots}, the rank is a binary search in the shower's snapshot (see there for
