@@ -143,7 +143,7 @@ public final class ProjectionsTopology {
 
         KStream<String, SpecificRecord> out = builder.stream(Topics.TRANSFERS_OBSERVED.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("transfers-observed"))
-                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions, serdes.transfers()), Named.as("key-by-shower"),
+                .process(() -> new ShowerKeyProcessor(manifest.schedule(), upstreamPartitions, serdes.transfers(), serdes.transferBlockTimes()), Named.as("key-by-shower"),
                         Stores.PROCESSED_OFFSETS)
                 .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER)
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))

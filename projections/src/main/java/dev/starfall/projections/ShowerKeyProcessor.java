@@ -54,8 +54,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * they received.
  *
  * <p>A transfer goes on as the bytes it was read as (Confluent wire format, the ingestor's schema id):
- * it is decoded here for its block time and again by the shower task, but never encoded again. A
- * tick is encoded with the transfer serde for the repartition topic, as Kafka Streams would.
+ * only its block time is read here (the rest of the record skipped undecoded), it is decoded by the
+ * shower task, and it is never encoded again. A tick is encoded with the transfer serde for the
+ * repartition topic, as Kafka Streams would.
  */
 final class ShowerKeyProcessor implements Processor<String, byte[], Integer, byte[]> {
 
@@ -64,7 +65,7 @@ final class ShowerKeyProcessor implements Processor<String, byte[], Integer, byt
 
     private final ShowerSchedule schedule;
     private final int upstreamPartitions;
-    private final Deserializer<TransferObserved> decoder;
+    private final Deserializer<Long> blockTimes;
     private final Serializer<TransferObserved> encoder;
     /** The by-shower repartition topic, whose subject the ticks are encoded for. */
     private String byShowerTopic;
@@ -84,10 +85,10 @@ final class ShowerKeyProcessor implements Processor<String, byte[], Integer, byt
     private long pendingSince = -1;
     private long lastRecordAt = Long.MIN_VALUE;
 
-    ShowerKeyProcessor(ShowerSchedule schedule, int upstreamPartitions, Serde<TransferObserved> transfers) {
+    ShowerKeyProcessor(ShowerSchedule schedule, int upstreamPartitions, Serde<TransferObserved> transfers, Deserializer<Long> blockTimes) {
         this.schedule = schedule;
         this.upstreamPartitions = upstreamPartitions;
-        this.decoder = transfers.deserializer();
+        this.blockTimes = blockTimes;
         this.encoder = transfers.serializer();
         this.boundaries = java.util.stream.IntStream.rangeClosed(1, schedule.showerCount())
                 .mapToObj(n -> java.util.stream.LongStream.of(schedule.closeOf(n).toEpochMilli(), schedule.finalAt(n).toEpochMilli()))
@@ -116,9 +117,8 @@ final class ShowerKeyProcessor implements Processor<String, byte[], Integer, byt
         if (record.value() == null) {
             return;
         }
-        TransferObserved t = decoder.deserialize(Topics.TRANSFERS_OBSERVED.name(), record.value());
-        long blockTime = t.getBlockTime().toEpochMilli();
-        context.forward(record.withKey(schedule.showerOf(t.getBlockTime()).orElse(ProjectionsTopology.OUTSIDE)));
+        long blockTime = blockTimes.deserialize(Topics.TRANSFERS_OBSERVED.name(), record.value());
+        context.forward(record.withKey(schedule.showerOf(blockTime).orElse(ProjectionsTopology.OUTSIDE)));
         lastRecordAt = context.currentSystemTimeMs();
         OptionalLong offset = context.recordMetadata().map(m -> OptionalLong.of(m.offset())).orElse(OptionalLong.empty());
         if (offset.isPresent() && offset.getAsLong() > processedOffset) {

@@ -12,15 +12,22 @@ import dev.starfall.schemas.avro.ShowerSummary;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroFieldReader;
 import dev.starfall.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Avro value serdes of every topic the full projections topology reads or writes (keys are strings or integers). */
+/**
+ * The Avro value serdes of every topic the full projections topology reads or writes (keys are
+ * strings or integers), and a reader of the transfers' block times alone ({@code blockTime} in
+ * epoch milliseconds, the rest of the record skipped undecoded), for the task that only keys each
+ * transfer by its shower (ops/bench/REPORT.md, row 60).
+ */
 public record TopologySerdes(Serde<TransferObserved> transfers, Serde<SourceCursor> cursors, Serde<EggSeedRevealed> reveals,
                              Serde<EggRevealRejected> rejectedReveals, Serde<ShowerResult> results, Serde<ShowerSummary> summaries,
-                             Serde<EggDrawn> eggs) {
+                             Serde<EggDrawn> eggs, Deserializer<Long> transferBlockTimes) {
 
     private static final Logger log = LoggerFactory.getLogger(TopologySerdes.class);
 
@@ -40,6 +47,7 @@ public record TopologySerdes(Serde<TransferObserved> transfers, Serde<SourceCurs
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(summaries, "summaries");
         Objects.requireNonNull(eggs, "eggs");
+        Objects.requireNonNull(transferBlockTimes, "transferBlockTimes");
     }
 
     /** Confluent wire-format serdes over one registry client. */
@@ -50,7 +58,8 @@ public record TopologySerdes(Serde<TransferObserved> transfers, Serde<SourceCurs
                 AvroSerdes.specific(EggRevealRejected.class, client, false),
                 AvroSerdes.specific(ShowerResult.class, client, false),
                 AvroSerdes.specific(ShowerSummary.class, client, false),
-                AvroSerdes.specific(EggDrawn.class, client, false));
+                AvroSerdes.specific(EggDrawn.class, client, false),
+                new AvroFieldReader<>(TransferObserved.getClassSchema(), "blockTime", Long.class, client));
     }
 
     /**

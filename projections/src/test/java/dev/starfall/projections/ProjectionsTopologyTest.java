@@ -97,6 +97,21 @@ class ProjectionsTopologyTest {
     }
 
     @Test
+    void shouldKeyATransferByItsBlockTimeNotByWhenTheIngestorObservedIt() {
+        Instant inOne = schedule.closeOf(1).minusSeconds(1);
+        Instant inThree = schedule.closeOf(3).minusSeconds(1);
+        // a backfill: read from the chain API long after their blocks, the last one after every shower
+        input.pipeInput("w1", TransferObserved.newBuilder(transfer("old", 0, "w1", UST, inOne)).setObservedAt(inThree).build());
+        input.pipeInput("w2", TransferObserved.newBuilder(transfer("new", 0, "w2", UST.multiply(BigInteger.TWO), inThree))
+                .setObservedAt(schedule.closeOf(44).plusSeconds(86_400)).build());
+
+        assertThat(reader.wallet(1, "w1", manifest.minimumContribution()).orElseThrow().amount()).isEqualTo("1000000");
+        assertThat(reader.wallet(3, "w1", manifest.minimumContribution())).isEmpty();
+        assertThat(reader.wallet(3, "w2", manifest.minimumContribution()).orElseThrow().amount()).isEqualTo("2000000");
+        assertThat(totals.get(ProjectionsTopology.OUTSIDE)).isNull();
+    }
+
+    @Test
     void shouldCountATransferIdOnlyOnce() {
         Instant t = schedule.closeOf(1).minusSeconds(1);
         send("dup", 2, "w1", UST, t);

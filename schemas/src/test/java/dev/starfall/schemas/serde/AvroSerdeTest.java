@@ -278,6 +278,74 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldReadOneFieldOfTheGoldenBytesAndOfOlderAndNewerWritersAsTheWholeRecordHasIt() throws IOException {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient(1);
+        registry.registerWithId(VALUE_SUBJECT, TransferObserved.getClassSchema(), 7);
+        registry.registerWithId(VALUE_SUBJECT, WITHOUT_MEMO, 3);
+        registry.registerWithId(VALUE_SUBJECT, WITH_FEE, 9);
+        AvroFieldReader<Long> blockTimes = new AvroFieldReader<>(TransferObserved.getClassSchema(), "blockTime", Long.class, registry);
+        AvroFieldReader<Long> observedAts = new AvroFieldReader<>(TransferObserved.getClassSchema(), "observedAt", Long.class, registry);
+        AvroFieldReader<CharSequence> senders = new AvroFieldReader<>(TransferObserved.getClassSchema(), "sender", CharSequence.class, registry);
+        GenericRecord old = new GenericData.Record(WITHOUT_MEMO);
+        GenericRecord newer = new GenericData.Record(WITH_FEE);
+        TransferObserved later = TransferObserved.newBuilder(golden()).setBlockTime(Instant.parse("2024-02-29T23:59:59.999Z"))
+                .setSender("terra1other").setObservedAt(Instant.parse("2024-03-01T00:00:01Z")).build();
+        for (Schema.Field field : WITHOUT_MEMO.getFields()) {
+            old.put(field.name(), later.get(field.name()));
+        }
+        for (Schema.Field field : TransferObserved.getClassSchema().getFields()) {
+            newer.put(field.name(), later.get(field.name()));
+        }
+        newer.put("fee", new BigDecimal("1500"));
+        List<byte[]> records = List.of(HexFormat.of().parseHex(GOLDEN_HEX), writeGeneric(3, WITHOUT_MEMO, old), writeGeneric(9, WITH_FEE, newer));
+        Deserializer<TransferObserved> whole = new AvroDeserializer<>(TransferObserved.class, registry, false);
+
+        for (byte[] bytes : records) {
+            TransferObserved t = whole.deserialize(TOPIC, bytes);
+            assertThat(blockTimes.deserialize(TOPIC, bytes)).isEqualTo(t.getBlockTime().toEpochMilli());
+            assertThat(observedAts.deserialize(TOPIC, bytes)).isEqualTo(t.getObservedAt().toEpochMilli());
+            assertThat(senders.deserialize(TOPIC, bytes).toString()).isEqualTo(t.getSender());
+        }
+        assertThat(blockTimes.deserialize(TOPIC, records.get(0))).isEqualTo(Instant.parse("2021-11-01T00:00:00Z").toEpochMilli());
+        assertThat(blockTimes.deserialize(TOPIC, records.get(2))).isEqualTo(Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli());
+        assertThat(blockTimes.deserialize(TOPIC, null)).isNull();
+        assertThat(registry.schemaByIdCalls()).as("each writer schema fetched once per reader and thread").isEqualTo(3 * 4);
+    }
+
+    @Test
+    void shouldFailAFieldReadAsTheWholeRecordFails() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient(1);
+        byte[] bytes = AvroSerdes.specific(TransferObserved.class, registry, false).serializer().serialize(TOPIC, golden());
+        Schema withoutBlockTime = Schema.createRecord("TransferObserved", null, "dev.starfall.schemas.avro", false,
+                List.of(new Schema.Field("chain", Schema.create(Schema.Type.STRING))));
+        registry.registerWithId(VALUE_SUBJECT, withoutBlockTime, 5);
+        AvroFieldReader<Long> blockTimes = new AvroFieldReader<>(TransferObserved.getClassSchema(), "blockTime", Long.class, registry);
+
+        assertThat(blockTimes.deserialize(TOPIC, bytes)).isEqualTo(golden().getBlockTime().toEpochMilli());
+        assertThatThrownBy(() -> blockTimes.deserialize(TOPIC, Arrays.copyOf(bytes, bytes.length - 3)))
+                .as("bytes that end in a field after the one read")
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining(TOPIC)
+                .hasMessageContaining("blockTime");
+        assertThatThrownBy(() -> blockTimes.deserialize(TOPIC, WireFormat.header(4242)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("writer schema id 4242");
+        byte[] noBlockTime = Arrays.copyOf(WireFormat.header(5), 7);
+        noBlockTime[5] = 2;
+        noBlockTime[6] = 'x';
+        assertThatThrownBy(() -> blockTimes.deserialize(TOPIC, noBlockTime))
+                .as("a writer without the field")
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("writer schema id 5");
+        assertThatThrownBy(() -> blockTimes.deserialize(TOPIC, new byte[] {1, 0, 0, 0, 7, 0}))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("magic byte 0x01");
+        assertThatThrownBy(() -> new AvroFieldReader<>(TransferObserved.getClassSchema(), "blocktime", Long.class, registry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no field blocktime");
+    }
+
+    @Test
     void shouldRefuseToSerializeAnAmountWithAFractionalScale() {
         Serializer<TransferObserved> serializer =
                 AvroSerdes.specific(TransferObserved.class, new InMemorySchemaRegistryClient(1), false).serializer();
