@@ -1,22 +1,16 @@
 package dev.starfall.schemas.serde;
 
-import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import dev.starfall.schemas.registry.SchemaRegistryClient;
-import dev.starfall.schemas.registry.SchemaRegistryException;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -28,18 +22,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    private record Setup<T>(SchemaRegistryClient client, Class<T> type, SpecificData data, Schema readerSchema) {
-    }
-
-    /** Per-thread reusable decoder and readers by writer schema id. */
-    private static final class Input<T> {
-        BinaryDecoder decoder;
-        final Map<Integer, DatumReader<T>> readers = new HashMap<>();
+    private record Setup<T>(SchemaRegistryClient client, Class<T> type, SpecificData data, Schema readerSchema, String what)
+            implements WireFormatReads.Readers<T> {
+        @Override
+        public DatumReader<T> readerFor(Schema writerSchema) {
+            return new SpecificDatumReader<>(writerSchema, readerSchema, data);
+        }
     }
 
     private final boolean preconfigured;
     private volatile Setup<T> setup;
-    private final ThreadLocal<Input<T>> input = ThreadLocal.withInitial(Input::new);
+    private final WireFormatReads<T> reads = new WireFormatReads<>();
 
     /** For Kafka, which instantiates by class name and then calls {@link #configure(Map, boolean)}. */
     public AvroDeserializer() {
@@ -69,7 +62,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
     private static <T> Setup<T> setupFor(Class<T> type, SchemaRegistryClient client) {
         SpecificData data = SpecificData.getForClass(type);
-        return new Setup<>(client, type, data, data.getSchema(type));
+        return new Setup<>(client, type, data, data.getSchema(type), "as " + type.getName());
     }
 
     @Override
@@ -82,36 +75,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             throw new IllegalStateException("AvroDeserializer is not configured: set " + AvroSerdes.SCHEMA_REGISTRY_URL_CONFIG
                     + " and " + AvroSerdes.SPECIFIC_VALUE_TYPE_CONFIG + " (or " + AvroSerdes.SPECIFIC_KEY_TYPE_CONFIG + ")");
         }
-        int id;
-        try {
-            id = WireFormat.readSchemaId(bytes);
-        } catch (SerializationException e) {
-            throw new SerializationException("Cannot read a record of topic " + topic + ": " + e.getMessage(), e);
-        }
-        Input<T> in = input.get();
-        DatumReader<T> reader = in.readers.get(id);
-        if (reader == null) {
-            Schema writerSchema;
-            try {
-                writerSchema = s.client().schemaById(id);
-            } catch (SchemaRegistryException e) {
-                throw new SerializationException("Cannot read a record of topic " + topic + ": writer schema id " + id
-                        + " could not be fetched: " + e.getMessage(), e);
-            }
-            reader = new SpecificDatumReader<>(writerSchema, s.readerSchema(), s.data());
-            in.readers.put(id, reader);
-        }
-        try {
-            in.decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.HEADER_LENGTH, bytes.length - WireFormat.HEADER_LENGTH, in.decoder);
-            return reader.read(null, in.decoder);
-        } catch (IOException | AvroRuntimeException | ClassCastException | IndexOutOfBoundsException e) {
-            throw new SerializationException("Cannot read a record of topic " + topic + " with writer schema id " + id
-                    + " as " + s.type().getName() + ": " + e.getMessage(), e);
-        }
+        return reads.read(topic, bytes, s.client(), s, Function.identity(), s.what());
     }
 
     @Override
     public void close() {
-        input.remove();
+        reads.close();
     }
 }
