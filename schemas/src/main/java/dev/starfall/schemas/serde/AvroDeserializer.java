@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    private record Setup<T>(SchemaRegistryClient client, Class<T> type, SpecificData data, Schema readerSchema, String what)
+    /** What a configured deserializer reads with; {@code what} (as which class) ends the message of a failed read. */
+    private record Setup<T>(SchemaRegistryClient client, SpecificData data, Schema readerSchema, String what)
             implements WireFormatReads.Readers<T> {
         @Override
         public DatumReader<T> readerFor(Schema writerSchema) {
@@ -62,7 +63,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
     private static <T> Setup<T> setupFor(Class<T> type, SchemaRegistryClient client) {
         SpecificData data = SpecificData.getForClass(type);
-        return new Setup<>(client, type, data, data.getSchema(type), "as " + type.getName());
+        return new Setup<>(client, data, data.getSchema(type), "as " + type.getName());
     }
 
     @Override
