@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.StampedLock;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.starfall.projections.domain.Contribution;
@@ -63,7 +62,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Why the two stay consistent: both key spaces are one RocksDB instance, so whatever it holds
  * after a crash is a prefix of the writes made to it, and each write of a contribution removes
- * the ranking entry of the value it replaces, read from the store itself. Replaying changelog
+ * the ranking entry of the value it replaces, read from the store itself, in the same RocksDB write
+ * batch (one write, not three: ops/bench/REPORT.md, row 61). Replaying changelog
  * records over such a prefix (a restore from the committed offset) therefore ends with exactly
  * one ranking entry per contribution. A restore writes each batch of changelog records as one
  * RocksDB write batch, after one read per key of the batch ({@link #restore}; none for a key not
@@ -180,9 +180,13 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
         return value;
     }
 
-    /** Puts a contribution and moves its ranking entry from the value it replaces; a null value deletes both. */
+    /** Puts a contribution and moves its ranking entry from the value it replaces, in one RocksDB write batch; a null value deletes both. */
     @Override
     public void put(Bytes key, byte[] value) {
+        if (!db.isOpen()) {
+            // as RocksDB's own put says it (its batch write, used below, does not check)
+            throw new InvalidStateStoreException("Store " + name() + " is currently closed");
+        }
         long stamp = lock.writeLock();
         try {
             restoredKeys = null;
@@ -190,7 +194,13 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
             lastRead = null;
             Bytes stored = in(CONTRIBUTION, key);
             byte[] before = last != null && last.reader() == Thread.currentThread() && last.key().equals(key) ? last.value() : db.get(stored);
-            move(stored, ShowerWallet.decode(key.get()), before, value, db::put, true);
+            ShowerWallet sw = ShowerWallet.decode(key.get());
+            byte[] removed = rankingKeyOf(sw, before);
+            byte[] added = rankingKeyOf(sw, value);
+            List<KeyValue<Bytes, byte[]>> writes = new ArrayList<>(3);
+            move(stored, removed, added, value, writes);
+            db.putAll(writes);
+            anchors.moved(sw.shower(), removed, added);
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -359,8 +369,8 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
                 byte[] key = e.getKey().get();
                 Bytes stored = in(CONTRIBUTION, key);
                 boolean neverWritten = restoredKeys != null && !restoredKeys.mightContain(key);
-                move(stored, ShowerWallet.decode(key), neverWritten ? null : db.get(stored), e.getValue(),
-                        (k, v) -> writes.add(KeyValue.pair(k, v)), false);
+                ShowerWallet sw = ShowerWallet.decode(key);
+                move(stored, rankingKeyOf(sw, neverWritten ? null : db.get(stored)), rankingKeyOf(sw, e.getValue()), e.getValue(), writes);
                 if (restoredKeys != null) {
                     restoredKeys.add(key);
                 }
@@ -373,31 +383,27 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
     }
 
     /**
-     * The writes that put {@code value} (null: none) under a contribution key ({@code stored}, in
-     * its key space) whose value in the store now is {@code before}: the ranking entry of
-     * {@code before} goes, the new value's comes, then the contribution itself; a null value in
-     * {@code write} deletes. With {@code anchored}, the anchors follow the move (the caller holds
-     * the write lock).
+     * Adds to {@code writes} what puts {@code value} (null: none) under a contribution key
+     * ({@code stored}, in its key space) whose ranking entry now is {@code removed} (null: none):
+     * that entry goes, the new value's ({@code added}) comes, then the contribution itself; a null
+     * value deletes. The caller writes them as one RocksDB write batch, so a contribution and its
+     * ranking entry change together.
      */
-    private void move(Bytes stored, ShowerWallet sw, byte[] before, byte[] value, BiConsumer<Bytes, byte[]> write, boolean anchored) {
-        byte[] removed = before == null ? null : rankingKey(sw, before);
-        byte[] added = value == null ? null : rankingKey(sw, value);
+    private static void move(Bytes stored, byte[] removed, byte[] added, byte[] value, List<KeyValue<Bytes, byte[]>> writes) {
         if (removed != null) {
-            write.accept(in(RANKING, removed), null);
+            writes.add(KeyValue.pair(in(RANKING, removed), null));
         }
         if (added != null) {
-            write.accept(in(RANKING, added), value);
+            writes.add(KeyValue.pair(in(RANKING, added), value));
         }
-        write.accept(stored, value);
-        if (anchored) {
-            anchors.moved(sw.shower(), removed, added);
-        }
+        writes.add(KeyValue.pair(stored, value));
     }
 
     // ---- key spaces
 
-    private static byte[] rankingKey(ShowerWallet sw, byte[] contribution) {
-        return RankingKey.of(sw, CONTRIBUTIONS.deserialize(null, contribution)).encode();
+    /** The ranking key of a contribution's bytes, or null for none. */
+    private static byte[] rankingKeyOf(ShowerWallet sw, byte[] contribution) {
+        return contribution == null ? null : RankingKey.of(sw, CONTRIBUTIONS.deserialize(null, contribution)).encode();
     }
 
     private static Bytes in(byte space, Bytes key) {

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
@@ -383,6 +384,32 @@ class RankedContributionsStoreTest {
     }
 
     @Test
+    void shouldWriteAContributionAndItsRankingEntryInOneBatch() {
+        List<String> writes = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        KeyValueStore<Bytes, byte[]> store = store(4, new AtomicReference<>(), (method, args) -> {
+            if (method.equals("put") || method.equals("delete") || method.equals("putAll")) {
+                writes.add(method);
+            }
+            if (method.equals("putAll")) {
+                batchSizes.add(((List<?>) args[0]).size());
+            }
+        });
+        put(store, 4, "w1", Contribution.first(BigInteger.valueOf(100), 10));
+        put(store, 4, "w1", get(store, 4, "w1").plus(BigInteger.valueOf(50), 20));
+        store.delete(Bytes.wrap(new ShowerWallet(4, "w1").encode()));
+        assertThat(writes).as("one write to RocksDB each").containsExactly("putAll", "putAll", "putAll");
+        assertThat(batchSizes).as("the new entry and the contribution; the old entry's delete, the new entry and the contribution; "
+                + "the entry's delete and the contribution's").containsExactly(2, 3, 2);
+        assertThat(ranking(RankedContributionsStore.rankingsOf(store), 4)).isEmpty();
+
+        put(store, 4, "w2", Contribution.first(BigInteger.valueOf(70), 30));
+        store.close();
+        assertThatThrownBy(() -> put(store, 4, "w2", Contribution.first(BigInteger.valueOf(80), 40)))
+                .isInstanceOf(InvalidStateStoreException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void shouldTakeTheValueAPutReplacesFromTheSameThreadsReadOfTheKeySinceTheLastWrite() throws Exception {
         AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
@@ -453,13 +480,20 @@ class RankedContributionsStoreTest {
 
     /** {@link #store(int, AtomicReference)} over a RocksDB store that counts the reads made of it. */
     private KeyValueStore<Bytes, byte[]> store(int partition, AtomicReference<StateRestoreCallback> restore, AtomicInteger reads) {
+        return store(partition, restore, (method, args) -> {
+            if (method.equals("get")) {
+                reads.incrementAndGet();
+            }
+        });
+    }
+
+    /** {@link #store(int, AtomicReference)} over a RocksDB store that tells {@code calls} of each call made to it, before it is made. */
+    private KeyValueStore<Bytes, byte[]> store(int partition, AtomicReference<StateRestoreCallback> restore, BiConsumer<String, Object[]> calls) {
         KeyValueStore<Bytes, byte[]> rocks = org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.CONTRIBUTIONS).get();
         @SuppressWarnings("unchecked")
         KeyValueStore<Bytes, byte[]> counting = (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("get")) {
-                        reads.incrementAndGet();
-                    }
+                    calls.accept(method.getName(), args);
                     try {
                         return method.invoke(rocks, args);
                     } catch (InvocationTargetException e) {
