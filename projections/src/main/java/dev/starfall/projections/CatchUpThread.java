@@ -1,0 +1,211 @@
+package dev.starfall.projections;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A second stream thread for the projections while they have a large backlog and a core is free.
+ *
+ * <p>One stream thread waits for its exactly-once commits about a seventh of its time and leaves
+ * a core idle when nothing else in the process needs it; a second thread counts while the first
+ * commits. Nothing else needs that core in a {@code serve} instance rebuilding after a reset or a
+ * green application reading the transfer log from the start, nor in the embedded default once its
+ * ingestor has caught up with the chain (before that, its ingest side does, and two threads cost
+ * more CPU a transfer for no gain: ops/bench/REPORT.md, twenty-sixth round).
+ *
+ * <p>So the thread is added only when {@code coreFree} says so, the instance is the only one of
+ * its application, and the backlog is large enough to pay for the rebalances that move tasks to the
+ * new thread and back; it is removed once the backlog is worked off, so an instance that has caught
+ * up runs, and answers reads, with one thread as before.
+ *
+ * <p>The backlog is the main consumers' {@code records-lag}, summed over their partitions (the
+ * transfers and the repartitioned transfers; a record waiting in both counts twice, which only
+ * moves the thresholds). A partition's lag is known once a poll has returned its records, so the
+ * sum reads low at a start and after a rebalance: an add may come a few checks later, and a
+ * removal waits for two seconds of low readings.
+ */
+public final class CatchUpThread implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CatchUpThread.class);
+
+    /**
+     * @param addFrom    backlog (records) from which the thread is added: it must save more than
+     *                   the rebalances cost
+     * @param removeUpTo backlog (records) at or under which, read for two seconds, it is removed
+     * @param every      how often the backlog is read
+     */
+    public record Settings(long addFrom, long removeUpTo, Duration every) {
+        /**
+         * From 500,000 records (about 15 s of counting alone) to 1,000, read every half second. The
+         * rebalances that move tasks to the new thread and back cost about 3 s of counting, and two
+         * threads count about a third faster than one, so a backlog under about 400,000 records
+         * gains nothing: the embedded default's tail after its ingestor has published 1 M transfers
+         * (410,000 to 460,000) gained nothing measurable, a build of 2 M events took about 0.8 of
+         * the time (ops/bench/REPORT.md, section 2, thirty-second round).
+         */
+        public static final Settings DEFAULT = new Settings(500_000, 1_000, Duration.ofMillis(500));
+
+        public Settings {
+            Objects.requireNonNull(every, "every");
+            if (removeUpTo < 0 || addFrom <= removeUpTo) {
+                throw new IllegalArgumentException("need 0 <= removeUpTo < addFrom, got " + removeUpTo + " and " + addFrom);
+            }
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final BooleanSupplier coreFree;
+    private final Settings settings;
+    private final ScheduledExecutorService timer;
+    /**
+     * How long the backlog must read low, with no rebalance, before the added thread is removed. A
+     * partition's lag is known only once a poll has returned its records, so right after a
+     * rebalance the sum reads low until every partition with records has been polled again.
+     */
+    private static final long LOW_FOR_NANOS = Duration.ofSeconds(2).toNanos();
+
+    /** The added thread's name, while there is one; only the timer's thread touches it and {@link #lowSince}. */
+    private Optional<String> added = Optional.empty();
+    /** When the backlog began to read low ({@link System#nanoTime}), or -1. */
+    private long lowSince = -1;
+    private volatile int adds;
+    private final List<Removal> removals = new CopyOnWriteArrayList<>();
+
+    private CatchUpThread(KafkaStreams streams, BooleanSupplier coreFree, Settings settings) {
+        this.streams = streams;
+        this.coreFree = coreFree;
+        this.settings = settings;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "projections-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts watching {@code streams}' backlog; {@code coreFree} is asked before each add. */
+    public static CatchUpThread watch(KafkaStreams streams, BooleanSupplier coreFree, Settings settings) {
+        CatchUpThread c = new CatchUpThread(streams, coreFree, settings);
+        long ms = settings.every().toMillis();
+        c.timer.scheduleWithFixedDelay(c::check, ms, ms, TimeUnit.MILLISECONDS);
+        return c;
+    }
+
+    /** How many times a thread was added. */
+    public int adds() {
+        return adds;
+    }
+
+    /** Why the added thread was removed, each time, oldest first. */
+    public List<Removal> removals() {
+        return List.copyOf(removals);
+    }
+
+    /** Why an added thread was removed. */
+    public enum Removal {
+        /** The backlog was worked off. */
+        CAUGHT_UP,
+        /** Another instance joined the application. */
+        SHARED
+    }
+
+    private void check() {
+        try {
+            if (streams.state() != KafkaStreams.State.RUNNING) {
+                lowSince = -1;
+                return; // a rebalance or restore in progress: lags are partial, and a change now only adds another
+            }
+            if (added.isEmpty()) {
+                if (!coreFree.getAsBoolean() || !alone()) {
+                    return; // the metrics are read only when they can change something
+                }
+                long backlog = backlog(streams.metrics());
+                if (backlog >= settings.addFrom()) {
+                    added = streams.addStreamThread();
+                    if (added.isPresent()) {
+                        adds++;
+                        log.info("Projections {} records behind with a core free: added stream thread {} until they catch up",
+                                backlog, added.get());
+                    }
+                }
+            } else if (!alone()) {
+                // another instance joined: the group's threads share the tasks, so this one would hold more than its share
+                remove(Removal.SHARED, "another instance joined the application");
+            } else {
+                long backlog = backlog(streams.metrics());
+                long now = System.nanoTime();
+                if (backlog > settings.removeUpTo()) {
+                    lowSince = -1;
+                } else if (lowSince < 0) {
+                    lowSince = now;
+                }
+                if (lowSince >= 0 && now - lowSince >= LOW_FOR_NANOS) {
+                    remove(Removal.CAUGHT_UP, "caught up, " + backlog + " records behind");
+                }
+            }
+        } catch (RuntimeException e) {
+            // the projections go on with the threads they have; the next check tries again
+            log.warn("Projections' catch-up thread check failed: {}", e.toString());
+        }
+    }
+
+    private void remove(Removal reason, String why) {
+        Optional<String> removed = streams.removeStreamThread(Duration.ofSeconds(30));
+        log.info("Projections {}: removed stream thread {}", why, removed.orElse("(none)"));
+        removals.add(reason);
+        added = Optional.empty();
+        lowSince = -1;
+    }
+
+    /**
+     * Whether this instance is the only one of its application. With others, a thread added here
+     * would draw tasks from them (the assignor balances tasks over threads), each restored from its
+     * changelogs, and send them back when removed.
+     */
+    private boolean alone() {
+        return streams.metadataForAllStreamsClients().size() <= 1;
+    }
+
+    /** Sum of the stream threads' main consumers' {@code records-lag} (not the restore or global consumers'). */
+    static long backlog(Map<MetricName, ? extends Metric> metrics) {
+        long sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName n = e.getKey();
+            if (!n.name().equals("records-lag") || !n.group().equals("consumer-fetch-manager-metrics")) {
+                continue;
+            }
+            String client = n.tags().getOrDefault("client-id", "");
+            if (!client.endsWith("-consumer") || client.endsWith("-restore-consumer") || client.endsWith("-global-consumer")) {
+                continue;
+            }
+            Object v = e.getValue().metricValue();
+            if (v instanceof Number x && !Double.isNaN(x.doubleValue()) && x.doubleValue() > 0) {
+                sum += x.longValue();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
