@@ -21,6 +21,7 @@ import dev.starfall.ingestor.source.SourceSettings;
 import dev.starfall.ingestor.source.Sources;
 import dev.starfall.ingestor.source.http.CircuitBreaker;
 import dev.starfall.ingestor.source.http.EndpointPool;
+import dev.starfall.projections.CatchUpThread;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.TopologySerdes;
 import dev.starfall.schemas.manifest.Manifest;
@@ -97,6 +98,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
         projections = track(ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
                 ProjectionsService.Settings.applicationIdFor(manifest), data.resolve("streams"), HOST + ":" + o.httpPort(), 0, 1),
                 registryClient));
+        // the ingest side needs the second core until the ingestor has caught up with the chain
+        track(CatchUpThread.watch(projections.streams(), () -> ingestor.stats().state() == Ingestor.State.CAUGHT_UP,
+                CatchUpThread.Settings.DEFAULT));
         if (o.publicKey().isPresent()) {
             haltWatcher = track(HaltWatcher.start(kafka.bootstrapServers(), manifest.event().getId(),
                     ManifestKeys.readPublicKey(o.publicKey().get())));

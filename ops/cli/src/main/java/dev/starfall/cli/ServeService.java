@@ -11,6 +11,7 @@ import java.util.concurrent.FutureTask;
 import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
 import dev.starfall.gateway.GatewayHooks;
+import dev.starfall.projections.CatchUpThread;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.TopologySerdes;
 import dev.starfall.schemas.manifest.Manifest;
@@ -20,6 +21,7 @@ import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,11 @@ final class ServeService extends ClusterService {
         parts.track(() -> vertx.close().await());
         await(topics);
         projections.start();
+        // Far behind (a rebuild, a green application catching up), a second stream thread counts while the
+        // first commits: see CatchUpThread. An operator who set the thread count keeps it.
+        if (!s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG) && Runtime.getRuntime().availableProcessors() > 1) {
+            parts.track(CatchUpThread.watch(projections.streams(), () -> true, CatchUpThread.Settings.DEFAULT));
+        }
         if (checked.publicKey().isPresent()) {
             haltWatcher = parts.track(HaltWatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()),
                     manifest.event().getId(), checked.publicKey().get(),
