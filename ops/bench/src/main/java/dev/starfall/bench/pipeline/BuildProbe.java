@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.starfall.bench.BenchContext;
 import dev.starfall.bench.HistoryWriter;
+import dev.starfall.projections.CatchUpThread;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.ShowerTotals;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The projections alone, in this JVM, building a history already on the transfers topic: prints
  * {@code BUILD <events> <seconds>} from start to every transfer counted in the shower totals.
  * Arguments: bootstrap, registry URL, state directory, events (written first when {@code write}
- * is given as fifth argument), then {@code key=value} Streams overrides. The run's internal topics
+ * is given as fifth argument), {@code catch-up} to run the serving instance's {@link CatchUpThread},
+ * then {@code key=value} Streams overrides. The run's internal topics
  * are deleted at the end.
  */
 public final class BuildProbe {
@@ -44,9 +46,12 @@ public final class BuildProbe {
         long events = Long.parseLong(args[3]);
         Map<String, Object> overrides = new HashMap<>();
         boolean write = false;
+        boolean catchUp = false;
         for (int i = 4; i < args.length; i++) {
             if (args[i].equals("write")) {
                 write = true;
+            } else if (args[i].equals("catch-up")) {
+                catchUp = true;
             } else {
                 String[] kv = args[i].split("=", 2);
                 overrides.put(kv[0], kv[1]);
@@ -64,7 +69,8 @@ public final class BuildProbe {
         String appId = "probe-" + System.currentTimeMillis();
         long t0 = System.nanoTime();
         try (ProjectionsService p = ProjectionsService.start(manifest, new ProjectionsService.Settings(bootstrap, appId, state,
-                "127.0.0.1:1", 0, 1, overrides), new HttpSchemaRegistryClient(registry))) {
+                "127.0.0.1:1", 0, 1, overrides), new HttpSchemaRegistryClient(registry));
+             CatchUpThread catchUpThread = catchUp ? CatchUpThread.watch(p.streams(), () -> true, CatchUpThread.Settings.DEFAULT) : null) {
             long lastSay = 0;
             while (true) {
                 long counted = counted(p.streams());
@@ -78,8 +84,11 @@ public final class BuildProbe {
                 Thread.sleep(100);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("BUILD %d %.2f %.0f/s %s%n", events, s, events / s, overrides);
+            System.out.printf("BUILD %d %.2f %.0f/s %s%s%n", events, s, events / s, overrides, catchUp ? " catch-up" : "");
             System.out.println("stream thread " + threadTime(p.streams()));
+            if (catchUpThread != null) {
+                System.out.println("catch-up threads added: " + catchUpThread.adds());
+            }
         }
         deleteInternalTopics(bootstrap, appId);
     }
