@@ -43,6 +43,13 @@ public final class CatchUpThread implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatchUpThread.class);
 
     /**
+     * How long the backlog must read low, with no rebalance, before the added thread is removed. A
+     * partition's lag is known only once a poll has returned its records, so right after a
+     * rebalance the sum reads low until every partition with records has been polled again.
+     */
+    private static final long LOW_FOR_NANOS = Duration.ofSeconds(2).toNanos();
+
+    /**
      * @param addFrom    backlog (records) from which the thread is added: it must save more than
      *                   the rebalances cost
      * @param removeUpTo backlog (records) at or under which, read for two seconds, it is removed
@@ -51,11 +58,11 @@ public final class CatchUpThread implements AutoCloseable {
     public record Settings(long addFrom, long removeUpTo, Duration every) {
         /**
          * From 500,000 records (about 15 s of counting alone) to 1,000, read every half second. The
-         * rebalances that move tasks to the new thread and back cost about 3 s of counting, and two
-         * threads count about a third faster than one, so a backlog under about 400,000 records
-         * gains nothing: the embedded default's tail after its ingestor has published 1 M transfers
-         * (410,000 to 460,000) gained nothing measurable, a build of 2 M events took about 0.8 of
-         * the time (ops/bench/REPORT.md, section 2, thirty-second round).
+         * rebalances that move tasks to the new thread and back cost a few seconds of counting: the
+         * embedded default's tail after its ingestor has published 1 M transfers (410,000 to 460,000
+         * records) gained nothing measurable from a thread at 100,000, while a build of 2 M events and
+         * a rebuild of 1 M each took 0.88 of the time (medians; ops/bench/REPORT.md, sections 2 and 4,
+         * thirty-second round).
          */
         public static final Settings DEFAULT = new Settings(500_000, 1_000, Duration.ofMillis(500));
 
@@ -71,13 +78,6 @@ public final class CatchUpThread implements AutoCloseable {
     private final BooleanSupplier coreFree;
     private final Settings settings;
     private final ScheduledExecutorService timer;
-    /**
-     * How long the backlog must read low, with no rebalance, before the added thread is removed. A
-     * partition's lag is known only once a poll has returned its records, so right after a
-     * rebalance the sum reads low until every partition with records has been polled again.
-     */
-    private static final long LOW_FOR_NANOS = Duration.ofSeconds(2).toNanos();
-
     /** The added thread's name, while there is one; only the timer's thread touches it and {@link #lowSince}. */
     private Optional<String> added = Optional.empty();
     /** When the backlog began to read low ({@link System#nanoTime}), or -1. */
