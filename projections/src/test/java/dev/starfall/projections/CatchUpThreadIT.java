@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * second stream thread while no core is free, gets one once a core is, and gives it back when the
  * backlog is worked off; tasks move to the new thread and back, and every record is counted once.
  * An instance alone gives its thread back when another instance joins its application, and gets
- * none while it shares it.
+ * none while it shares it. A fresh instance alone starts with the second thread, restores and counts
+ * with it, and gives it back once caught up.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CatchUpThreadIT {
@@ -155,6 +156,46 @@ class CatchUpThreadIT {
                         .withTimeout(Duration.ofSeconds(30)));
             }
         }
+    }
+
+    @Test
+    void shouldStartAFreshInstanceAloneWithTwoThreadsAndGiveOneBackOnceCaughtUp(@TempDir Path first, @TempDir Path restoring) {
+        String application = "catch-up-it-fresh";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            assertThat(CatchUpThread.noLocalState(first, application)).as("an empty state directory").isTrue();
+            assertThat(CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10))).as("a group never joined").isTrue();
+            for (Path state : List.of(first, restoring)) {
+                // the first start counts the records; the second, on an empty state directory, restores the counts from the changelog
+                KafkaStreams streams = new KafkaStreams(topology(INPUT, WORK_NANOS), freshStart(state, application));
+                try {
+                    streams.start();
+                    try (CatchUpThread catchUp = CatchUpThread.watchFreshStart(streams, () -> true,
+                            new CatchUpThread.Settings(RECORDS / 8, 0, Duration.ofMillis(100)))) {
+                        Await.until("both stream threads running", Duration.ofSeconds(60),
+                                () -> streams.state() == KafkaStreams.State.RUNNING && aliveThreads(streams) == 2);
+                        assertThat(CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10))).as("a group with members").isFalse();
+                        Await.until("every record counted", Duration.ofSeconds(120), () -> counted(streams) == RECORDS);
+                        Await.until("back to one stream thread", Duration.ofSeconds(60), () -> aliveThreads(streams) == 1);
+                        assertThat(catchUp.removals()).containsExactly(CatchUpThread.Removal.CAUGHT_UP);
+                        assertThat(catchUp.adds()).as("none added: the fresh start's own thread was the one given back").isZero();
+                        Await.until("each record counted once across the tasks' moves", Duration.ofSeconds(60),
+                                () -> counted(streams) == RECORDS);
+                    }
+                } finally {
+                    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                            .withTimeout(Duration.ofSeconds(30)));
+                }
+                assertThat(CatchUpThread.noLocalState(state, application)).as("the tasks' state left behind").isFalse();
+                Await.until("the group empty again", Duration.ofSeconds(60), () -> CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10)));
+            }
+        }
+    }
+
+    /** {@link #properties}, with the settings a fresh instance alone starts with. */
+    private Properties freshStart(Path state, String application) {
+        Properties p = properties(state, application, "127.0.0.1:1");
+        p.putAll(CatchUpThread.FRESH_START);
+        return p;
     }
 
     private static int aliveThreads(KafkaStreams streams) {
