@@ -3,8 +3,11 @@ package dev.starfall.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -20,6 +23,8 @@ import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -35,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class ServeService extends ClusterService {
 
     private static final Logger log = LoggerFactory.getLogger(ServeService.class);
+    /** How long a fresh instance waits to learn whether others of its application are running. */
+    private static final Duration GROUP_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private ProjectionsService projections;
     private HaltWatcher haltWatcher;
@@ -56,12 +63,21 @@ final class ServeService extends ClusterService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create state directory " + s.stateDir() + ": " + e.getMessage(), e);
         }
-        // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
-        // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading.
         applicationId = s.applicationIdFor(manifest);
         if (!s.streamsProperties().isEmpty()) { // keys only: a value may be a secret
             log.info("Kafka Streams settings from {}: {}", ServiceSettings.Setting.STREAMS_PROPERTIES.env(), s.streamsProperties().keySet());
         }
+        // Far behind (a rebuild, a green application catching up), a second stream thread counts while the
+        // first commits, and a fresh instance alone starts with it: see CatchUpThread. An operator who set
+        // the thread count keeps it.
+        boolean catchUp = !s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
+                && Runtime.getRuntime().availableProcessors() > 1;
+        boolean fresh = catchUp && CatchUpThread.noLocalState(s.stateDir(), applicationId);
+        CompletableFuture<Boolean> alone = fresh ? askWhetherAlone(s.bootstrapServers(), applicationId)
+                : CompletableFuture.completedFuture(false);
+        // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
+        // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading. A fresh
+        // instance is built as one alone meanwhile.
         FutureTask<Void> topics = new FutureTask<>(() -> {
             ensureTopicsAndState(s.bootstrapServers(), s.replicationFactor(), applicationId);
             return null;
@@ -71,16 +87,23 @@ final class ServeService extends ClusterService {
         topicsThread.start();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         TopologySerdes.prefetchStoredSchemas(registry);
-        projections = parts.track(ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(),
-                applicationId, s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor(),
-                Map.<String, Object>copyOf(s.streamsProperties())), registry));
+        projections = parts.track(prepare(manifest, s, registry, fresh));
         Vertx vertx = Vertx.vertx();
         parts.track(() -> vertx.close().await());
         await(topics);
+        boolean freshStart = alone.join();
+        if (freshStart) {
+            log.info("No local state and no other instance of {}: starting with {} until caught up", applicationId, CatchUpThread.FRESH_START);
+        } else if (fresh) {
+            // others are running: a second thread here would draw a share of their tasks (CatchUpThread)
+            log.info("No local state, but other instances of {} are running: starting with the configured stream threads", applicationId);
+            projections.close(); // never started; closed again, which does nothing, with the other parts
+            projections = parts.track(prepare(manifest, s, registry, false));
+        }
         projections.start();
-        // Far behind (a rebuild, a green application catching up), a second stream thread counts while the
-        // first commits: see CatchUpThread. An operator who set the thread count keeps it.
-        if (!s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG) && Runtime.getRuntime().availableProcessors() > 1) {
+        if (freshStart) {
+            parts.track(CatchUpThread.watchFreshStart(projections.streams(), () -> true, CatchUpThread.Settings.DEFAULT));
+        } else if (catchUp) {
             parts.track(CatchUpThread.watch(projections.streams(), () -> true, CatchUpThread.Settings.DEFAULT));
         }
         if (checked.publicKey().isPresent()) {
@@ -95,6 +118,35 @@ final class ServeService extends ClusterService {
                 GatewayHooks.none()
                         .withHalt(() -> haltWatcher == null ? Optional.empty() : haltWatcher.current())
                         .withVerifiedKey(checked.publicKey().map(ManifestKeys::fingerprint).orElse(null))));
+    }
+
+    /**
+     * Whether the application's consumer group has no members ({@link CatchUpThread#noMembers}), asked
+     * on a thread of its own beside the topics' check; false when it cannot be told.
+     */
+    private static CompletableFuture<Boolean> askWhetherAlone(String bootstrapServers, String applicationId) {
+        CompletableFuture<Boolean> alone = new CompletableFuture<>();
+        Thread check = new Thread(() -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                alone.complete(CatchUpThread.noMembers(admin, applicationId, GROUP_CHECK_TIMEOUT));
+            } catch (RuntimeException e) {
+                log.debug("Cannot tell whether application {} has other instances: {}", applicationId, e.toString());
+            } finally {
+                alone.complete(false);
+            }
+        }, "starfall-group-check");
+        check.setDaemon(true);
+        check.start();
+        return alone;
+    }
+
+    /** The projections, configured as {@code s} says, under {@link CatchUpThread#FRESH_START} for a fresh start. */
+    private ProjectionsService prepare(Manifest manifest, ServiceSettings s, SchemaRegistryClient registry, boolean freshStart) {
+        Map<String, Object> streamsSettings = new HashMap<>(freshStart ? CatchUpThread.FRESH_START : Map.of());
+        streamsSettings.putAll(s.streamsProperties());
+        return ProjectionsService.prepare(manifest, new ProjectionsService.Settings(s.bootstrapServers(), applicationId,
+                s.stateDir().toAbsolutePath(), s.applicationServer(), s.standbyReplicas(), s.replicationFactor(), Map.copyOf(streamsSettings)),
+                registry);
     }
 
     /** The outcome of {@code task}: its own exception if it failed. */

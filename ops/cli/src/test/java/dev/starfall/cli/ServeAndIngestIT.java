@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,44 +78,52 @@ class ServeAndIngestIT {
                     "STARFALL_SIMULATOR", "true", "STARFALL_SIMULATOR_SEED", "11", "STARFALL_SIMULATOR_WALLETS", "120",
                     "STARFALL_SIMULATOR_TRANSACTIONS", "900", "STARFALL_BIND_HOST", "127.0.0.1", "STARFALL_ADMIN_PORT", Integer.toString(CliTesting.freePort())));
             try (IngestService ingest = IngestService.start(ingestSettings, checked.manifest());
-                 ServeService one = ServeService.start(serveSettings(common, "state-1"), checked);
-                 ServeService two = ServeService.start(serveSettings(common, "state-2"), checked)) {
-                assertThat(ingest.ingestor().awaitCaughtUp(TIMEOUT)).as("ingestor caught up").isTrue();
-                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingestSettings.adminPort() + "/metrics"))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).as("the ingest admin listener").containsPattern("starfall_ingest_requests_total\\{source=\"[^\"]+\"} [1-9]")
-                        .contains("starfall_ingest_lag_seconds{", "endpoint=\"simulator\"");
-                Map<Integer, Map<String, BigInteger>> truth = ingest.simulator().orElseThrow().groundTruth();
-                List<String> urls = List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port());
+                 ServeService one = ServeService.start(serveSettings(common, "state-1"), checked)) {
+                assertThat(streamThreads(one)).as("the first instance, with no local state and alone, starts with two stream threads")
+                        .isEqualTo(2);
+                awaitTrue(() -> one.projections().streams().state() == KafkaStreams.State.RUNNING);
+                try (ServeService two = ServeService.start(serveSettings(common, "state-2"), checked)) {
+                    assertThat(streamThreads(two)).as("the second, with no local state but another instance running, starts with one")
+                            .isEqualTo(1);
+                    assertThat(ingest.ingestor().awaitCaughtUp(TIMEOUT)).as("ingestor caught up").isTrue();
+                    URI metricsUri = URI.create("http://127.0.0.1:" + ingestSettings.adminPort() + "/metrics");
+                    String metrics = http.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    assertThat(metrics).as("the ingest admin listener").containsPattern("starfall_ingest_requests_total\\{source=\"[^\"]+\"} [1-9]")
+                            .contains("starfall_ingest_lag_seconds{", "endpoint=\"simulator\"");
+                    Map<Integer, Map<String, BigInteger>> truth = ingest.simulator().orElseThrow().groundTruth();
+                    List<String> urls = List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port());
 
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                Map<String, Integer> matching = new HashMap<>();
-                while (System.nanoTime() < deadline) {
-                    for (String url : urls) {
-                        int m = 0;
-                        for (int shower = 1; shower <= showers; shower++) {
-                            JsonNode board = leaderboard(url, shower);
-                            if (board != null && amounts(board).equals(truth.getOrDefault(shower, Map.of()))) {
-                                m++;
+                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    Map<String, Integer> matching = new HashMap<>();
+                    while (System.nanoTime() < deadline) {
+                        for (String url : urls) {
+                            int m = 0;
+                            for (int shower = 1; shower <= showers; shower++) {
+                                JsonNode board = leaderboard(url, shower);
+                                if (board != null && amounts(board).equals(truth.getOrDefault(shower, Map.of()))) {
+                                    m++;
+                                }
                             }
+                            matching.put(url, m);
                         }
-                        matching.put(url, m);
+                        if (matching.values().stream().allMatch(m -> m == showers)) {
+                            break;
+                        }
+                        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
                     }
-                    if (matching.values().stream().allMatch(m -> m == showers)) {
-                        break;
-                    }
-                    LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-                }
-                assertThat(matching).as("showers matching the ground truth per instance").containsOnlyKeys(urls)
-                        .allSatisfy((url, m) -> assertThat(m).as(url).isEqualTo(showers));
+                    assertThat(matching).as("showers matching the ground truth per instance").containsOnlyKeys(urls)
+                            .allSatisfy((url, m) -> assertThat(m).as(url).isEqualTo(showers));
+                    // with the application shared, each runs one stream thread (CatchUpThread)
+                    awaitTrue(() -> streamThreads(one) == 1 && streamThreads(two) == 1);
 
-                HaltNotice halt = HaltNotice.of(checked.manifest().event().getId(), HaltNotice.State.HALTED, "halted for the test",
-                        Instant.now()).signedWith(key.getPrivate());
-                try (Producer<String, byte[]> producer = HaltNotices.producer(kafka.bootstrapServers(), Duration.ofSeconds(30))) {
-                    HaltNotices.publish(producer, halt, key.getPublic(), Duration.ofSeconds(30));
+                    HaltNotice halt = HaltNotice.of(checked.manifest().event().getId(), HaltNotice.State.HALTED, "halted for the test",
+                            Instant.now()).signedWith(key.getPrivate());
+                    try (Producer<String, byte[]> producer = HaltNotices.producer(kafka.bootstrapServers(), Duration.ofSeconds(30))) {
+                        HaltNotices.publish(producer, halt, key.getPublic(), Duration.ofSeconds(30));
+                    }
+                    awaitTrue(() -> one.haltWatcher().orElseThrow().halted() && two.haltWatcher().orElseThrow().halted());
+                    assertThat(one.haltWatcher().orElseThrow().current()).contains(halt);
                 }
-                awaitTrue(() -> one.haltWatcher().orElseThrow().halted() && two.haltWatcher().orElseThrow().halted());
-                assertThat(one.haltWatcher().orElseThrow().current()).contains(halt);
             }
         }
     }
@@ -158,6 +167,11 @@ class ServeAndIngestIT {
         Map<String, BigInteger> out = new HashMap<>();
         board.path("entries").forEach(e -> out.put(e.path("wallet").asText(), new BigInteger(e.path("amount").asText())));
         return out;
+    }
+
+    private static long streamThreads(ServeService service) {
+        return service.projections().streams().metadataForLocalThreads().stream()
+                .filter(t -> !t.threadState().equals("DEAD") && !t.threadState().equals("PENDING_SHUTDOWN")).count();
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) {
