@@ -31,7 +31,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code BUILD <events> <seconds>} from start to every transfer counted in the shower totals.
  * Arguments: bootstrap, registry URL, state directory, events (written first when {@code write}
  * is given as fifth argument), {@code catch-up} to run the serving instance's {@link CatchUpThread},
- * then {@code key=value} Streams overrides. The run's internal topics
+ * {@code fresh-start} to start as {@code serve} starts a fresh instance alone ({@link CatchUpThread#FRESH_START},
+ * then the same watch), then {@code key=value} Streams overrides. The run's internal topics
  * are deleted at the end.
  */
 public final class BuildProbe {
@@ -47,11 +48,14 @@ public final class BuildProbe {
         Map<String, Object> overrides = new HashMap<>();
         boolean write = false;
         boolean catchUp = false;
+        boolean freshStart = false;
         for (int i = 4; i < args.length; i++) {
             if (args[i].equals("write")) {
                 write = true;
             } else if (args[i].equals("catch-up")) {
                 catchUp = true;
+            } else if (args[i].equals("fresh-start")) {
+                freshStart = true;
             } else {
                 String[] kv = args[i].split("=", 2);
                 overrides.put(kv[0], kv[1]);
@@ -67,10 +71,13 @@ public final class BuildProbe {
         BenchContext.delete(state);
         Files.createDirectories(state);
         String appId = "probe-" + System.currentTimeMillis();
+        Map<String, Object> settings = new HashMap<>(freshStart ? CatchUpThread.FRESH_START : Map.of());
+        settings.putAll(overrides);
         long t0 = System.nanoTime();
         try (ProjectionsService p = ProjectionsService.start(manifest, new ProjectionsService.Settings(bootstrap, appId, state,
-                "127.0.0.1:1", 0, 1, overrides), new HttpSchemaRegistryClient(registry));
-             CatchUpThread catchUpThread = catchUp ? CatchUpThread.watch(p.streams(), () -> true, CatchUpThread.Settings.DEFAULT) : null) {
+                "127.0.0.1:1", 0, 1, settings), new HttpSchemaRegistryClient(registry));
+             CatchUpThread catchUpThread = freshStart ? CatchUpThread.watchFreshStart(p.streams(), () -> true, CatchUpThread.Settings.DEFAULT)
+                     : catchUp ? CatchUpThread.watch(p.streams(), () -> true, CatchUpThread.Settings.DEFAULT) : null) {
             long lastSay = 0;
             while (true) {
                 long counted = counted(p.streams());
@@ -84,10 +91,11 @@ public final class BuildProbe {
                 Thread.sleep(100);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("BUILD %d %.2f %.0f/s %s%s%n", events, s, events / s, overrides, catchUp ? " catch-up" : "");
+            System.out.printf("BUILD %d %.2f %.0f/s %s%s%n", events, s, events / s, overrides,
+                    freshStart ? " fresh-start" : catchUp ? " catch-up" : "");
             System.out.println("stream thread " + threadTime(p.streams()));
             if (catchUpThread != null) {
-                System.out.println("catch-up threads added: " + catchUpThread.adds());
+                System.out.println("catch-up threads added: " + catchUpThread.adds() + ", given back: " + catchUpThread.removals());
             }
         }
         deleteInternalTopics(bootstrap, appId);
