@@ -96,8 +96,9 @@ public final class CatchUpThread implements AutoCloseable {
     /**
      * Kafka Streams settings for a fresh instance that is alone, applied under an operator's own: a
      * second stream thread (each has a state updater of its own, so the tasks restore two at a time)
-     * and restore batches of 10,000 records instead of 1,000. Together they took a fresh restore of
-     * 10 M events from 61.4 to 53.4 s (medians; ops/bench/REPORT.md, section 3, twenty-sixth round).
+     * and restore batches of 10,000 records instead of 1,000. Given by hand, they took a fresh restore
+     * of 10 M events from 61.4 to 53.4 s (medians; ops/bench/REPORT.md, section 3, twenty-sixth round);
+     * as {@code serve}'s fresh start, from 110.7 to 80.3 s on a slower stretch (thirty-third round).
      */
     public static final Map<String, Object> FRESH_START = Map.of(
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2,
@@ -168,8 +169,9 @@ public final class CatchUpThread implements AutoCloseable {
 
     /**
      * Whether the consumer group of {@code applicationId} has no members, so that an instance
-     * starting now would be alone in it; false when the broker does not say so within {@code timeout}
-     * (a group of Kafka's streams protocol, which the consumer groups' API does not describe, too).
+     * starting now would be alone in it; false when the broker does not say so within {@code timeout}.
+     * For applications on Kafka's classic group protocol, Kafka Streams' default: the consumer groups'
+     * API does not describe a group of the streams protocol.
      */
     public static boolean noMembers(Admin admin, String applicationId, Duration timeout) {
         try {

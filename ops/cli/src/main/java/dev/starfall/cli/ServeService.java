@@ -72,7 +72,9 @@ final class ServeService extends ClusterService {
         // the thread count keeps it.
         boolean catchUp = !s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
                 && Runtime.getRuntime().availableProcessors() > 1;
-        boolean fresh = catchUp && CatchUpThread.noLocalState(s.stateDir(), applicationId);
+        // Whether others run is asked of the consumer groups' API, which does not describe a group of Kafka's streams protocol.
+        boolean streamsProtocol = "streams".equalsIgnoreCase(s.streamsProperties().getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, "").trim());
+        boolean fresh = catchUp && !streamsProtocol && CatchUpThread.noLocalState(s.stateDir(), applicationId);
         CompletableFuture<Boolean> alone = fresh ? askWhetherAlone(s.bootstrapServers(), applicationId)
                 : CompletableFuture.completedFuture(false);
         // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
