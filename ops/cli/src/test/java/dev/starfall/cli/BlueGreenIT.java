@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,7 +108,7 @@ class BlueGreenIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int members = members(bootstrap, group);
         while (members != 1 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
             members = members(bootstrap, group);
         }
         return members;
