@@ -5,10 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -21,9 +25,13 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,11 +59,14 @@ import org.slf4j.LoggerFactory;
  * sum reads low at a start and after a rebalance: an add may come a few checks later, and a
  * removal waits for two seconds of low readings.
  *
- * <p>A fresh instance that is alone ({@link #noLocalState}, {@link #noMembers}: a first start, a
- * rebuild after a reset, a new instance restoring a lost one's state) starts with the second thread
- * instead ({@link #FRESH_START}, {@link #watchFreshStart}): its tasks restore everything from their
+ * <p>A fresh instance that is alone ({@link #noLocalState}, {@link #members}: a new instance
+ * restoring a lost one's state, a start on a wiped disk) and has a large state to restore
+ * ({@link #changelogRecords}, {@link #FRESH_START_FROM}) starts with the second thread instead
+ * ({@link #FRESH_START}, {@link #watchFreshStart}): its tasks restore everything from their
  * changelogs, which no lag shows, and then count whatever the changelogs had not reached, so
- * the thread pays for itself from the start and costs no rebalance to add.
+ * the thread pays for itself from the start and costs no rebalance to add. With little or nothing
+ * to restore (a first start, a start after a reset, a green application: their changelogs are
+ * empty) the second thread's clients and join only cost the start time.
  */
 public final class CatchUpThread implements AutoCloseable {
 
@@ -103,6 +114,14 @@ public final class CatchUpThread implements AutoCloseable {
     public static final Map<String, Object> FRESH_START = Map.of(
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2,
             StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
+
+    /**
+     * Changelog records ({@link #changelogRecords}) from which a fresh instance alone starts with
+     * {@link #FRESH_START}. Its second stream thread's clients and join cost an empty start about a
+     * second (6.83 against 5.82 s; ops/bench/REPORT.md, section 3, thirty-third round), while it took
+     * a fresh restore of 1 M events, about 2.2 M changelog records, from 12.56 to 10.15 s.
+     */
+    public static final long FRESH_START_FROM = 500_000;
 
     /** A task's directory under the application's state directory: {@code <subtopology>_<partition>}. */
     private static final Pattern TASK_DIRECTORY = Pattern.compile("\\d+_\\d+");
@@ -168,29 +187,77 @@ public final class CatchUpThread implements AutoCloseable {
     }
 
     /**
-     * Whether the consumer group of {@code applicationId} has no members, so that an instance
-     * starting now would be alone in it; false when the broker does not say so within {@code timeout}.
-     * For applications on Kafka's classic group protocol, Kafka Streams' default: the consumer groups'
+     * How many members the consumer group of {@code applicationId} has (none: an instance starting
+     * now would be alone in it); empty when the broker does not say within {@code timeout}. For
+     * applications on Kafka's classic group protocol, Kafka Streams' default: the consumer groups'
      * API does not describe a group of the streams protocol.
      */
-    public static boolean noMembers(Admin admin, String applicationId, Duration timeout) {
+    public static OptionalInt members(Admin admin, String applicationId, Duration timeout) {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return group.members().isEmpty();
+            return OptionalInt.of(group.members().size());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
-                return true;
+                return OptionalInt.of(0);
             }
             log.debug("Cannot tell whether application {} has other instances: {}", applicationId, e.getCause().toString());
-            return false;
+            return OptionalInt.empty();
         } catch (TimeoutException e) {
             log.debug("Cannot tell whether application {} has other instances: no answer in {}", applicationId, timeout);
-            return false;
+            return OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return OptionalInt.empty();
         }
+    }
+
+    /**
+     * How many records the changelogs of {@code applicationId}'s {@link Stores#PERSISTENT persistent
+     * stores} hold, at most (a compacted changelog's offsets also count the records its cleaning
+     * removed): what a fresh instance would restore. Zero when none exists yet (a first start, a start
+     * after a reset); empty when the broker does not say within {@code timeout}.
+     */
+    public static OptionalLong changelogRecords(Admin admin, String applicationId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Set<String> topics = admin.listTopics().names().get(left(deadline), TimeUnit.NANOSECONDS);
+            List<String> changelogs = Stores.PERSISTENT.stream().map(store -> Stores.changelog(applicationId, store))
+                    .filter(topics::contains).toList();
+            if (changelogs.isEmpty()) {
+                return OptionalLong.of(0);
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(changelogs).allTopicNames().get(left(deadline), TimeUnit.NANOSECONDS);
+            List<TopicPartition> partitions = described.values().stream()
+                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList();
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> earliest = offsets(admin, partitions, OffsetSpec.earliest(), deadline);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = offsets(admin, partitions, OffsetSpec.latest(), deadline);
+            long records = 0;
+            for (TopicPartition p : partitions) {
+                records += Math.max(0, latest.get(p).offset() - earliest.get(p).offset());
+            }
+            return OptionalLong.of(records);
+        } catch (ExecutionException e) {
+            log.debug("Cannot tell what application {} would restore: {}", applicationId, e.getCause().toString());
+            return OptionalLong.empty();
+        } catch (TimeoutException e) {
+            log.debug("Cannot tell what application {} would restore: no answer in {}", applicationId, timeout);
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(Admin admin, List<TopicPartition> partitions,
+            OffsetSpec spec, long deadline) throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(p, spec));
+        return admin.listOffsets(request).all().get(left(deadline), TimeUnit.NANOSECONDS);
+    }
+
+    private static long left(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 
     /** How many times a thread was added. */

@@ -268,11 +268,18 @@ public final class ProjectionsService implements AutoCloseable {
         return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING && s != KafkaStreams.State.PENDING_ERROR;
     }
 
-    /** Closes and leaves the group, so a restart or the reset tool does not wait out the session timeout. */
+    /**
+     * Closes and leaves the group, so a restart or the reset tool does not wait out the session
+     * timeout; logged once, and only for projections that were started.
+     */
     @Override
     public void close() {
+        KafkaStreams.State before = streams.state();
+        boolean started = before != KafkaStreams.State.CREATED && before != KafkaStreams.State.NOT_RUNNING;
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
-        log.info("Projections closed ({})", settings.applicationServer());
+        if (started) {
+            log.info("Projections closed ({})", settings.applicationServer());
+        }
     }
 }

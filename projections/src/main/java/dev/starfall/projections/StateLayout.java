@@ -53,13 +53,9 @@ public final class StateLayout {
      */
     private static List<String> retiredChangelogs(Set<String> topics, String applicationId) {
         return Stores.RETIRED.keySet().stream().sorted()
-                .filter(store -> topics.contains(changelog(applicationId, store)))
-                .map(store -> changelog(applicationId, store) + ", the changelog of a store this version replaced (started on it, "
+                .filter(store -> topics.contains(Stores.changelog(applicationId, store)))
+                .map(store -> Stores.changelog(applicationId, store) + ", the changelog of a store this version replaced (started on it, "
                         + Stores.RETIRED.get(store) + ")")
                 .toList();
-    }
-
-    private static String changelog(String applicationId, String store) {
-        return applicationId + "-" + store + "-changelog";
     }
 }

@@ -1,5 +1,6 @@
 package dev.starfall.projections;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,4 +84,16 @@ public final class Stores {
 
     /** The stores that answer queries, all partitioned by shower number. */
     public static final String[] SHOWER_STORES = {CONTRIBUTIONS, SHOWER_TOTALS};
+
+    /**
+     * The stores kept in RocksDB: their changelogs hold nearly all that a fresh instance restores
+     * (one record a transfer, a wallet's contribution to a shower, a meteor); the other stores'
+     * hold a few records a task.
+     */
+    public static final List<String> PERSISTENT = List.of(TRANSFER_IDS, CONTRIBUTIONS, METEORS);
+
+    /** The changelog topic Kafka Streams keeps for {@code store} of application {@code applicationId}. */
+    public static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,10 +16,12 @@ import dev.starfall.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -49,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backlog is worked off; tasks move to the new thread and back, and every record is counted once.
  * An instance alone gives its thread back when another instance joins its application, and gets
  * none while it shares it. A fresh instance alone starts with the second thread, restores and counts
- * with it, and gives it back once caught up.
+ * with it, and gives it back once caught up. What such an instance would restore is counted from its
+ * application's changelogs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CatchUpThreadIT {
@@ -163,7 +167,7 @@ class CatchUpThreadIT {
         String application = "catch-up-it-fresh";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             assertThat(CatchUpThread.noLocalState(first, application)).as("an empty state directory").isTrue();
-            assertThat(CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10))).as("a group never joined").isTrue();
+            assertThat(CatchUpThread.members(admin, application, Duration.ofSeconds(10))).as("a group never joined").hasValue(0);
             for (Path state : List.of(first, restoring)) {
                 // the first start counts the records; the second, on an empty state directory, restores the counts from the changelog
                 KafkaStreams streams = new KafkaStreams(topology(INPUT, WORK_NANOS), freshStart(state, application));
@@ -173,7 +177,8 @@ class CatchUpThreadIT {
                             new CatchUpThread.Settings(RECORDS / 8, 0, Duration.ofMillis(100)))) {
                         Await.until("both stream threads running", Duration.ofSeconds(60),
                                 () -> streams.state() == KafkaStreams.State.RUNNING && aliveThreads(streams) == 2);
-                        assertThat(CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10))).as("a group with members").isFalse();
+                        assertThat(CatchUpThread.members(admin, application, Duration.ofSeconds(10)).orElse(0)).as("a group with members")
+                                .isPositive();
                         Await.until("every record counted", Duration.ofSeconds(120), () -> counted(streams) == RECORDS);
                         Await.until("back to one stream thread", Duration.ofSeconds(60), () -> aliveThreads(streams) == 1);
                         assertThat(catchUp.removals()).containsExactly(CatchUpThread.Removal.CAUGHT_UP);
@@ -186,8 +191,50 @@ class CatchUpThreadIT {
                             .withTimeout(Duration.ofSeconds(30)));
                 }
                 assertThat(CatchUpThread.noLocalState(state, application)).as("the tasks' state left behind").isFalse();
-                Await.until("the group empty again", Duration.ofSeconds(60), () -> CatchUpThread.noMembers(admin, application, Duration.ofSeconds(10)));
+                Await.until("the group empty again", Duration.ofSeconds(60),
+                        () -> CatchUpThread.members(admin, application, Duration.ofSeconds(10)).equals(OptionalInt.of(0)));
             }
+        }
+    }
+
+    @Test
+    void shouldCountTheChangelogRecordsAFreshInstanceWouldRestore() throws Exception {
+        String application = "catch-up-it-changelogs";
+        String ids = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.TRANSFER_IDS);
+        String meteors = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.METEORS);
+        // not counted: a small store's changelog, and a persistent store's of an application whose id extends this one's
+        String totals = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.SHOWER_TOTALS);
+        String green = dev.starfall.projections.Stores.changelog(application + "-green", dev.starfall.projections.Stores.TRANSFER_IDS);
+        Duration timeout = Duration.ofSeconds(10);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("no changelog yet").hasValue(0);
+            admin.createTopics(List.of(new NewTopic(ids, 3, (short) 1), new NewTopic(meteors, 2, (short) 1),
+                    new NewTopic(totals, 1, (short) 1), new NewTopic(green, 1, (short) 1))).all().get();
+            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("empty changelogs").hasValue(0);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 300; i++) {
+                    producer.send(new ProducerRecord<>(ids, i % 3, "id-" + i, "1"));
+                }
+                for (int i = 0; i < 50; i++) {
+                    producer.send(new ProducerRecord<>(meteors, "meteor-" + i, "m"));
+                }
+                for (int i = 0; i < 1_000; i++) {
+                    producer.send(new ProducerRecord<>(totals, "total-" + i, "t"));
+                    producer.send(new ProducerRecord<>(green, "id-" + i, "1"));
+                }
+            }
+            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("the persistent stores' changelogs").hasValue(350);
+            // records a changelog no longer holds (its start moved, as compaction or deletion moves it) are not restored
+            admin.deleteRecords(Map.of(new TopicPartition(ids, 0), RecordsToDelete.beforeOffset(40))).all().get();
+            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("after the first 40 of a partition went").hasValue(310);
+        }
+        Admin unreachable = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"));
+        try {
+            assertThat(CatchUpThread.changelogRecords(unreachable, application, Duration.ofSeconds(1))).as("no broker answers").isEmpty();
+            assertThat(CatchUpThread.members(unreachable, application, Duration.ofSeconds(1))).as("no broker answers").isEmpty();
+        } finally {
+            unreachable.close(Duration.ZERO);
         }
     }
 

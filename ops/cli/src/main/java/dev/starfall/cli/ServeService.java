@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -53,10 +55,15 @@ final class ServeService extends ClusterService {
 
     /** Starts every part; on a failure, closes what already started and rethrows. */
     static ServeService start(ServiceSettings s, CheckedManifest checked) {
-        return Closer.startOrClose(new ServeService(), service -> service.startAll(s, checked));
+        return start(s, checked, CatchUpThread.FRESH_START_FROM);
     }
 
-    private void startAll(ServiceSettings s, CheckedManifest checked) {
+    /** As {@link #start(ServiceSettings, CheckedManifest)}, with a fresh start from {@code freshStartFrom} changelog records. */
+    static ServeService start(ServiceSettings s, CheckedManifest checked, long freshStartFrom) {
+        return Closer.startOrClose(new ServeService(), service -> service.startAll(s, checked, freshStartFrom));
+    }
+
+    private void startAll(ServiceSettings s, CheckedManifest checked, long freshStartFrom) {
         Manifest manifest = checked.manifest();
         try {
             Files.createDirectories(s.stateDir());
@@ -68,18 +75,18 @@ final class ServeService extends ClusterService {
             log.info("Kafka Streams settings from {}: {}", ServiceSettings.Setting.STREAMS_PROPERTIES.env(), s.streamsProperties().keySet());
         }
         // Far behind (a rebuild, a green application catching up), a second stream thread counts while the
-        // first commits, and a fresh instance alone starts with it: see CatchUpThread. An operator who set
-        // the thread count keeps it.
+        // first commits, and a fresh instance alone with a large state to restore starts with it: see
+        // CatchUpThread. An operator who set the thread count keeps it.
         boolean catchUp = !s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
                 && Runtime.getRuntime().availableProcessors() > 1;
         // Whether others run is asked of the consumer groups' API, which does not describe a group of Kafka's streams protocol.
         boolean streamsProtocol = "streams".equalsIgnoreCase(s.streamsProperties().getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, "").trim());
         boolean fresh = catchUp && !streamsProtocol && CatchUpThread.noLocalState(s.stateDir(), applicationId);
-        CompletableFuture<Boolean> alone = fresh ? askWhetherAlone(s.bootstrapServers(), applicationId)
+        CompletableFuture<Boolean> freshStart = fresh ? askFreshStart(s.bootstrapServers(), applicationId, freshStartFrom)
                 : CompletableFuture.completedFuture(false);
         // Topics are checked on a thread of their own while the topology, the Kafka Streams clients and
         // Vert.x are built: on a cold JVM each takes about half a second, mostly class loading. A fresh
-        // instance is built as one alone meanwhile.
+        // start is asked beside it, and builds the projections again if it applies.
         FutureTask<Void> topics = new FutureTask<>(() -> {
             ensureTopicsAndState(s.bootstrapServers(), s.replicationFactor(), applicationId);
             return null;
@@ -89,21 +96,17 @@ final class ServeService extends ClusterService {
         topicsThread.start();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         TopologySerdes.prefetchStoredSchemas(registry);
-        projections = parts.track(prepare(manifest, s, registry, fresh));
+        projections = parts.track(prepare(manifest, s, registry, false));
         Vertx vertx = Vertx.vertx();
         parts.track(() -> vertx.close().await());
         await(topics);
-        boolean freshStart = alone.join();
-        if (freshStart) {
-            log.info("No local state and no other instance of {}: starting with {} until caught up", applicationId, CatchUpThread.FRESH_START);
-        } else if (fresh) {
-            // others are running: a second thread here would draw a share of their tasks (CatchUpThread)
-            log.info("No local state, but other instances of {} are running: starting with the configured stream threads", applicationId);
+        boolean twoThreads = freshStart.join();
+        if (twoThreads) {
             projections.close(); // never started; closed again, which does nothing, with the other parts
-            projections = parts.track(prepare(manifest, s, registry, false));
+            projections = parts.track(prepare(manifest, s, registry, true));
         }
         projections.start();
-        if (freshStart) {
+        if (twoThreads) {
             parts.track(CatchUpThread.watchFreshStart(projections.streams(), () -> true, CatchUpThread.Settings.DEFAULT));
         } else if (catchUp) {
             parts.track(CatchUpThread.watch(projections.streams(), () -> true, CatchUpThread.Settings.DEFAULT));
@@ -123,23 +126,43 @@ final class ServeService extends ClusterService {
     }
 
     /**
-     * Whether the application's consumer group has no members ({@link CatchUpThread#noMembers}), asked
-     * on a thread of its own beside the topics' check; false when it cannot be told.
+     * Whether a fresh instance starts with {@link CatchUpThread#FRESH_START}: alone in its application
+     * ({@link CatchUpThread#members}) with at least {@code from} changelog records to restore
+     * ({@link CatchUpThread#changelogRecords}). Asked on a thread of its own beside the topics'
+     * check; false when it cannot be told.
      */
-    private static CompletableFuture<Boolean> askWhetherAlone(String bootstrapServers, String applicationId) {
-        CompletableFuture<Boolean> alone = new CompletableFuture<>();
+    private static CompletableFuture<Boolean> askFreshStart(String bootstrapServers, String applicationId, long from) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
         Thread check = new Thread(() -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                alone.complete(CatchUpThread.noMembers(admin, applicationId, GROUP_CHECK_TIMEOUT));
+                OptionalInt members = CatchUpThread.members(admin, applicationId, GROUP_CHECK_TIMEOUT);
+                if (members.isEmpty()) {
+                    return; // said at debug
+                }
+                if (members.getAsInt() > 0) {
+                    // a second thread here would draw a share of the others' tasks
+                    log.info("No local state, but other instances of {} are running: starting with the configured stream threads",
+                            applicationId);
+                    return;
+                }
+                OptionalLong records = CatchUpThread.changelogRecords(admin, applicationId, GROUP_CHECK_TIMEOUT);
+                if (records.isPresent() && records.getAsLong() >= from) {
+                    log.info("No local state, no other instance of {} and up to {} changelog records to restore: starting with {} "
+                            + "until caught up", applicationId, records.getAsLong(), CatchUpThread.FRESH_START);
+                    answer.complete(true);
+                } else {
+                    log.debug("No local state and {} changelog records of {} to restore: starting with the configured stream threads",
+                            records.isPresent() ? records.getAsLong() : "an unknown number of", applicationId);
+                }
             } catch (RuntimeException e) {
                 log.debug("Cannot tell whether application {} has other instances: {}", applicationId, e.toString());
             } finally {
-                alone.complete(false);
+                answer.complete(false);
             }
-        }, "starfall-group-check");
+        }, "starfall-fresh-start-check");
         check.setDaemon(true);
         check.start();
-        return alone;
+        return answer;
     }
 
     /** The projections, configured as {@code s} says, under {@link CatchUpThread#FRESH_START} for a fresh start. */

@@ -79,7 +79,7 @@ class BlueGreenIT {
 
                     assertThat(stateRoot.resolve(blueId)).as("blue's stores").isDirectory();
                     assertThat(stateRoot.resolve(greenId)).as("green's stores, beside blue's").isDirectory();
-                    // each started fresh and alone in its own group, with a second stream thread it gives back once caught up
+                    // each alone in its own group; a stream thread added or started for a catch-up is given back once caught up
                     assertThat(membersOnceCaughtUp(kafka.bootstrapServers(), blueId)).as("blue's group").isEqualTo(1);
                     assertThat(membersOnceCaughtUp(kafka.bootstrapServers(), greenId)).as("green's own group").isEqualTo(1);
                 }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code starfall ingest} and two {@code starfall serve} instances against a cluster they did not
  * start (a broker and a registry standing in for external ones), on a signed manifest: both
  * instances answer every shower with the simulator's ground truth (routing between them), and both
- * follow a signed halt notice.
+ * follow a signed halt notice; a third, started fresh once they have stopped, restores the same
+ * answers.
  */
 class ServeAndIngestIT {
 
@@ -77,10 +78,11 @@ class ServeAndIngestIT {
             ServiceSettings ingestSettings = ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of(), CliTesting.with(common,
                     "STARFALL_SIMULATOR", "true", "STARFALL_SIMULATOR_SEED", "11", "STARFALL_SIMULATOR_WALLETS", "120",
                     "STARFALL_SIMULATOR_TRANSACTIONS", "900", "STARFALL_BIND_HOST", "127.0.0.1", "STARFALL_ADMIN_PORT", Integer.toString(CliTesting.freePort())));
+            Map<Integer, Map<String, BigInteger>> truth;
             try (IngestService ingest = IngestService.start(ingestSettings, checked.manifest());
                  ServeService one = ServeService.start(serveSettings(common, "state-1"), checked)) {
-                assertThat(streamThreads(one)).as("the first instance, with no local state and alone, starts with two stream threads")
-                        .isEqualTo(2);
+                assertThat(streamThreads(one)).as("the first instance, with no local state and alone but nothing to restore, starts "
+                        + "with one stream thread").isEqualTo(1);
                 awaitTrue(() -> one.projections().streams().state() == KafkaStreams.State.RUNNING);
                 try (ServeService two = ServeService.start(serveSettings(common, "state-2"), checked)) {
                     assertThat(streamThreads(two)).as("the second, with no local state but another instance running, starts with one")
@@ -90,29 +92,9 @@ class ServeAndIngestIT {
                     String metrics = http.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body();
                     assertThat(metrics).as("the ingest admin listener").containsPattern("starfall_ingest_requests_total\\{source=\"[^\"]+\"} [1-9]")
                             .contains("starfall_ingest_lag_seconds{", "endpoint=\"simulator\"");
-                    Map<Integer, Map<String, BigInteger>> truth = ingest.simulator().orElseThrow().groundTruth();
-                    List<String> urls = List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port());
-
-                    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                    Map<String, Integer> matching = new HashMap<>();
-                    while (System.nanoTime() < deadline) {
-                        for (String url : urls) {
-                            int m = 0;
-                            for (int shower = 1; shower <= showers; shower++) {
-                                JsonNode board = leaderboard(url, shower);
-                                if (board != null && amounts(board).equals(truth.getOrDefault(shower, Map.of()))) {
-                                    m++;
-                                }
-                            }
-                            matching.put(url, m);
-                        }
-                        if (matching.values().stream().allMatch(m -> m == showers)) {
-                            break;
-                        }
-                        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-                    }
-                    assertThat(matching).as("showers matching the ground truth per instance").containsOnlyKeys(urls)
-                            .allSatisfy((url, m) -> assertThat(m).as(url).isEqualTo(showers));
+                    truth = ingest.simulator().orElseThrow().groundTruth();
+                    assertGroundTruth(List.of("http://127.0.0.1:" + one.gateway().port(), "http://127.0.0.1:" + two.gateway().port()),
+                            truth, showers);
                     // with the application shared, each runs one stream thread (CatchUpThread)
                     awaitTrue(() -> streamThreads(one) == 1 && streamThreads(two) == 1);
 
@@ -125,7 +107,39 @@ class ServeAndIngestIT {
                     assertThat(one.haltWatcher().orElseThrow().current()).contains(halt);
                 }
             }
+            // A new instance replacing the lost ones, on an empty state directory and alone, with the changelogs
+            // holding more than the (lowered) threshold: it starts with two stream threads and gives one back.
+            try (ServeService three = ServeService.start(serveSettings(common, "state-3"), checked, 1)) {
+                assertThat(streamThreads(three)).as("a fresh instance alone with state to restore starts with two stream threads")
+                        .isEqualTo(2);
+                assertGroundTruth(List.of("http://127.0.0.1:" + three.gateway().port()), truth, showers);
+                awaitTrue(() -> streamThreads(three) == 1);
+            }
         }
+    }
+
+    /** Waits until every instance at {@code urls} answers each shower's leaderboard as {@code truth} has it. */
+    private void assertGroundTruth(List<String> urls, Map<Integer, Map<String, BigInteger>> truth, int showers) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Map<String, Integer> matching = new HashMap<>();
+        while (System.nanoTime() < deadline) {
+            for (String url : urls) {
+                int m = 0;
+                for (int shower = 1; shower <= showers; shower++) {
+                    JsonNode board = leaderboard(url, shower);
+                    if (board != null && amounts(board).equals(truth.getOrDefault(shower, Map.of()))) {
+                        m++;
+                    }
+                }
+                matching.put(url, m);
+            }
+            if (matching.values().stream().allMatch(m -> m == showers)) {
+                break;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+        assertThat(matching).as("showers matching the ground truth per instance").containsOnlyKeys(urls)
+                .allSatisfy((url, m) -> assertThat(m).as(url).isEqualTo(showers));
     }
 
     @Test
