@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -23,12 +22,13 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
@@ -59,14 +59,13 @@ import org.slf4j.LoggerFactory;
  * sum reads low at a start and after a rebalance: an add may come a few checks later, and a
  * removal waits for two seconds of low readings.
  *
- * <p>A fresh instance that is alone ({@link #noLocalState}, {@link #members}: a new instance
- * restoring a lost one's state, a start on a wiped disk) and has a large state to restore
- * ({@link #changelogRecords}, {@link #FRESH_START_FROM}) starts with the second thread instead
- * ({@link #FRESH_START}, {@link #watchFreshStart}): its tasks restore everything from their
- * changelogs, which no lag shows, and then count whatever the changelogs had not reached, so
- * the thread pays for itself from the start and costs no rebalance to add. With little or nothing
- * to restore (a first start, a start after a reset, a green application: their changelogs are
- * empty) the second thread's clients and join only cost the start time.
+ * <p>A fresh instance that is alone ({@link #noLocalState}, {@link #members}: a first start, a
+ * rebuild after a reset, a green application, a new instance restoring a lost one's state) and has
+ * many records ahead of it ({@link #ahead}, {@link #FRESH_START_FROM}) starts with the second thread
+ * instead ({@link #FRESH_START}, {@link #watchFreshStart}): its tasks restore everything from their
+ * changelogs, which no lag shows, and then count whatever the changelogs had not reached, so the
+ * thread pays for itself from the start and costs no rebalance to add. With few records ahead (an
+ * empty or small history) the second thread's clients and join would only cost the start time.
  */
 public final class CatchUpThread implements AutoCloseable {
 
@@ -116,10 +115,11 @@ public final class CatchUpThread implements AutoCloseable {
             StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
 
     /**
-     * Changelog records ({@link #changelogRecords}) from which a fresh instance alone starts with
-     * {@link #FRESH_START}. Its second stream thread's clients and join cost an empty start about a
-     * second (6.83 against 5.82 s; ops/bench/REPORT.md, section 3, thirty-third round), while it took
-     * a fresh restore of 1 M events, about 2.2 M changelog records, from 12.56 to 10.15 s.
+     * Records ahead ({@link Ahead#records}) from which a fresh instance alone starts with
+     * {@link #FRESH_START}, as many as {@link Settings#DEFAULT} adds a thread from. Its second stream
+     * thread's clients and join cost a start on an empty history about a second (6.83 against
+     * 5.82 s; ops/bench/REPORT.md, section 3, thirty-third round), while it took a fresh restore of
+     * 1 M events, 2.6 M changelog records, from 12.56 to 10.15 s.
      */
     public static final long FRESH_START_FROM = 500_000;
 
@@ -213,39 +213,85 @@ public final class CatchUpThread implements AutoCloseable {
     }
 
     /**
-     * How many records the changelogs of {@code applicationId}'s {@link Stores#PERSISTENT persistent
-     * stores} hold, at most (a compacted changelog's offsets also count the records its cleaning
-     * removed): what a fresh instance would restore. Zero when none exists yet (a first start, a start
-     * after a reset); empty when the broker does not say within {@code timeout}.
+     * What an instance of an application starting on no local state has ahead of it, in records:
+     * {@code toRestore} in the changelogs of its {@link Stores#PERSISTENT persistent stores}, at most
+     * (a compacted changelog's offsets also count the records its cleaning removed), and
+     * {@code toCount} in the transfers topic past the application's committed offsets.
      */
-    public static OptionalLong changelogRecords(Admin admin, String applicationId, Duration timeout) {
+    public record Ahead(long toRestore, long toCount) {
+        /** Both, saturating at {@link Long#MAX_VALUE}. */
+        public long records() {
+            long sum = toRestore + toCount;
+            return sum < 0 ? Long.MAX_VALUE : sum;
+        }
+    }
+
+    /**
+     * What a fresh instance of {@code applicationId} would restore and count ({@link Ahead}): nothing
+     * to restore where no changelog exists yet (a first start, a start after a reset, a green
+     * application), everything on the transfers topic to count where the application has committed
+     * no offset. Empty when the broker does not say within {@code timeout}.
+     */
+    public static Optional<Ahead> ahead(Admin admin, String applicationId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Set<String> topics = admin.listTopics().names().get(left(deadline), TimeUnit.NANOSECONDS);
             List<String> changelogs = Stores.PERSISTENT.stream().map(store -> Stores.changelog(applicationId, store))
                     .filter(topics::contains).toList();
-            if (changelogs.isEmpty()) {
-                return OptionalLong.of(0);
+            String transfers = Topics.TRANSFERS_OBSERVED.name();
+            List<String> described = Stream.concat(changelogs.stream(), Stream.of(transfers).filter(topics::contains)).toList();
+            List<TopicPartition> partitions = described.isEmpty() ? List.of()
+                    : admin.describeTopics(described).allTopicNames().get(left(deadline), TimeUnit.NANOSECONDS).values().stream()
+                            .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList();
+            if (partitions.isEmpty()) {
+                return Optional.of(new Ahead(0, 0));
             }
-            Map<String, TopicDescription> described = admin.describeTopics(changelogs).allTopicNames().get(left(deadline), TimeUnit.NANOSECONDS);
-            List<TopicPartition> partitions = described.values().stream()
-                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList();
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> earliest = offsets(admin, partitions, OffsetSpec.earliest(), deadline);
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = offsets(admin, partitions, OffsetSpec.latest(), deadline);
-            long records = 0;
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId, deadline);
+            long toRestore = 0;
+            long toCount = 0;
             for (TopicPartition p : partitions) {
-                records += Math.max(0, latest.get(p).offset() - earliest.get(p).offset());
+                long from = earliest.get(p).offset();
+                long to = latest.get(p).offset();
+                if (p.topic().equals(transfers)) {
+                    OffsetAndMetadata c = committed.get(p);
+                    toCount += Math.max(0, to - (c == null ? from : Math.max(from, c.offset())));
+                } else {
+                    toRestore += Math.max(0, to - from);
+                }
             }
-            return OptionalLong.of(records);
+            return Optional.of(new Ahead(toRestore, toCount));
         } catch (ExecutionException e) {
-            log.debug("Cannot tell what application {} would restore: {}", applicationId, e.getCause().toString());
-            return OptionalLong.empty();
+            log.debug("Cannot tell what application {} would restore and count: {}", applicationId, e.getCause().toString());
+            return Optional.empty();
         } catch (TimeoutException e) {
-            log.debug("Cannot tell what application {} would restore: no answer in {}", applicationId, timeout);
-            return OptionalLong.empty();
+            log.debug("Cannot tell what application {} would restore and count: no answer in {}", applicationId, timeout);
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OptionalLong.empty();
+            return Optional.empty();
+        }
+    }
+
+    /** The application's committed offsets; none for a group that does not exist. */
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String applicationId, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+                    .get(left(deadline), TimeUnit.NANOSECONDS);
+            Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
+            offsets.forEach((p, o) -> {
+                if (o != null) { // a partition without a committed offset
+                    present.put(p, o);
+                }
+            });
+            return present;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw e;
         }
     }
 

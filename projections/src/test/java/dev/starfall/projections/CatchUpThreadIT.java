@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backlog is worked off; tasks move to the new thread and back, and every record is counted once.
  * An instance alone gives its thread back when another instance joins its application, and gets
  * none while it shares it. A fresh instance alone starts with the second thread, restores and counts
- * with it, and gives it back once caught up. What such an instance would restore is counted from its
- * application's changelogs.
+ * with it, and gives it back once caught up. What such an instance would restore and count is read
+ * from its application's changelogs, the transfers topic and its committed offsets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CatchUpThreadIT {
@@ -198,19 +200,20 @@ class CatchUpThreadIT {
     }
 
     @Test
-    void shouldCountTheChangelogRecordsAFreshInstanceWouldRestore() throws Exception {
-        String application = "catch-up-it-changelogs";
+    void shouldCountWhatAFreshInstanceWouldRestoreAndCount() throws Exception {
+        String application = "catch-up-it-ahead";
         String ids = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.TRANSFER_IDS);
         String meteors = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.METEORS);
         // not counted: a small store's changelog, and a persistent store's of an application whose id extends this one's
         String totals = dev.starfall.projections.Stores.changelog(application, dev.starfall.projections.Stores.SHOWER_TOTALS);
         String green = dev.starfall.projections.Stores.changelog(application + "-green", dev.starfall.projections.Stores.TRANSFER_IDS);
+        String transfers = Topics.TRANSFERS_OBSERVED.name();
         Duration timeout = Duration.ofSeconds(10);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("no changelog yet").hasValue(0);
+            assertThat(CatchUpThread.ahead(admin, application, timeout)).as("no topic yet").contains(new CatchUpThread.Ahead(0, 0));
             admin.createTopics(List.of(new NewTopic(ids, 3, (short) 1), new NewTopic(meteors, 2, (short) 1),
-                    new NewTopic(totals, 1, (short) 1), new NewTopic(green, 1, (short) 1))).all().get();
-            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("empty changelogs").hasValue(0);
+                    new NewTopic(totals, 1, (short) 1), new NewTopic(green, 1, (short) 1), new NewTopic(transfers, 2, (short) 1))).all().get();
+            assertThat(CatchUpThread.ahead(admin, application, timeout)).as("empty topics").contains(new CatchUpThread.Ahead(0, 0));
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 300; i++) {
@@ -223,15 +226,23 @@ class CatchUpThreadIT {
                     producer.send(new ProducerRecord<>(totals, "total-" + i, "t"));
                     producer.send(new ProducerRecord<>(green, "id-" + i, "1"));
                 }
+                for (int i = 0; i < 100; i++) {
+                    producer.send(new ProducerRecord<>(transfers, i < 60 ? 0 : 1, "transfer-" + i, "t"));
+                }
             }
-            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("the persistent stores' changelogs").hasValue(350);
+            assertThat(CatchUpThread.ahead(admin, application, timeout)).as("the persistent stores' changelogs; every transfer")
+                    .contains(new CatchUpThread.Ahead(350, 100));
             // records a changelog no longer holds (its start moved, as compaction or deletion moves it) are not restored
             admin.deleteRecords(Map.of(new TopicPartition(ids, 0), RecordsToDelete.beforeOffset(40))).all().get();
-            assertThat(CatchUpThread.changelogRecords(admin, application, timeout)).as("after the first 40 of a partition went").hasValue(310);
+            // transfers before the application's committed offset are counted already
+            admin.alterConsumerGroupOffsets(application, Map.of(new TopicPartition(transfers, 0), new OffsetAndMetadata(25))).all().get();
+            assertThat(CatchUpThread.ahead(admin, application, timeout)).as("40 of a changelog gone, 25 transfers counted")
+                    .contains(new CatchUpThread.Ahead(310, 75));
+            assertThat(new CatchUpThread.Ahead(Long.MAX_VALUE, 1).records()).as("saturates").isEqualTo(Long.MAX_VALUE);
         }
         Admin unreachable = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"));
         try {
-            assertThat(CatchUpThread.changelogRecords(unreachable, application, Duration.ofSeconds(1))).as("no broker answers").isEmpty();
+            assertThat(CatchUpThread.ahead(unreachable, application, Duration.ofSeconds(1))).as("no broker answers").isEmpty();
             assertThat(CatchUpThread.members(unreachable, application, Duration.ofSeconds(1))).as("no broker answers").isEmpty();
         } finally {
             unreachable.close(Duration.ZERO);

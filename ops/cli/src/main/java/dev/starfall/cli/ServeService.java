@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -58,7 +57,7 @@ final class ServeService extends ClusterService {
         return start(s, checked, CatchUpThread.FRESH_START_FROM);
     }
 
-    /** As {@link #start(ServiceSettings, CheckedManifest)}, with a fresh start from {@code freshStartFrom} changelog records. */
+    /** As {@link #start(ServiceSettings, CheckedManifest)}, with a fresh start from {@code freshStartFrom} records ahead. */
     static ServeService start(ServiceSettings s, CheckedManifest checked, long freshStartFrom) {
         return Closer.startOrClose(new ServeService(), service -> service.startAll(s, checked, freshStartFrom));
     }
@@ -75,7 +74,7 @@ final class ServeService extends ClusterService {
             log.info("Kafka Streams settings from {}: {}", ServiceSettings.Setting.STREAMS_PROPERTIES.env(), s.streamsProperties().keySet());
         }
         // Far behind (a rebuild, a green application catching up), a second stream thread counts while the
-        // first commits, and a fresh instance alone with a large state to restore starts with it: see
+        // first commits, and a fresh instance alone with many records ahead starts with it: see
         // CatchUpThread. An operator who set the thread count keeps it.
         boolean catchUp = !s.streamsProperties().containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)
                 && Runtime.getRuntime().availableProcessors() > 1;
@@ -127,9 +126,9 @@ final class ServeService extends ClusterService {
 
     /**
      * Whether a fresh instance starts with {@link CatchUpThread#FRESH_START}: alone in its application
-     * ({@link CatchUpThread#members}) with at least {@code from} changelog records to restore
-     * ({@link CatchUpThread#changelogRecords}). Asked on a thread of its own beside the topics'
-     * check; false when it cannot be told.
+     * ({@link CatchUpThread#members}) with at least {@code from} records to restore and count
+     * ({@link CatchUpThread#ahead}). Asked on a thread of its own beside the topics' check; false when
+     * it cannot be told.
      */
     private static CompletableFuture<Boolean> askFreshStart(String bootstrapServers, String applicationId, long from) {
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
@@ -145,14 +144,18 @@ final class ServeService extends ClusterService {
                             applicationId);
                     return;
                 }
-                OptionalLong records = CatchUpThread.changelogRecords(admin, applicationId, GROUP_CHECK_TIMEOUT);
-                if (records.isPresent() && records.getAsLong() >= from) {
-                    log.info("No local state, no other instance of {} and up to {} changelog records to restore: starting with {} "
-                            + "until caught up", applicationId, records.getAsLong(), CatchUpThread.FRESH_START);
+                Optional<CatchUpThread.Ahead> ahead = CatchUpThread.ahead(admin, applicationId, GROUP_CHECK_TIMEOUT);
+                if (ahead.isEmpty()) {
+                    return; // said at debug
+                }
+                CatchUpThread.Ahead a = ahead.get();
+                if (a.records() >= from) {
+                    log.info("No local state and no other instance of {}, with up to {} changelog records to restore and {} transfers to "
+                            + "count: starting with {} until caught up", applicationId, a.toRestore(), a.toCount(), CatchUpThread.FRESH_START);
                     answer.complete(true);
                 } else {
-                    log.debug("No local state and {} changelog records of {} to restore: starting with the configured stream threads",
-                            records.isPresent() ? records.getAsLong() : "an unknown number of", applicationId);
+                    log.debug("No local state, with {} changelog records of {} to restore and {} transfers to count: starting with the "
+                            + "configured stream threads", a.toRestore(), applicationId, a.toCount());
                 }
             } catch (RuntimeException e) {
                 log.debug("Cannot tell whether application {} has other instances: {}", applicationId, e.toString());
