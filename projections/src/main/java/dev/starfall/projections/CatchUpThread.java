@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * instead ({@link #FRESH_START}, {@link #watchFreshStart}): its tasks restore everything from their
  * changelogs, which no lag shows, and then count whatever the changelogs had not reached, so the
  * thread pays for itself from the start and costs no rebalance to add. With few records ahead (an
- * empty or small history) the second thread's clients and join would only cost the start time.
+ * empty or small history) it would gain nothing, and its clients and join cost CPU at the start.
  */
 public final class CatchUpThread implements AutoCloseable {
 
@@ -116,10 +116,12 @@ public final class CatchUpThread implements AutoCloseable {
 
     /**
      * Records ahead ({@link Ahead#records}) from which a fresh instance alone starts with
-     * {@link #FRESH_START}, as many as {@link Settings#DEFAULT} adds a thread from. Its second stream
-     * thread's clients and join cost a start on an empty history about a second (6.83 against
-     * 5.82 s; ops/bench/REPORT.md, section 3, thirty-third round), while it took a fresh restore of
-     * 1 M events, 2.6 M changelog records, from 12.56 to 10.15 s.
+     * {@link #FRESH_START}, as many as {@link Settings#DEFAULT} adds a thread from. Under it the
+     * second stream thread gains nothing measurable (a history of 100 k events, about 260,000
+     * changelog records, restored and built as fast with one), and its clients and join cost a start
+     * on an empty history about 0.3 s of CPU (ops/bench/REPORT.md, section 3, thirty-fourth round);
+     * above it, a fresh restore of 1 M events, 2.6 M changelog records, took 10.15 s with it against
+     * 12.56 s (thirty-third round).
      */
     public static final long FRESH_START_FROM = 500_000;
 
