@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class ServeService extends ClusterService {
 
     private static final Logger log = LoggerFactory.getLogger(ServeService.class);
-    /** How long a fresh instance waits to learn whether others of its application are running. */
+    /** How long a fresh instance waits to learn whether others of its application are running, and what is ahead of it. */
     private static final Duration GROUP_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private ProjectionsService projections;
@@ -133,6 +133,7 @@ final class ServeService extends ClusterService {
     private static CompletableFuture<Boolean> askFreshStart(String bootstrapServers, String applicationId, long from) {
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         Thread check = new Thread(() -> {
+            long deadline = System.nanoTime() + GROUP_CHECK_TIMEOUT.toNanos();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 OptionalInt members = CatchUpThread.members(admin, applicationId, GROUP_CHECK_TIMEOUT);
                 if (members.isEmpty()) {
@@ -144,7 +145,8 @@ final class ServeService extends ClusterService {
                             applicationId);
                     return;
                 }
-                Optional<CatchUpThread.Ahead> ahead = CatchUpThread.ahead(admin, applicationId, GROUP_CHECK_TIMEOUT);
+                Optional<CatchUpThread.Ahead> ahead = CatchUpThread.ahead(admin, applicationId,
+                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 if (ahead.isEmpty()) {
                     return; // said at debug
                 }
