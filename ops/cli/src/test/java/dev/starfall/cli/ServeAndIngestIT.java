@@ -151,7 +151,7 @@ class ServeAndIngestIT {
                     "STARFALL_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "STARFALL_SCHEMA_REGISTRY_URL", registry.url()), "state");
             String retired = Stores.RETIRED.keySet().iterator().next();
-            String changelog = settings.applicationIdFor(checked.manifest()) + "-" + retired + "-changelog";
+            String changelog = Stores.changelog(settings.applicationIdFor(checked.manifest()), retired);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1))).all().get();
             }
