@@ -17,6 +17,7 @@ import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.TierFloors;
 import dev.starfall.projections.domain.Tiers;
+import dev.starfall.projections.domain.TransferIdKey;
 import dev.starfall.schemas.TransferIds;
 import dev.starfall.schemas.avro.EggDrawn;
 import dev.starfall.schemas.avro.EggWinner;
@@ -88,7 +89,13 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     private final Deserializer<TransferObserved> transfers;
 
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, Long> transferIds;
+    /** Counted transfers, by {@link TransferIdKey}: id -> block time millis. */
+    private KeyValueStore<Bytes, Long> transferIds;
+    /**
+     * Whether the transfer-ids store holds keys an earlier version wrote ({@link TransferIdKey#legacy}),
+     * under which a transfer is then also looked up; null until the task's first new transfer.
+     */
+    private Boolean legacyIds;
     private KeyValueStore<ShowerWallet, Contribution> contributions;
     /** The contributions' rankings: a contribution put moves its entry (see {@link RankedContributionsStore}). */
     private ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
@@ -126,6 +133,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         transferIds = context.getStateStore(Stores.TRANSFER_IDS);
+        legacyIds = null;
         contributions = context.getStateStore(Stores.CONTRIBUTIONS);
         rankings = RankedContributionsStore.rankingsOf(context.getStateStore(Stores.CONTRIBUTIONS));
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
@@ -167,11 +175,12 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         }
         ShowerTotals current = totals(shower);
         String id = TransferIds.of(t);
-        if (transferIds.get(id) != null) {
+        Bytes idKey = Bytes.wrap(TransferIdKey.of(blockTime, id));
+        if (counted(idKey, id)) {
             totals.put(shower, current.withDuplicate());
             return;
         }
-        transferIds.put(id, blockTime);
+        transferIds.put(idKey, blockTime);
         BigInteger amount = t.getAmount().toBigIntegerExact();
         if (shower == ProjectionsTopology.OUTSIDE) {
             totals.put(shower, current.withOutsideTransfer(amount));
@@ -188,6 +197,27 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         Contribution after = before == null ? Contribution.first(amount, blockTime) : before.plus(amount, blockTime);
         contributions.put(key, after);
         totals.put(shower, current.withTransfer(before, after, amount, minimum));
+    }
+
+    /**
+     * Whether the transfer was counted before: under its key, or, on a state an earlier version
+     * built, under the key that version wrote. The store is looked at for such keys once per task,
+     * at its first transfer not found (the task alone writes the store once restored).
+     */
+    private boolean counted(Bytes idKey, String id) {
+        if (transferIds.get(idKey) != null) {
+            return true;
+        }
+        if (legacyIds == null) {
+            try (KeyValueIterator<Bytes, Long> it = transferIds.range(Bytes.wrap(TransferIdKey.FIRST_LEGACY), null)) {
+                legacyIds = it.hasNext();
+            }
+            if (legacyIds) {
+                log.info("The transfer ids of partition {} include ids an earlier version recorded: each transfer not found is looked up"
+                        + " a second time, under its earlier key, until the state is rebuilt (ops/RUNBOOK.md)", partition);
+            }
+        }
+        return legacyIds && transferIds.get(Bytes.wrap(TransferIdKey.legacy(id))) != null;
     }
 
     private void checkOwned(int shower) {

@@ -12,7 +12,10 @@ public final class Stores {
     private Stores() {
     }
 
-    /** Transfer ids already counted (deduplication): transfer id -> block time millis. */
+    /**
+     * Transfer ids already counted (deduplication): {@code TransferIdKey} (the block time, then the
+     * transfer id; the id alone in state built by earlier versions) -> block time millis.
+     */
     public static final String TRANSFER_IDS = "transfer-ids";
 
     /**

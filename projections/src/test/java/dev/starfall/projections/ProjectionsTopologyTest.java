@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.ShowerWallet;
 import dev.starfall.projections.domain.Tiers;
+import dev.starfall.projections.domain.TransferIdKey;
 import dev.starfall.projections.query.Leaderboard;
 import dev.starfall.projections.query.LeaderboardEntry;
 import dev.starfall.projections.query.ShowerReader;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +123,41 @@ class ProjectionsTopologyTest {
 
         assertThat(reader.wallet(1, "w1", manifest.minimumContribution()).orElseThrow().amount()).isEqualTo("2000000");
         assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, BigInteger.valueOf(2_000_000), 2, 1));
+    }
+
+    @Test
+    void shouldRecordEachTransferUnderItsBlockTimeThenItsId() {
+        Instant t = schedule.closeOf(1).minusSeconds(1);
+        send("later", 0, "w1", UST, t);
+        send("earlier", 1, "w2", UST, t.minusSeconds(30));
+        KeyValueStore<Bytes, Long> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
+
+        List<String> recorded = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> it = ids.all()) {
+            it.forEachRemaining(kv -> {
+                assertThat(TransferIdKey.blockTimeOf(kv.key.get())).isEqualTo(kv.value);
+                recorded.add(new String(kv.key.get(), 9, kv.key.get().length - 9, StandardCharsets.UTF_8));
+            });
+        }
+        assertThat(recorded).as("in block-time order").containsExactly(TransferIds.of("terra-classic", "earlier", 1),
+                TransferIds.of("terra-classic", "later", 0));
+    }
+
+    @Test
+    void shouldNotCountAgainATransferWhoseIdAnEarlierVersionRecorded() {
+        Instant t = schedule.closeOf(1).minusSeconds(1);
+        KeyValueStore<Bytes, Long> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
+        // state built by an earlier version: the id alone as the key
+        ids.put(Bytes.wrap(TransferIdKey.legacy(TransferIds.of("terra-classic", "old", 0))), t.toEpochMilli());
+
+        send("old", 0, "w1", UST, t);
+        send("new", 0, "w1", UST, t);
+        send("new", 0, "w1", UST, t);
+
+        assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, UST, 1, 2));
+        assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "new", 0))))).isEqualTo(t.toEpochMilli());
+        assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "old", 0)))))
+                .as("a transfer found under its earlier key is not recorded again").isNull();
     }
 
     @Test

@@ -1,0 +1,206 @@
+package dev.starfall.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.starfall.embedded.EmbeddedKafka;
+import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.projections.domain.ShowerTotals;
+import dev.starfall.projections.domain.TransferIdKey;
+import dev.starfall.schemas.TopicProvisioner;
+import dev.starfall.schemas.Topics;
+import dev.starfall.schemas.TransferIds;
+import dev.starfall.schemas.avro.TransferObserved;
+import dev.starfall.schemas.manifest.Manifest;
+import dev.starfall.schemas.manifest.ManifestLoader;
+import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
+import dev.starfall.schemas.registry.SchemaRegistryClient;
+import dev.starfall.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real broker, with exactly-once as the projections run: a fresh instance restores the
+ * transfer ids from their changelog (keys led by the block time, {@code TransferIdKey}) together
+ * with an id an earlier version recorded there (the id alone as the key), and counts none of those
+ * transfers again when a chain API sends them again.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransferIdsIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final String APPLICATION = "transfer-ids-it";
+    private static final BigInteger UST = BigInteger.valueOf(1_000_000);
+
+    private final Manifest manifest = ManifestLoader.loadDefault();
+    private EmbeddedKafka kafka;
+    private SchemaRegistryServer registry;
+    private SchemaRegistryClient client;
+    private final List<ProjectionsService> running = new ArrayList<>();
+
+    @BeforeAll
+    void startBroker(@TempDir Path tmp) throws Exception {
+        kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(tmp.resolve("kafka")));
+        registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);
+        try (Admin admin = admin()) {
+            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
+        }
+        client = new HttpSchemaRegistryClient(registry.url());
+    }
+
+    @AfterAll
+    void stopBroker() {
+        running.forEach(ProjectionsService::close);
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldCountNoTransferAgainAfterAFreshRestore(@TempDir Path state) throws Exception {
+        int partitions = Topics.TRANSFERS_OBSERVED.partitions();
+        Instant inOne = manifest.schedule().closeOf(1).minusSeconds(600);
+        Instant inTwo = manifest.schedule().closeOf(2).minusSeconds(600);
+        // what an earlier version recorded of transfer "legacy" (shower 1), before this application first ran
+        String changelog = Stores.changelog(APPLICATION, Stores.TRANSFER_IDS);
+        try (Admin admin = admin(); KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(changelog, partitions, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            producer.send(new ProducerRecord<>(changelog, ShowerPartitions.partitionOf(1, partitions),
+                    TransferIdKey.legacy(TransferIds.of("terra-classic", "legacy", 0)), new LongSerializer().serialize(changelog, inOne.toEpochMilli())))
+                    .get();
+        }
+
+        List<TransferObserved> first = new ArrayList<>();
+        first.add(transfer("legacy", "w0", inOne));
+        for (int i = 0; i < 200; i++) {
+            first.add(transfer("one-" + i, "w" + (i % 40), inOne.plusSeconds(i)));
+        }
+        for (int i = 0; i < 100; i++) {
+            first.add(transfer("two-" + i, "v" + (i % 20), inTwo.plusSeconds(i)));
+        }
+        publish(first);
+        ProjectionsService a = start(state.resolve("a"));
+        awaitCounted(a, first.size());
+        assertThat(totals(a).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).as("the legacy id is found")
+                .containsExactly(200L, 1L);
+        assertThat(totals(a).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).containsExactly(100L, 0L);
+        a.close();
+        running.remove(a);
+
+        // sent again by a chain API, and one new transfer; read by a fresh instance, which restores first
+        List<TransferObserved> second = List.of(first.get(0), first.get(5), first.get(200), first.get(250),
+                transfer("two-new", "v1", inTwo.plusSeconds(500)));
+        publish(second);
+        ProjectionsService b = start(state.resolve("b"));
+        awaitCounted(b, first.size() + second.size());
+        assertThat(totals(b).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
+                .containsExactly(200L, 4L, 0L);
+        assertThat(totals(b).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
+                .containsExactly(101L, 1L, 0L);
+        b.close();
+        running.remove(b);
+    }
+
+    private TransferObserved transfer(String tx, String wallet, Instant at) {
+        return TransferObserved.newBuilder().setChain("terra-classic").setChainId("columbus-5").setTxHash(tx).setMessageIndex(0)
+                .setBlockHeight(1).setBlockTime(at).setSender(wallet).setRecipient(manifest.event().getDestinationWallet())
+                .setDenom("uusd").setAmount(new BigDecimal(UST)).setSourceEndpoint("it").setObservedAt(at).build();
+    }
+
+    private ProjectionsService start(Path stateDir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ProjectionsService s = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(), APPLICATION,
+                stateDir, "127.0.0.1:" + port, 0, 1), client);
+        running.add(s);
+        return s;
+    }
+
+    /** The instance's shower totals; empty while it is not running. */
+    private static Map<Integer, ShowerTotals> totals(ProjectionsService s) {
+        Map<Integer, ShowerTotals> all = new HashMap<>();
+        if (s.streams().state() != KafkaStreams.State.RUNNING) {
+            return all;
+        }
+        try {
+            ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = s.streams().store(StoreQueryParameters.fromNameAndType(
+                    Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()));
+            try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
+                it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            all.clear(); // rebalancing: ask again
+        }
+        return all;
+    }
+
+    private static void awaitCounted(ProjectionsService s, long records) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (countedAndDuplicates(s) != records && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(countedAndDuplicates(s)).as("records counted (%s, %s)", s.streams().state(), totals(s)).isEqualTo(records);
+    }
+
+    /** Every record counted: as a transfer, a duplicate or a late transfer (shower 1 closes once every input partition passes it). */
+    private static long countedAndDuplicates(ProjectionsService s) {
+        return totals(s).values().stream().mapToLong(t -> t.transfers() + t.duplicates() + t.late()).sum();
+    }
+
+    private void publish(List<TransferObserved> transfers) throws Exception {
+        try (KafkaProducer<String, TransferObserved> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                AvroSerdes.specific(TransferObserved.class, client, false).serializer())) {
+            for (TransferObserved t : transfers) {
+                producer.send(new ProducerRecord<>(Topics.TRANSFERS_OBSERVED.name(), t.getSender(), t));
+            }
+            producer.flush();
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+}
