@@ -15,26 +15,19 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 
-import dev.starfall.embedded.EmbeddedKafka;
-import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.projections.domain.ShowerTotals;
-import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.ShowerResult;
 import dev.starfall.schemas.avro.SourceCursor;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
-import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
-import dev.starfall.schemas.registry.SchemaRegistryClient;
 import dev.starfall.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -69,31 +62,19 @@ class ProjectionsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private final Manifest manifest = ManifestLoader.loadDefault();
-    private EmbeddedKafka kafka;
-    private SchemaRegistryServer registry;
-    private SchemaRegistryClient client;
+    private PipelineOnBroker pipeline;
     private Path dir;
-    private final List<ProjectionsService> running = new ArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         dir = tmp;
-        kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(tmp.resolve("kafka")));
-        registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
-        }
-        client = new HttpSchemaRegistryClient(registry.url());
+        pipeline = PipelineOnBroker.start(manifest, tmp);
     }
 
     @AfterAll
     void stop() {
-        running.forEach(ProjectionsService::close);
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -109,9 +90,7 @@ class ProjectionsIT {
         Await.until("the pair counted every transfer", DEADLINE, () -> countedAndDuplicates(List.of(a, b)) == counted);
         chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
         Map<String, String> pair = awaitResults(0, expected.size());
-        a.close();
-        b.close();
-        running.removeAll(List.of(a, b));
+        pipeline.stop(a, b);
 
         chainReached(null); // forget the cursor before the second run
         ProjectionsService single = start("projections-it-single", "c");
@@ -132,14 +111,13 @@ class ProjectionsIT {
         try {
             Await.until("the instance runs", DEADLINE, () -> s.streams().state() == KafkaStreams.State.RUNNING);
         } finally {
-            s.close();
-            running.remove(s);
+            pipeline.stop(s);
         }
 
         Map<String, String> segmentBytes = new TreeMap<>();
         Map<String, String> cleanup = new TreeMap<>();
         List<String> stores = List.of(Stores.CONTRIBUTIONS, Stores.METEORS, Stores.TRANSFER_IDS, Stores.SHOWER_TOTALS);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = pipeline.admin()) {
             List<ConfigResource> topics = stores.stream()
                     .map(store -> new ConfigResource(ConfigResource.Type.TOPIC, "projections-it-changelogs-" + store + "-changelog")).toList();
             admin.describeConfigs(topics).all().get().forEach((topic, config) -> {
@@ -157,7 +135,7 @@ class ProjectionsIT {
 
     @Test
     void shouldRefuseStateWithTheChangelogOfARetiredStore() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = pipeline.admin()) {
             StateLayout.requireCurrent(admin, "projections-it-layout", DEADLINE); // nothing of it yet: fine
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("projections-it-layout-wallet-caves-changelog", 1,
                     (short) 1))).all().get();
@@ -212,14 +190,7 @@ class ProjectionsIT {
     }
 
     private ProjectionsService start(String applicationId, String name) throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        ProjectionsService s = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(), applicationId,
-                dir.resolve("state-" + name), "127.0.0.1:" + port, 0, 1), client);
-        running.add(s);
-        return s;
+        return pipeline.startInstance(applicationId, dir.resolve("state-" + name));
     }
 
     /** Counted plus duplicate transfers over the instances' local shower-totals stores. */
@@ -246,41 +217,28 @@ class ProjectionsIT {
     }
 
     private void publish(List<TransferObserved> transfers) throws Exception {
-        try (KafkaProducer<String, TransferObserved> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
-                AvroSerdes.specific(TransferObserved.class, client, false).serializer())) {
-            for (TransferObserved t : transfers) {
-                producer.send(new ProducerRecord<>(Topics.TRANSFERS_OBSERVED.name(), t.getSender(), t));
-            }
-            producer.flush();
-        }
+        pipeline.publish(transfers);
     }
 
     /** Writes the one source's cursor at {@code chainTime}, or its tombstone when null. */
     private void chainReached(Instant chainTime) throws Exception {
         SourceCursor cursor = chainTime == null ? null : SourceCursor.newBuilder().setSourceId("it").setPosition("1").setNewestBlockHeight(1)
                 .setNewestBlockTime(manifest.schedule().opensAt()).setPublishedCount(1).setUpdatedAt(Instant.now()).setChainTime(chainTime).build();
-        try (KafkaProducer<String, SourceCursor> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
-                AvroSerdes.specific(SourceCursor.class, client, false).serializer())) {
+        try (KafkaProducer<String, SourceCursor> producer = new KafkaProducer<>(pipeline.producerProps(), new StringSerializer(),
+                AvroSerdes.specific(SourceCursor.class, pipeline.client, false).serializer())) {
             producer.send(new ProducerRecord<>(Topics.INGEST_CURSORS.name(), "it", cursor)).get();
         }
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return p;
     }
 
     /** Reads committed results after the first {@code skip} records until {@code count} more arrived; key -> description. */
     private Map<String, String> awaitResults(int skip, int count) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, ShowerResult>> records = new ArrayList<>();
         try (KafkaConsumer<String, ShowerResult> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                AvroSerdes.specific(ShowerResult.class, client, false).deserializer())) {
+                AvroSerdes.specific(ShowerResult.class, pipeline.client, false).deserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(Topics.RESULTS.name()).forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
             consumer.assign(partitions);

@@ -11,31 +11,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import dev.starfall.embedded.EmbeddedKafka;
-import dev.starfall.embedded.registry.SchemaRegistryServer;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.domain.TransferIdKey;
-import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.TransferIds;
 import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
-import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
-import dev.starfall.schemas.registry.SchemaRegistryClient;
-import dev.starfall.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -62,29 +52,17 @@ class TransferIdsIT {
     private static final BigInteger UST = BigInteger.valueOf(1_000_000);
 
     private final Manifest manifest = ManifestLoader.loadDefault();
-    private EmbeddedKafka kafka;
-    private SchemaRegistryServer registry;
-    private SchemaRegistryClient client;
-    private final List<ProjectionsService> running = new ArrayList<>();
+    private PipelineOnBroker pipeline;
 
     @BeforeAll
     void startBroker(@TempDir Path tmp) throws Exception {
-        kafka = EmbeddedKafka.start(EmbeddedKafka.Config.ephemeral(tmp.resolve("kafka")));
-        registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);
-        try (Admin admin = admin()) {
-            new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
-        }
-        client = new HttpSchemaRegistryClient(registry.url());
+        pipeline = PipelineOnBroker.start(manifest, tmp);
     }
 
     @AfterAll
     void stopBroker() {
-        running.forEach(ProjectionsService::close);
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -95,7 +73,7 @@ class TransferIdsIT {
         Instant inTwo = manifest.schedule().closeOf(2).minusSeconds(600);
         // what an earlier version recorded of transfer "legacy" (shower 1), before this application first ran
         String changelog = Stores.changelog(APPLICATION, Stores.TRANSFER_IDS);
-        try (Admin admin = admin(); KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        try (Admin admin = pipeline.admin(); KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pipeline.producerProps(), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             admin.createTopics(List.of(new NewTopic(changelog, partitions, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
@@ -112,44 +90,31 @@ class TransferIdsIT {
         for (int i = 0; i < 100; i++) {
             first.add(transfer("two-" + i, "v" + (i % 20), inTwo.plusSeconds(i)));
         }
-        publish(first);
-        ProjectionsService a = start(state.resolve("a"));
+        pipeline.publish(first);
+        ProjectionsService a = pipeline.startInstance(APPLICATION, state.resolve("a"));
         awaitCounted(a, first.size());
         assertThat(totals(a).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).as("the legacy id is found")
                 .containsExactly(200L, 1L);
         assertThat(totals(a).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).containsExactly(100L, 0L);
-        a.close();
-        running.remove(a);
+        pipeline.stop(a);
 
         // sent again by a chain API, and one new transfer; read by a fresh instance, which restores first
         List<TransferObserved> second = List.of(first.get(0), first.get(5), first.get(200), first.get(250),
                 transfer("two-new", "v1", inTwo.plusSeconds(500)));
-        publish(second);
-        ProjectionsService b = start(state.resolve("b"));
+        pipeline.publish(second);
+        ProjectionsService b = pipeline.startInstance(APPLICATION, state.resolve("b"));
         awaitCounted(b, first.size() + second.size());
         assertThat(totals(b).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
                 .containsExactly(200L, 4L, 0L);
         assertThat(totals(b).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
                 .containsExactly(101L, 1L, 0L);
-        b.close();
-        running.remove(b);
+        pipeline.stop(b);
     }
 
     private TransferObserved transfer(String tx, String wallet, Instant at) {
         return TransferObserved.newBuilder().setChain("terra-classic").setChainId("columbus-5").setTxHash(tx).setMessageIndex(0)
                 .setBlockHeight(1).setBlockTime(at).setSender(wallet).setRecipient(manifest.event().getDestinationWallet())
                 .setDenom("uusd").setAmount(new BigDecimal(UST)).setSourceEndpoint("it").setObservedAt(at).build();
-    }
-
-    private ProjectionsService start(Path stateDir) throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        ProjectionsService s = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(), APPLICATION,
-                stateDir, "127.0.0.1:" + port, 0, 1), client);
-        running.add(s);
-        return s;
     }
 
     /** The instance's shower totals; empty while it is not running. */
@@ -170,37 +135,17 @@ class TransferIdsIT {
         return all;
     }
 
-    private static void awaitCounted(ProjectionsService s, long records) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (countedAndDuplicates(s) != records && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+    private static void awaitCounted(ProjectionsService s, long records) {
+        try {
+            Await.until("every record counted", DEADLINE, () -> countedAndDuplicates(s) == records);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + countedAndDuplicates(s) + " of " + records + " (" + s.streams().state() + ", "
+                    + totals(s) + ")", e);
         }
-        assertThat(countedAndDuplicates(s)).as("records counted (%s, %s)", s.streams().state(), totals(s)).isEqualTo(records);
     }
 
     /** Every record counted: as a transfer, a duplicate or a late transfer (shower 1 closes once every input partition passes it). */
     private static long countedAndDuplicates(ProjectionsService s) {
         return totals(s).values().stream().mapToLong(t -> t.transfers() + t.duplicates() + t.late()).sum();
-    }
-
-    private void publish(List<TransferObserved> transfers) throws Exception {
-        try (KafkaProducer<String, TransferObserved> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
-                AvroSerdes.specific(TransferObserved.class, client, false).serializer())) {
-            for (TransferObserved t : transfers) {
-                producer.send(new ProducerRecord<>(Topics.TRANSFERS_OBSERVED.name(), t.getSender(), t));
-            }
-            producer.flush();
-        }
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-    }
-
-    private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return p;
     }
 }
