@@ -3,12 +3,15 @@ package dev.starfall.projections;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import dev.starfall.embedded.EmbeddedKafka;
 import dev.starfall.embedded.registry.SchemaRegistryServer;
+import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.schemas.TopicProvisioner;
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -22,6 +25,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * For the projections' integration tests: a real broker (KRaft) and schema registry with the
@@ -76,6 +85,27 @@ final class PipelineOnBroker implements AutoCloseable {
             s.close();
             running.remove(s);
         }
+    }
+
+    /**
+     * The shower totals of {@code s}'s local tasks; empty while it is not running or its stores are
+     * moving (rebalancing: ask again).
+     */
+    static Optional<Map<Integer, ShowerTotals>> totals(ProjectionsService s) {
+        if (s.streams().state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        Map<Integer, ShowerTotals> all = new HashMap<>();
+        try {
+            ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = s.streams().store(StoreQueryParameters.fromNameAndType(
+                    Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()));
+            try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
+                it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+        return Optional.of(all);
     }
 
     /** Publishes {@code transfers} to the transfers topic, keyed by sender, and waits until the broker has them. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
@@ -35,11 +36,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,25 +189,15 @@ class ProjectionsIT {
         return pipeline.startInstance(applicationId, dir.resolve("state-" + name));
     }
 
-    /** Counted plus duplicate transfers over the instances' local shower-totals stores. */
+    /** Counted plus duplicate transfers over the instances' local shower-totals stores; -1 while one cannot say. */
     private long countedAndDuplicates(List<ProjectionsService> instances) {
         long sum = 0;
         for (ProjectionsService s : instances) {
-            if (s.streams().state() != KafkaStreams.State.RUNNING) {
+            Optional<Map<Integer, ShowerTotals>> totals = PipelineOnBroker.totals(s);
+            if (totals.isEmpty()) {
                 return -1;
             }
-            try {
-                ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = s.streams().store(StoreQueryParameters.fromNameAndType(
-                        Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()));
-                try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
-                    while (it.hasNext()) {
-                        ShowerTotals t = it.next().value;
-                        sum += t.transfers() + t.duplicates();
-                    }
-                }
-            } catch (InvalidStateStoreException e) {
-                return -1; // rebalancing: ask again
-            }
+            sum += totals.get().values().stream().mapToLong(t -> t.transfers() + t.duplicates()).sum();
         }
         return sum;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,20 +112,7 @@ class TransferIdsIT {
 
     /** The instance's shower totals; empty while it is not running. */
     private static Map<Integer, ShowerTotals> totals(ProjectionsService s) {
-        Map<Integer, ShowerTotals> all = new HashMap<>();
-        if (s.streams().state() != KafkaStreams.State.RUNNING) {
-            return all;
-        }
-        try {
-            ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = s.streams().store(StoreQueryParameters.fromNameAndType(
-                    Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()));
-            try (KeyValueIterator<Integer, ShowerTotals> it = totals.all()) {
-                it.forEachRemaining(kv -> all.put(kv.key, kv.value));
-            }
-        } catch (InvalidStateStoreException e) {
-            all.clear(); // rebalancing: ask again
-        }
-        return all;
+        return PipelineOnBroker.totals(s).orElse(Map.of());
     }
 
     private static void awaitCounted(ProjectionsService s, long records) {
