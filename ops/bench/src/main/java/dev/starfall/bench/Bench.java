@@ -68,7 +68,8 @@ public final class Bench {
         }
         BenchContext ctx = new BenchContext(work.toAbsolutePath(), work.resolve("logs").toAbsolutePath(), quick, rounds, minHistory, maxHistory, System.out);
         Files.createDirectories(ctx.logs());
-        StringBuilder report = new StringBuilder(header(quick, rounds));
+        String header = header(quick, rounds);
+        List<Section> done = new ArrayList<>();
         for (String name : names) {
             ctx.say("== " + name);
             long start = System.nanoTime();
@@ -79,11 +80,20 @@ public final class Bench {
                 s = new Section(name, "Failed: `" + e + "`. Logs under `" + ctx.logs() + "`.\n");
                 e.printStackTrace(System.out);
             }
-            report.append("## ").append(s.title()).append("\n\n").append(s.markdown()).append('\n');
+            done.add(s);
             ctx.say(String.format("== %s done in %.0f s", name, (System.nanoTime() - start) / 1e9));
-            write(out, report);
+            write(out, report(header, done, quick));
         }
         ctx.say("report: " + out.toAbsolutePath());
+    }
+
+    /** The header, the table of every finished section's targets, then the sections in the order they ran. */
+    static String report(String header, List<Section> sections, boolean quick) {
+        StringBuilder report = new StringBuilder(header).append(Target.table(sections, quick));
+        for (Section s : sections) {
+            report.append("## ").append(s.title()).append("\n\n").append(s.markdown()).append('\n');
+        }
+        return report.toString();
     }
 
     private static void write(Path out, CharSequence report) throws IOException {

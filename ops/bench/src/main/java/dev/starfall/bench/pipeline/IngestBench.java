@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -18,6 +19,7 @@ import dev.starfall.bench.Http;
 import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
+import dev.starfall.bench.Target;
 import dev.starfall.bench.ThreadCpu;
 import dev.starfall.ingestor.sim.ChainSimulator;
 import dev.starfall.schemas.manifest.Manifest;
@@ -33,6 +35,11 @@ import dev.starfall.schemas.manifest.Manifest;
 public final class IngestBench implements Benchmark {
 
     static final String MAIN = "dev.starfall.cli.Starfall";
+
+    /** 1 M transfers in under 15 s, as a rate through the pipeline. */
+    static final double TRANSFERS_PER_SECOND_TARGET = 1_000_000 / 15.0;
+    /** The embedded default holding the 1 M-transfer event stays under 1.5 GiB. */
+    static final double EMBEDDED_RSS_TARGET_MIB = 1536;
 
     /** JVM options of the embedded default: a heap ceiling, as a deployment would set, and the image's JIT thresholds. */
     static final List<String> EMBEDDED_JVM = Stream.concat(Stream.of("-Xmx1g", "-XX:+UseParallelGC"),
@@ -206,7 +213,23 @@ public final class IngestBench implements Benchmark {
         if (!cpu.isEmpty()) {
             cpuTable(md, cpu, phaseTransfers, phaseSeconds);
         }
-        return new dev.starfall.bench.Section("2. Ingest end to end (and 6. memory of the embedded default)", md.toString());
+        return new Section("2. Ingest end to end (and 6. memory of the embedded default)", md.toString(),
+                targets(Stats.of(rate), Stats.of(ingestSeconds), Stats.of(rss)));
+    }
+
+    /**
+     * The ingest's verdicts: 1 M transfers in under 15 s, judged by the median rate through the
+     * pipeline (at least a fifteenth of a million a second, whatever the run's exact count); the
+     * embedded default under 1.5 GiB in all, judged by the largest peak RSS of the rounds.
+     */
+    static List<Target> targets(Stats transfersPerSecond, Stats phaseSeconds, Stats rssMiB) {
+        return List.of(
+                Target.judged(String.format(Locale.ROOT, "1 M transfers in under 15 s (%,.0f transfers/s or more, median)", TRANSFERS_PER_SECOND_TARGET),
+                        String.format(Locale.ROOT, "%,.0f transfers/s (ingest phase %.1f s)", transfersPerSecond.median(), phaseSeconds.median()),
+                        transfersPerSecond.median() >= TRANSFERS_PER_SECOND_TARGET),
+                Target.judged(String.format(Locale.ROOT, "6. the embedded default holding the 1 M-transfer event under %,.0f MiB in all (largest peak RSS)",
+                                EMBEDDED_RSS_TARGET_MIB),
+                        String.format(Locale.ROOT, "%,.0f MiB", rssMiB.max()), rssMiB.max() < EMBEDDED_RSS_TARGET_MIB));
     }
 
     /** Follows the embedded default's threads' CPU, or null (said) when its thread dump cannot be had. */

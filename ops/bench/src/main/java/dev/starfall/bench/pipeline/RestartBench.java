@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -17,6 +18,7 @@ import dev.starfall.bench.HistoryWriter;
 import dev.starfall.bench.Http;
 import dev.starfall.bench.Section;
 import dev.starfall.bench.Stats;
+import dev.starfall.bench.Target;
 import dev.starfall.bench.ThreadCpu;
 import dev.starfall.embedded.LoopbackPorts;
 import dev.starfall.projections.ProjectionsService;
@@ -40,6 +42,16 @@ import org.apache.kafka.common.Node;
  * archive ({@code -XX:SharedArchiveFile}), the order swapping every round.
  */
 public final class RestartBench implements Benchmark {
+
+    /** (a): a restart with local state under 5 s at 10 M events of history. */
+    static final double RESTART_TARGET_SECONDS = 5;
+    static final long LARGEST_HISTORY = 10_000_000L;
+    /**
+     * (b), as judged here: what a fresh instance restores grows with the state, not the history,
+     * when the changelogs at the largest history hold at most this share of the bytes an event that
+     * they hold at the smallest.
+     */
+    static final double RESTORED_BYTES_AN_EVENT_TARGET = 0.5;
 
     @Override
     public String name() {
@@ -67,6 +79,7 @@ public final class RestartBench implements Benchmark {
         StringBuilder sharing = new StringBuilder("| history | (a) restart with local state, no archive, s | (a) with the archive, s "
                 + "| ratio with / without, per pair | archive, MiB | stop of the build's serve writing it, s | a plain stop, s |\n"
                 + "|---|---|---|---|---|---|---|\n");
+        List<History> histories = new ArrayList<>();
         for (long events : sizes) {
             Path dir = ctx.fresh("restart");
             int port = LoopbackPorts.freeRange(5);
@@ -153,6 +166,7 @@ public final class RestartBench implements Benchmark {
                 sharing.append(String.format("| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, localSeconds.format(2),
                         sharedSeconds.format(2), Stats.of(pairRatios).format(2), java.nio.file.Files.size(archive) / (1024.0 * 1024),
                         first.stopSeconds(), stats(local, Started::stopSeconds).format(1)));
+                histories.add(new History(events, localSeconds, freshSeconds, allBytes));
                 ctx.say(String.format("  %,d events: restart %.2f s (%.2f s with the class data sharing archive), restore %.2f s "
                         + "(empty start %.2f s)", events, localSeconds.median(), sharedSeconds.median(), freshSeconds.median(),
                         emptySeconds.median()));
@@ -197,7 +211,54 @@ public final class RestartBench implements Benchmark {
                 + "the rounds; both share the 2 cores, so what the broker uses, the start cannot).\n\n" + cpu + "\n"
                 + "### 4. Rebuild (`starfall reset`, then a full rebuild until every shower's total is back)\n\n"
                 + "| history | reset + rebuild, s | first build, s | ratio to first build |\n|---|---|---|---|\n" + rebuild;
-        return new Section("3. Restart to ready (and 6. memory of a serving instance)", md);
+        return new Section("3. Restart to ready (and 6. memory of a serving instance)", md, targets(histories));
+    }
+
+    /** One history's figures for the verdicts: (a) and (b) in seconds, and the bytes of every changelog after its first build. */
+    record History(long events, Stats restartSeconds, Stats freshSeconds, long changelogBytes) {
+
+        double changelogBytesAnEvent() {
+            return (double) changelogBytes / events;
+        }
+    }
+
+    /**
+     * The restart's verdicts, histories in the order run (smallest first). (a) is met when the
+     * restart with local state takes under {@link #RESTART_TARGET_SECONDS} at every history, 10 M
+     * included (median of the rounds); without 10 M it is not judged. (b) is judged by what a fresh
+     * instance restores: met when the changelogs at the largest history hold at most
+     * {@link #RESTORED_BYTES_AN_EVENT_TARGET} of the bytes an event they hold at the smallest, so
+     * that they, and the restore with them, grow with the state and not one for one with the
+     * events; with one history it is not judged.
+     */
+    static List<Target> targets(List<History> histories) {
+        if (histories.isEmpty()) {
+            return List.of();
+        }
+        String restarts = join(histories, h -> String.format(Locale.ROOT, "%.2f s at %s", h.restartSeconds().median(), events(h.events())));
+        String a = String.format(Locale.ROOT, "(a) restart with local state: does not grow with history, under %.0f s at 10 M (median)",
+                RESTART_TARGET_SECONDS);
+        boolean allUnder = histories.stream().allMatch(h -> h.restartSeconds().median() < RESTART_TARGET_SECONDS);
+        Target restart = histories.stream().anyMatch(h -> h.events() >= LARGEST_HISTORY)
+                ? Target.judged(a, restarts, allUnder)
+                : Target.notJudged(a, restarts, "10 M not run");
+        String b = "(b) fresh instance restoring: grows with the state's size, not the history's (judged by the bytes it restores an event: "
+                + "at most " + RESTORED_BYTES_AN_EVENT_TARGET + " of the smallest history's at the largest)";
+        String restores = join(histories, h -> String.format(Locale.ROOT, "%.2f s at %s", h.freshSeconds().median(), events(h.events())))
+                + "; changelogs " + join(histories, h -> String.format(Locale.ROOT, "%,.0f", h.changelogBytesAnEvent())) + " bytes an event";
+        if (histories.size() < 2) {
+            return List.of(restart, Target.notJudged(b, restores, "one history"));
+        }
+        double share = histories.get(histories.size() - 1).changelogBytesAnEvent() / histories.get(0).changelogBytesAnEvent();
+        return List.of(restart, Target.judged(b, restores + String.format(Locale.ROOT, " (x%.2f)", share), share <= RESTORED_BYTES_AN_EVENT_TARGET));
+    }
+
+    private static String join(List<History> histories, java.util.function.Function<History, String> each) {
+        return String.join(", ", histories.stream().map(each).toList());
+    }
+
+    private static String events(long n) {
+        return n % 1_000_000 == 0 ? n / 1_000_000 + " M" : n % 1_000 == 0 ? n / 1_000 + " k" : String.format(Locale.ROOT, "%,d", n);
     }
 
     /** Bytes on the broker of each changelog of {@code applicationId}, by store name. */
