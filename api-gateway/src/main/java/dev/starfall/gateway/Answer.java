@@ -8,6 +8,7 @@ import java.util.Base64;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
@@ -29,6 +30,10 @@ public final class Answer {
     private final boolean compressible;
     /** The gzip form once made; {@link #NO_GZIP} when it would not be smaller. */
     private volatile Buffer gzip;
+    /** Header values as sent, encoded once for every time the answer is sent (see {@link #header(String)}). */
+    private final CharSequence cacheControlHeader;
+    private final CharSequence etagHeader;
+    private volatile CharSequence gzipEtagHeader;
 
     private static final Buffer NO_GZIP = Buffer.buffer();
 
@@ -59,6 +64,27 @@ public final class Answer {
         this.etag = etag;
         this.value = value;
         this.compressible = compressible;
+        this.cacheControlHeader = header(cacheControl);
+        this.etagHeader = etag == null ? null : HttpHeaders.createOptimized(etag);
+    }
+
+    /** The common Cache-Control values, encoded once for all answers. */
+    private static final java.util.Map<String, CharSequence> COMMON_HEADERS = java.util.Map.of(
+            "public, max-age=1", HttpHeaders.createOptimized("public, max-age=1"),
+            "public, max-age=31536000, immutable", HttpHeaders.createOptimized("public, max-age=31536000, immutable"),
+            "no-store", HttpHeaders.createOptimized("no-store"));
+
+    /**
+     * A header value as the server sends it: an ASCII string, whose bytes are copied into the
+     * response as they are, instead of a {@code String} checked and encoded character by character
+     * each time an answer is sent (tens of thousands of times a second for a hot answer).
+     */
+    static CharSequence header(String value) {
+        if (value == null) {
+            return null;
+        }
+        CharSequence common = COMMON_HEADERS.get(value);
+        return common != null ? common : HttpHeaders.createOptimized(value);
     }
 
     public int status() {
@@ -81,12 +107,22 @@ public final class Answer {
         return cacheControl;
     }
 
+    /** {@link #cacheControl()} as sent, or null. */
+    CharSequence cacheControlHeader() {
+        return cacheControlHeader;
+    }
+
     public String retryAfter() {
         return retryAfter;
     }
 
     public String etag() {
         return etag;
+    }
+
+    /** {@link #etag()} as sent, or null. */
+    CharSequence etagHeader() {
+        return etagHeader;
     }
 
     /** What the body encodes, when the answer kept it; null otherwise (see {@link #value(Class)}). */
@@ -190,6 +226,16 @@ public final class Answer {
      */
     public String gzipEtag() {
         return etag == null ? null : etag.substring(0, etag.length() - 1) + "-gzip\"";
+    }
+
+    /** {@link #gzipEtag()} as sent, made on first use and kept; null without an entity tag. */
+    CharSequence gzipEtagHeader() {
+        CharSequence h = gzipEtagHeader;
+        if (h == null && etag != null) {
+            h = HttpHeaders.createOptimized(gzipEtag());
+            gzipEtagHeader = h;
+        }
+        return h;
     }
 
     static String etagOf(byte[] body) {

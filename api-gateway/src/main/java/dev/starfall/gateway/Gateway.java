@@ -77,6 +77,11 @@ public final class Gateway implements AutoCloseable {
     public static final String BARE_PREFIX = "/bench/bare/";
     static final int MAX_BARE_BYTES = 4 * 1024 * 1024;
     private static final String JSON_TYPE = "application/json";
+    /** Header names and values sent with every kept answer, encoded once (see {@link Answer#header(String)}). */
+    private static final CharSequence SERVED_BY_HEADER = HttpHeaders.createOptimized(SERVED_BY);
+    private static final CharSequence STALE_HEADER = HttpHeaders.createOptimized(STALE);
+    private static final CharSequence JSON_TYPE_HEADER = HttpHeaders.createOptimized(JSON_TYPE);
+    private static final CharSequence TRUE_HEADER = HttpHeaders.createOptimized("true");
     private static final String LEADERBOARD = "/api/v1/showers/:n/leaderboard";
     private static final String WALLET_IN_SHOWER = "/api/v1/showers/:n/wallets/:address";
     private static final String SHOWER = "/api/v1/showers/:n";
@@ -100,6 +105,8 @@ public final class Gateway implements AutoCloseable {
     private final WebClient peers;
     private final Answer openApiAnswer;
     private final String selfName;
+    /** {@link #selfName} as sent in {@link #SERVED_BY}. */
+    private final CharSequence selfNameHeader;
     private final Map<Integer, Answer> bareAnswers = new java.util.concurrent.ConcurrentHashMap<>();
     private final RouteTable table = new RouteTable();
     private final HotUris hot = new HotUris(10_000);
@@ -120,6 +127,7 @@ public final class Gateway implements AutoCloseable {
         this.hooks = hooks;
         this.addresses = new Addresses(manifest.event().getChain(), manifest.event().getDestinationWallet());
         this.selfName = self.host() + ":" + self.port();
+        this.selfNameHeader = HttpHeaders.createOptimized(selfName);
         this.peers = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) config.forwardTimeout().toMillis())
                 .setKeepAlive(true)
@@ -311,7 +319,7 @@ public final class Gateway implements AutoCloseable {
 
     /** False when the request was answered here (a preflight). */
     private boolean cors(HttpServerRequest req) {
-        String origin = req.getHeader("Origin");
+        String origin = req.getHeader(HttpHeaders.ORIGIN);
         if (origin != null && !config.corsOrigins().isEmpty()
                 && (config.corsOrigins().contains("*") || config.corsOrigins().contains(origin))) {
             HttpServerResponse r = req.response();
@@ -955,29 +963,29 @@ public final class Gateway implements AutoCloseable {
 
     private void send(HttpServerRequest req, Answer a) {
         HttpServerResponse r = req.response();
-        r.putHeader("Content-Type", JSON_TYPE);
-        r.putHeader(SERVED_BY, a.servedBy() == null ? selfName : a.servedBy());
+        r.putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE_HEADER);
+        r.putHeader(SERVED_BY_HEADER, a.servedBy() == null || a.servedBy().equals(selfName) ? selfNameHeader : a.servedBy());
         if (a.stale()) {
-            r.putHeader(STALE, "true");
+            r.putHeader(STALE_HEADER, TRUE_HEADER);
         }
-        if (a.cacheControl() != null) {
-            r.putHeader("Cache-Control", a.cacheControl());
+        if (a.cacheControlHeader() != null) {
+            r.putHeader(HttpHeaders.CACHE_CONTROL, a.cacheControlHeader());
         }
         if (a.retryAfter() != null) {
-            r.putHeader("Retry-After", a.retryAfter());
+            r.putHeader(HttpHeaders.RETRY_AFTER, a.retryAfter());
         }
         Buffer body = a.body();
-        String etag = a.etag();
+        CharSequence etag = a.etagHeader();
         boolean varies = a.variesByEncoding();
         if (varies) {
             r.headers().add(HttpHeaders.VARY, Gzip.ACCEPT_ENCODING);
         }
         String accepted = req.getHeader(HttpHeaders.ACCEPT_ENCODING);
         if (accepted != null) {
-            Buffer gzip = varies && Gzip.accepted(accepted) ? a.gzipBody() : null; // small answers: no header to read
+            Buffer gzip = varies && Gzip.acceptedCached(accepted) ? a.gzipBody() : null; // small answers: no header to read
             if (gzip != null) {
                 body = gzip;
-                etag = a.gzipEtag();
+                etag = a.gzipEtagHeader();
                 r.putHeader(HttpHeaders.CONTENT_ENCODING, Gzip.GZIP);
             } else {
                 // nor compressed on the fly (gzip or deflate) for each request: Vert.x drops this header

@@ -114,6 +114,30 @@ final class Gzip {
      * header, or an empty one, accepts only the identity. Reads the value in place (every request
      * asks).
      */
+    /**
+     * The last {@code Accept-Encoding} read and what it said: a browser, or a client library, sends
+     * the same value with every request, so comparing it with the last one (a few characters) saves
+     * reading it again. Replaced as a whole, so a thread sees one pair or the other, both complete.
+     */
+    private record Read(String acceptEncoding, boolean accepted) {
+    }
+
+    private static volatile Read last = new Read("", false);
+
+    /** {@link #accepted(String)}, answered from the last value read when the request sends the same. */
+    static boolean acceptedCached(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        Read r = last;
+        if (r.acceptEncoding().equals(acceptEncoding)) {
+            return r.accepted();
+        }
+        boolean accepted = accepted(acceptEncoding);
+        last = new Read(acceptEncoding, accepted);
+        return accepted;
+    }
+
     static boolean accepted(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;

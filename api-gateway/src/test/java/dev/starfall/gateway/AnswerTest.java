@@ -40,6 +40,26 @@ class AnswerTest {
         assertThat(a.withCacheControl(Answer.IMMUTABLE).gzipBody()).as("a copy keeps the rule").isNotNull();
     }
 
+    /** The header values an answer is sent with are its own values, encoded once. */
+    @Test
+    void shouldSendItsOwnHeaderValues() {
+        Answer a = Answer.ok(json(2_000), "me", false, Answer.SHORT);
+        Answer closed = a.withCacheControl(Answer.IMMUTABLE);
+        Answer other = new Answer(200, Answer.direct(json(2_000)), "me", false, "public, max-age=300", null, "\"e1\"", null);
+        Answer none = new Answer(503, Buffer.buffer("{}"), "me", false, null, "1", null, null);
+
+        assertThat(a.cacheControlHeader()).hasToString(Answer.SHORT);
+        assertThat(closed.cacheControlHeader()).hasToString(Answer.IMMUTABLE);
+        assertThat(other.cacheControlHeader()).hasToString("public, max-age=300");
+        assertThat(a.etagHeader()).hasToString(a.etag());
+        assertThat(a.gzipEtagHeader()).hasToString(a.gzipEtag());
+        assertThat(a.gzipEtagHeader()).as("made once").isSameAs(a.gzipEtagHeader());
+        assertThat(other.gzipEtagHeader()).hasToString("\"e1-gzip\"");
+        assertThat(none.cacheControlHeader()).isNull();
+        assertThat(none.etagHeader()).isNull();
+        assertThat(none.gzipEtagHeader()).isNull();
+    }
+
     @Test
     void shouldMatchEitherFormsEtag() {
         Answer a = Answer.ok(json(2_000), "me", false, Answer.SHORT);

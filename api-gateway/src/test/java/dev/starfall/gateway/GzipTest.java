@@ -139,5 +139,24 @@ class GzipTest {
     @Test
     void shouldAcceptOnlyTheIdentityWithoutTheHeader() {
         assertThat(Gzip.accepted(null)).isFalse();
+        assertThat(Gzip.acceptedCached(null)).isFalse();
+    }
+
+    /** The last value read is remembered, and a different one is read again, whatever came before it. */
+    @Test
+    void shouldAnswerFromTheLastValueReadOnlyForTheSameValue() {
+        // neighbours of one length with different answers, so that only the value itself can tell them apart
+        String[] values = {"gzip, deflate, br, zstd", "identity", "gzip;q=0, *", "gzip;q=0", "gzip;q=1", "*", "br", "x-gzip", "gzip", "zstd",
+            "gzip, deflate, br, zstd"};
+        for (int round = 0; round < 3; round++) {
+            for (String v : values) {
+                String fresh = new String(v.toCharArray()); // as a request brings it: equal, not the same object
+                assertThat(Gzip.acceptedCached(fresh)).as(v).isEqualTo(Gzip.accepted(v));
+                assertThat(Gzip.acceptedCached(fresh)).as(v + ", again").isEqualTo(Gzip.accepted(v));
+            }
+        }
+        assertThat(Gzip.acceptedCached("gzip")).isTrue();
+        assertThat(Gzip.acceptedCached("gzip;q=0")).isFalse();
+        assertThat(Gzip.acceptedCached("gzip")).isTrue();
     }
 }
