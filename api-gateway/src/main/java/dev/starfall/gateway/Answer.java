@@ -68,11 +68,11 @@ public final class Answer {
         this.etagHeader = etag == null ? null : HttpHeaders.createOptimized(etag);
     }
 
-    /** The common Cache-Control values, encoded once for all answers. */
+    /** The common Cache-Control values, encoded once for all answers (named by class: they are declared below). */
     private static final java.util.Map<String, CharSequence> COMMON_HEADERS = java.util.Map.of(
-            "public, max-age=1", HttpHeaders.createOptimized("public, max-age=1"),
-            "public, max-age=31536000, immutable", HttpHeaders.createOptimized("public, max-age=31536000, immutable"),
-            "no-store", HttpHeaders.createOptimized("no-store"));
+            Answer.SHORT, HttpHeaders.createOptimized(Answer.SHORT),
+            Answer.IMMUTABLE, HttpHeaders.createOptimized(Answer.IMMUTABLE),
+            Answer.NO_STORE, HttpHeaders.createOptimized(Answer.NO_STORE));
 
     /**
      * A header value as the server sends it: an ASCII string, whose bytes are copied into the
@@ -134,6 +134,8 @@ public final class Answer {
     public static final String SHORT = "public, max-age=1";
     /** A closed shower's answers never change. */
     public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** Errors: never kept by a cache. */
+    static final String NO_STORE = "no-store";
 
     public static Answer ok(byte[] json, String servedBy, boolean stale, String cacheControl) {
         return new Answer(200, direct(json), servedBy, stale, cacheControl, null, etagOf(json), null);
@@ -171,7 +173,7 @@ public final class Answer {
     }
 
     public static Answer error(int status, String code, String message, String servedBy) {
-        return new Answer(status, Buffer.buffer(Json.encode(new ApiError(code, message))), servedBy, false, "no-store",
+        return new Answer(status, Buffer.buffer(Json.encode(new ApiError(code, message))), servedBy, false, NO_STORE,
                 status == 429 || status == 503 || status == 502 ? "1" : null, null, null);
     }
 
