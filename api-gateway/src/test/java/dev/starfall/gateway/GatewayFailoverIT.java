@@ -32,6 +32,7 @@ import dev.starfall.schemas.manifest.ManifestLoader;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.serde.AvroSerdes;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,7 +72,7 @@ class GatewayFailoverIT {
                 new TopicProvisioner(admin, (short) 1).ensure(Topics.PIPELINE, Duration.ofSeconds(30));
             }
             Map<Integer, Map<String, BigInteger>> expected = publish(kafka.bootstrapServers(), registry.url());
-            Vertx vertx = Vertx.vertx();
+            Vertx vertx = NetTransport.AUTO.vertx(new VertxOptions()); // as serve: forwards go over the same transport
             Instance a = start(vertx, kafka, registry, "a");
             Instance b = start(vertx, kafka, registry, "b");
             try {

@@ -38,6 +38,7 @@ import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import dev.starfall.schemas.serde.AvroSerdes;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -88,7 +89,7 @@ class GatewayIT {
         HostInfo self = new HostInfo("127.0.0.1", port);
         projections = ProjectionsService.start(manifest, new ProjectionsService.Settings(kafka.bootstrapServers(),
                 "gateway-it", dir.resolve("state"), "127.0.0.1:" + port, 0, 1), client);
-        vertx = Vertx.vertx();
+        vertx = NetTransport.AUTO.vertx(new VertxOptions()); // as serve and run: io_uring or epoll where the machine allows
         gateway = Gateway.start(vertx, projections, manifest, self, GatewayConfig.defaults().withLive(Duration.ofMillis(100), Duration.ofSeconds(1)), GatewayHooks.none());
         base = "http://127.0.0.1:" + port;
     }

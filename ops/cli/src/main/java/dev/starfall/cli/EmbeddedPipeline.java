@@ -30,6 +30,7 @@ import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
         kafka = track(EmbeddedKafka.start(new EmbeddedKafka.Config(data.resolve("kafka"), o.kafkaPort(),
                 o.kafkaPort() == 0 ? 0 : o.kafkaPort() + 1, Map.of())));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = o.netTransport().vertx(new VertxOptions());
         track(() -> vertx.close().await());
         registry = track(SchemaRegistryServer.start(vertx, kafka.bootstrapServers(), o.registryPort()));
         ClusterService.ensureTopicsAndState(kafka.bootstrapServers(), (short) 1, ProjectionsService.Settings.applicationIdFor(manifest));

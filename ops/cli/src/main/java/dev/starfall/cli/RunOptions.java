@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.starfall.gateway.NetTransport;
+
 /**
  * Options of {@code starfall run}. Every option is typed, defaulted and validated here, and listed
  * in {@link #usage()}.
@@ -23,10 +25,11 @@ import java.util.Optional;
  * @param publicKey       when present, the manifest must verify against this Ed25519 public key or nothing starts
  * @param exitWhenCaughtUp stop by itself once every shower counts the whole simulated chain (a run that ends, e.g. the
  *                        training run of a class data sharing archive), instead of running until Ctrl-C
+ * @param netTransport    the network transport of the gateway and the schema registry, see {@link NetTransport}
  */
 public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
                          int simulatorPort, long seed, int wallets, int transactions, Optional<Path> publicKey,
-                         boolean exitWhenCaughtUp) {
+                         boolean exitWhenCaughtUp, NetTransport netTransport) {
 
     /** The one option without a value. */
     static final String EXIT_WHEN_CAUGHT_UP = "--exit-when-caught-up";
@@ -44,6 +47,8 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
         HELP.put("--wallets", "simulated wallets (default 400)");
         HELP.put("--transactions", "simulated transactions (default 3000)");
         HELP.put("--public-key", "manifest signing public key; the manifest must verify or nothing starts (default: not checked)");
+        HELP.put("--net-transport", "network transport of the gateway and registry: auto (the first this machine allows of\n"
+                + " ".repeat(24) + "io_uring, epoll and Java NIO; the log says which), io_uring, epoll or nio (default auto)");
         HELP.put(EXIT_WHEN_CAUGHT_UP, "(no value) stop once every shower counts the whole simulated chain: exit 0, or 1 if not\n"
                 + " ".repeat(24) + "within 10 minutes (a run that ends by itself, e.g. the image's class data sharing training)");
     }
@@ -51,13 +56,14 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
     /** Without a public key: the manifest's signature is not checked. */
     public RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, int registryPort, int httpPort,
                       int simulatorPort, long seed, int wallets, int transactions) {
-        this(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, Optional.empty(), false);
+        this(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, Optional.empty(), false,
+                NetTransport.AUTO);
     }
 
     /** These options, stopping by themselves once caught up ({@code --exit-when-caught-up}). */
     public RunOptions exitingWhenCaughtUp() {
         return new RunOptions(dataDir, manifest, kafkaPort, registryPort, httpPort, simulatorPort, seed, wallets, transactions, publicKey,
-                true);
+                true, netTransport);
     }
 
     public static RunOptions defaults() {
@@ -94,7 +100,8 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
                 positive(given, "--wallets", 400, 1_000_000),
                 positive(given, "--transactions", 3000, 10_000_000),
                 Optional.ofNullable(given.get("--public-key")).map(Path::of),
-                exitWhenCaughtUp);
+                exitWhenCaughtUp,
+                netTransport(given.getOrDefault("--net-transport", NetTransport.AUTO.id())));
     }
 
     public static String usage() {
@@ -123,6 +130,14 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
             throw new IllegalArgumentException(name + " must be in 1.." + max + ", got " + v);
         }
         return (int) n;
+    }
+
+    private static NetTransport netTransport(String v) {
+        try {
+            return NetTransport.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--net-transport: " + e.getMessage(), e);
+        }
     }
 
     private static long longValue(String name, String v) {

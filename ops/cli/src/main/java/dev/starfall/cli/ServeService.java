@@ -24,6 +24,7 @@ import dev.starfall.schemas.manifest.signing.ManifestKeys;
 import dev.starfall.schemas.registry.HttpSchemaRegistryClient;
 import dev.starfall.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -96,7 +97,7 @@ final class ServeService extends ClusterService {
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(s.schemaRegistryUrl());
         TopologySerdes.prefetchStoredSchemas(registry);
         projections = parts.track(prepare(manifest, s, registry, false));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = s.netTransport().vertx(new VertxOptions());
         parts.track(() -> vertx.close().await());
         await(topics);
         boolean twoThreads = freshStart.join();

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.starfall.gateway.NetTransport;
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.source.SourceSettings;
 import dev.starfall.ingestor.source.Sources;
@@ -49,6 +50,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param replicationFactor     replication factor of created and internal topics
  * @param rateLimitPerSecond    gateway requests per second per client address, 0 disables (serve)
  * @param rateLimitBurst        gateway burst per client address (serve)
+ * @param netTransport          the gateway's network transport (serve), see {@link NetTransport}
  * @param source                the chain API and how it is called (ingest, unless the simulator is on)
  * @param adminPort             port of the ingestor's admin listener (metrics, endpoint weights); 0 = off (ingest)
  * @param simulator             ingest from the built-in chain simulator (ingest)
@@ -61,7 +63,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl, Optional<Path> manifest, Optional<Path> manifestPublicKey,
                               int httpPort, String bindHost, String advertisedHost, Path stateDir, Optional<String> applicationId,
-                              int standbyReplicas, short replicationFactor, long rateLimitPerSecond, long rateLimitBurst, Source source,
+                              int standbyReplicas, short replicationFactor, long rateLimitPerSecond, long rateLimitBurst,
+                              NetTransport netTransport, Source source,
                               int adminPort, boolean simulator, long simulatorSeed, int simulatorWallets, int simulatorTransactions,
                               Duration ingestPollInterval, int ingestTransactionEvents, Map<String, String> streamsProperties) {
 
@@ -89,6 +92,8 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         REPLICATION_FACTOR("1", "replication factor of the topics created and of internal topics", Use.SERVE, Use.INGEST),
         RATE_LIMIT_PER_SECOND("200", "gateway requests per second per client address, 0 disables", Use.SERVE),
         RATE_LIMIT_BURST("400", "gateway burst per client address", Use.SERVE),
+        NET_TRANSPORT("auto", "gateway network transport: auto (the first this machine allows of io_uring, epoll and Java "
+                + "NIO; the log says which), io_uring, epoll or nio (a named one that cannot run here stops the start)", Use.SERVE),
         SOURCE_URL("", "chain API endpoints of the manifest's chain (FCD for terra-classic, LCD for cosmos, JSON-RPC for "
                 + "solana): one base URL, or a comma list of name=URL@weight (weight default 1, 0 = failover only), e.g. "
                 + "a=https://rpc-a.example@1,b=https://rpc-b.example@1 (required unless STARFALL_SIMULATOR=true)", Use.INGEST),
@@ -218,6 +223,7 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 (short) r.integer(Setting.REPLICATION_FACTOR, 1, 32),
                 r.integer(Setting.RATE_LIMIT_PER_SECOND, 0, 10_000_000),
                 r.integer(Setting.RATE_LIMIT_BURST, 1, 10_000_000),
+                r.netTransport(Setting.NET_TRANSPORT),
                 new Source(
                         r.optional(Setting.SOURCE_URL).map(v -> SourceEndpoints.parse(v, r.name(Setting.SOURCE_URL))).orElse(List.of()),
                         r.decimal(Setting.SOURCE_RATE_PER_SECOND, 0.001, 1_000_000),
@@ -377,6 +383,14 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
                 case "query" -> LcdQuery.Dialect.QUERY;
                 default -> throw new UsageException(name(s) + " must be events (Cosmos SDK 0.45/0.47) or query (SDK 0.50+), got '" + v + "'");
             };
+        }
+
+        NetTransport netTransport(Setting s) {
+            try {
+                return NetTransport.parse(text(s));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(name(s) + ": " + e.getMessage(), e);
+            }
         }
 
         /** A comma-separated list; empty items are errors. */

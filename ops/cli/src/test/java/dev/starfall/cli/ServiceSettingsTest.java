@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.starfall.gateway.NetTransport;
 import dev.starfall.ingestor.IngestorConfig;
 import dev.starfall.ingestor.source.SourceSettings;
 import dev.starfall.ingestor.source.Sources;
@@ -36,6 +37,20 @@ class ServiceSettingsTest {
         assertThat(s.applicationServer()).isEqualTo("localhost:8080");
         assertThat(s.replicationFactor()).isEqualTo((short) 1);
         assertThat(s.rateLimitPerSecond()).isEqualTo(200);
+        assertThat(s.netTransport()).isEqualTo(NetTransport.AUTO);
+    }
+
+    @Test
+    void shouldReadTheNetworkTransportAndNameItsSettingWhenItIsUnknown() {
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "epoll")).netTransport())
+                .isEqualTo(NetTransport.EPOLL);
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of("--net-transport", "nio"), Map.of("STARFALL_NET_TRANSPORT", "epoll"))
+                .netTransport()).isEqualTo(NetTransport.NIO);
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "kqueue")))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("STARFALL_NET_TRANSPORT: network transport must be one of auto, io_uring, epoll, nio; got 'kqueue'");
+        assertThat(ServiceSettings.flags(ServiceSettings.Use.SERVE)).contains("--net-transport");
+        assertThat(ServiceSettings.flags(ServiceSettings.Use.INGEST)).doesNotContain("--net-transport");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.starfall.bench.Http;
 import dev.starfall.gateway.Gateway;
 import dev.starfall.gateway.GatewayConfig;
 import dev.starfall.gateway.GatewayHooks;
+import dev.starfall.gateway.NetTransport;
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
@@ -37,6 +38,10 @@ public final class GatewayMain {
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
     public static final String READY = "GATEWAY READY";
+    /** Ends the {@link #READY} line, followed by the network transport the gateway runs on. */
+    public static final String TRANSPORT = "on transport";
+    /** Names the network transport, as {@code STARFALL_NET_TRANSPORT} does; the product's default when unset. */
+    public static final String TRANSPORT_PROPERTY = "reads.transport";
 
     private GatewayMain() {
     }
@@ -59,7 +64,9 @@ public final class GatewayMain {
         ProjectionsService projections = ProjectionsService.start(manifest, new ProjectionsService.Settings(bootstrap,
                 ProjectionsService.Settings.applicationIdFor(manifest), stateDir, self.host() + ":" + self.port(), 0, 1),
                 new HttpSchemaRegistryClient(args[1]));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        // the product's default unless -Dreads.transport names one (through BENCH_SERVER_JVM_OPTS)
+        NetTransport.Resolution transport = NetTransport.parse(System.getProperty(TRANSPORT_PROPERTY, NetTransport.AUTO.id())).resolveHere();
+        Vertx vertx = transport.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         Gateway gateway;
         try {
             gateway = Gateway.start(vertx, projections, manifest, self,
@@ -94,7 +101,8 @@ public final class GatewayMain {
             log.error("The gateway did not catch up with the history", e);
             System.exit(1);
         }
-        System.out.printf("%s %s caught up in %.1f s%n", READY, base, (System.nanoTime() - start) / 1e9);
+        System.out.printf("%s %s caught up in %.1f s %s %s%n", READY, base, (System.nanoTime() - start) / 1e9, TRANSPORT,
+                transport.transport().id());
         System.out.flush();
         stopped.await();
     }

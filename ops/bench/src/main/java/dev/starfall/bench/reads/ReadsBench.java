@@ -194,6 +194,7 @@ public final class ReadsBench implements Benchmark {
                             written.raised().toString()), Map.of())) {
                 gateway.awaitLog(GatewayMain.READY, Duration.ofMinutes(30));
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+                String transport = after(line(gateway.logText(), GatewayMain.READY), GatewayMain.TRANSPORT);
                 ctx.say(String.format(Locale.ROOT, "reads: gateway caught up in %.0f s; pinning it to core %s, the broker and wrk to core %s",
                         loadSeconds, SERVER_CPU, CLIENT_CPU));
                 gateway.pin(SERVER_CPU);
@@ -227,7 +228,8 @@ public final class ReadsBench implements Benchmark {
                 long rssKiB = gateway.peakRssKiB();
                 hold(ctx, dir, base, gateway);
                 // -Dreads.only=live measures no endpoint: its section is the live feeds' alone
-                String endpointsReport = runs.isEmpty() ? "" : report(ctx, events, wallets, rotation, each, jvm, loadSeconds, runs, rssKiB, liveShower);
+                String endpointsReport = runs.isEmpty() ? "" : report(ctx, events, wallets, rotation, each, jvm, transport, loadSeconds, runs,
+                        rssKiB, liveShower);
                 return new Section("1. Gateway reads", endpointsReport + liveReport(live, liveClients, liveEach, liveShower) + rushReport(rush),
                         targets(runs));
             }
@@ -624,7 +626,7 @@ public final class ReadsBench implements Benchmark {
     // ---- report ---------------------------------------------------------------------------------
 
     private static String report(BenchContext ctx, long events, int wallets, int rotation, Duration each, List<String> jvm,
-                                 double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB, int liveShower) {
+                                 String transport, double loadSeconds, Map<Endpoint, Runs> runs, long rssKiB, int liveShower) {
         StringBuilder md = new StringBuilder();
         md.append("| endpoint | body sent (bytes) | arm | req/s | p50 (ms) | p99 (ms) | server core busy | wrk core busy | cache misses/s |\n");
         md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -674,7 +676,9 @@ public final class ReadsBench implements Benchmark {
                         + "`/api/v1/showers` equals the total written). Shower %d is read.%n", events, wallets,
                 ctx.manifest().schedule().showerCount(), loadSeconds, SHOWER));
         md.append("- Server: projections and gateway in one JVM (`").append(String.join(" ", jvm)).append("`, ").append(EVENT_LOOPS)
-                .append(" Vert.x event loop, per-client rate limit off), pinned to core ").append(SERVER_CPU)
+                .append(" Vert.x event loop on the ").append(transport)
+                .append(" network transport, the product's default unless `-D").append(GatewayMain.TRANSPORT_PROPERTY)
+                .append("` names another; per-client rate limit off), pinned to core ").append(SERVER_CPU)
                 .append(" once caught up; the broker then moves to core ").append(CLIENT_CPU).append(".\n");
         md.append("- Baseline: `GET ").append(Gateway.BARE_PREFIX).append("{bytes}`, answered by the gateway's own server on the path of a kept answer "
                 + "(before the router, as a hot URI's fresh answer; same server options, same event loop, same headers as a cached answer: Content-Type, ETag, Cache-Control, "
@@ -774,5 +778,14 @@ public final class ReadsBench implements Benchmark {
     private static String line(String log, String marker) {
         return log.lines().filter(l -> l.contains(marker)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no '" + marker + "' line"));
+    }
+
+    /** The word after {@code marker} in {@code line}. */
+    static String after(String line, String marker) {
+        int at = line.indexOf(marker);
+        if (at < 0) {
+            throw new IllegalStateException("no '" + marker + "' in: " + line);
+        }
+        return line.substring(at + marker.length()).trim().split("\\s+")[0];
     }
 }
