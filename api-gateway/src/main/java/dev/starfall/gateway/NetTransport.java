@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * start where it is unavailable fails with the reason.
  *
  * <p>Why io_uring first: on the leaderboard benchmark (ops/bench, REPORT row 69) the gateway's core
- * spent about a fifth less a request with it than with NIO or epoll, nearly all of it in the kernel's
- * sends and reads, which io_uring submits together once per turn of the event loop.
+ * spent about a fifth less a request with it than with NIO, and a seventh less than with epoll: the
+ * event loop submits a turn's sends and reads together instead of making one system call each.
  */
 public enum NetTransport {
     AUTO("auto"),
