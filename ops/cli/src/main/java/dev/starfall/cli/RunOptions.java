@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.starfall.gateway.NetTransport;
 
@@ -70,8 +71,16 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
         return parse(List.of());
     }
 
-    /** Parses {@code --name value} pairs; throws {@link IllegalArgumentException} naming the option. */
+    /**
+     * Parses {@code --name value} pairs; throws {@link IllegalArgumentException} naming the option,
+     * also when {@code --net-transport} names a transport that cannot run on this machine.
+     */
     public static RunOptions parse(List<String> args) {
+        return parse(args, NetTransport::unavailability);
+    }
+
+    /** {@link #parse(List)}, given why each network transport cannot run here (empty when it can). */
+    static RunOptions parse(List<String> args, Function<NetTransport, Optional<String>> unavailable) {
         Map<String, String> given = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(args);
         boolean exitWhenCaughtUp = false;
@@ -101,7 +110,7 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
                 positive(given, "--transactions", 3000, 10_000_000),
                 Optional.ofNullable(given.get("--public-key")).map(Path::of),
                 exitWhenCaughtUp,
-                netTransport(given.getOrDefault("--net-transport", NetTransport.AUTO.id())));
+                netTransport(given.getOrDefault("--net-transport", NetTransport.AUTO.id()), unavailable));
     }
 
     public static String usage() {
@@ -132,12 +141,21 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
         return (int) n;
     }
 
-    private static NetTransport netTransport(String v) {
+    private static NetTransport netTransport(String v, Function<NetTransport, Optional<String>> unavailable) {
+        NetTransport t;
         try {
-            return NetTransport.parse(v);
+            t = NetTransport.parse(v);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--net-transport: " + e.getMessage(), e);
         }
+        if (t != NetTransport.AUTO) {
+            try {
+                t.resolve(unavailable);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("--net-transport: " + e.getMessage(), e);
+            }
+        }
+        return t;
     }
 
     private static long longValue(String name, String v) {

@@ -205,9 +205,19 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         return Arrays.stream(Setting.values()).filter(s -> s.usedBy(use)).map(Setting::flag).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Resolves every setting: flag, else environment, else default. */
+    /**
+     * Resolves every setting: flag, else environment, else default. A network transport named for
+     * {@code serve} must be able to run on this machine: when it cannot, the error names the setting
+     * it came from and why, before anything starts.
+     */
     public static ServiceSettings resolve(Use use, Map<String, String> flags, Map<String, String> env) {
-        Resolver r = new Resolver(use, flags, env);
+        return resolve(use, flags, env, NetTransport::unavailability);
+    }
+
+    /** {@link #resolve(Use, Map, Map)}, given why each network transport cannot run here (empty when it can). */
+    static ServiceSettings resolve(Use use, Map<String, String> flags, Map<String, String> env,
+                                   Function<NetTransport, Optional<String>> unavailable) {
+        Resolver r = new Resolver(use, flags, env, unavailable);
         ServiceSettings s = new ServiceSettings(
                 r.text(Setting.BOOTSTRAP_SERVERS),
                 r.text(Setting.SCHEMA_REGISTRY_URL),
@@ -250,7 +260,7 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
     /** The effective value of every setting {@code use} reads and where it came from, for the start-up log. */
     public static Map<String, String> describe(Use use, Map<String, String> flags, Map<String, String> env) {
         Map<String, String> out = new LinkedHashMap<>();
-        Resolver r = new Resolver(use, flags, env);
+        Resolver r = new Resolver(use, flags, env, t -> Optional.empty());
         for (Setting s : Setting.values()) {
             if (s.usedBy(use)) {
                 out.put(s.env(), r.raw(s).orElse("(unset)") + " [" + r.source(s) + "]");
@@ -291,11 +301,13 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
         private final Use use;
         private final Map<String, String> flags;
         private final Map<String, String> env;
+        private final Function<NetTransport, Optional<String>> unavailable;
 
-        Resolver(Use use, Map<String, String> flags, Map<String, String> env) {
+        Resolver(Use use, Map<String, String> flags, Map<String, String> env, Function<NetTransport, Optional<String>> unavailable) {
             this.use = use;
             this.flags = flags;
             this.env = env;
+            this.unavailable = unavailable;
         }
 
         Optional<String> raw(Setting s) {
@@ -385,12 +397,22 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
             };
         }
 
+        /** The transport; one named for a service that reads it must be able to run here ({@link NetTransport#resolve}). */
         NetTransport netTransport(Setting s) {
+            NetTransport t;
             try {
-                return NetTransport.parse(text(s));
+                t = NetTransport.parse(text(s));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(name(s) + ": " + e.getMessage(), e);
             }
+            if (s.usedBy(use) && t != NetTransport.AUTO) {
+                try {
+                    t.resolve(unavailable);
+                } catch (IllegalStateException e) {
+                    throw new UsageException(name(s) + ": " + e.getMessage(), e);
+                }
+            }
+            return t;
         }
 
         /** A comma-separated list; empty items are errors. */

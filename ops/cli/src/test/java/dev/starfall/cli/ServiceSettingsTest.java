@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 import dev.starfall.gateway.NetTransport;
 import dev.starfall.ingestor.IngestorConfig;
@@ -42,7 +43,8 @@ class ServiceSettingsTest {
 
     @Test
     void shouldReadTheNetworkTransportAndNameItsSettingWhenItIsUnknown() {
-        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "epoll")).netTransport())
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "epoll"),
+                t -> Optional.empty()).netTransport())
                 .isEqualTo(NetTransport.EPOLL);
         assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of("--net-transport", "nio"), Map.of("STARFALL_NET_TRANSPORT", "epoll"))
                 .netTransport()).isEqualTo(NetTransport.NIO);
@@ -51,6 +53,27 @@ class ServiceSettingsTest {
                 .hasMessage("STARFALL_NET_TRANSPORT: network transport must be one of auto, io_uring, epoll, nio; got 'kqueue'");
         assertThat(ServiceSettings.flags(ServiceSettings.Use.SERVE)).contains("--net-transport");
         assertThat(ServiceSettings.flags(ServiceSettings.Use.INGEST)).doesNotContain("--net-transport");
+    }
+
+    @Test
+    void shouldRefuseANamedTransportThisMachineCannotRunNamingItsSettingAndWhy() {
+        Function<NetTransport, Optional<String>> noNative = t -> t == NetTransport.NIO ? Optional.empty()
+                : Optional.of("failed to load the native library");
+
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "epoll"),
+                noNative))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("STARFALL_NET_TRANSPORT: the epoll network transport is not available here: failed to load the native library"
+                        + " (auto falls back to the next that is: io_uring, epoll, nio)");
+        assertThatThrownBy(() -> ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of("--net-transport", "io_uring"), Map.of(),
+                noNative))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("--net-transport: the io_uring network transport is not available");
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "nio"), noNative)
+                .netTransport()).isEqualTo(NetTransport.NIO);
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.SERVE, Map.of(), Map.of(), noNative).netTransport())
+                .as("auto falls back when Vert.x starts").isEqualTo(NetTransport.AUTO);
+        assertThat(ServiceSettings.resolve(ServiceSettings.Use.INGEST, Map.of(), Map.of("STARFALL_NET_TRANSPORT", "epoll",
+                "STARFALL_SIMULATOR", "true"), noNative).netTransport()).as("ingest has no gateway: the setting is not its own").isEqualTo(NetTransport.AUTO);
     }
 
     @Test
