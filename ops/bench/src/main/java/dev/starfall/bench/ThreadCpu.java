@@ -41,7 +41,8 @@ public final class ThreadCpu {
     public static final String UNLISTED = "threads that ended between polls";
     public static final String OTHER = "other threads";
 
-    private static final Pattern DUMP_LINE = Pattern.compile("^\"(.*)\" .*?nid=0x([0-9a-f]+)");
+    /** A thread's line of a thread dump: its name and {@code nid}, in hexadecimal up to JDK 18 and in decimal since JDK 19. */
+    private static final Pattern DUMP_LINE = Pattern.compile("^\"(.*)\" .*?nid=(?:0x([0-9a-f]+)|([0-9]+))\\b");
 
     private final long pid;
     private final Map<Long, Long> ticksAtStart = new HashMap<>();
@@ -162,12 +163,19 @@ public final class ThreadCpu {
             p.destroyForcibly();
             throw new IOException(jcmd + " " + pid + " Thread.print failed: " + dump.lines().limit(3).toList());
         }
+        names.putAll(threadNames(dump));
+    }
+
+    /** Each thread's name by its kernel thread id, from the text of {@code jcmd <pid> Thread.print} of any JDK from 17 on. */
+    static Map<Long, String> threadNames(String dump) {
+        Map<Long, String> out = new HashMap<>();
         for (String line : dump.split("\n")) {
             Matcher m = DUMP_LINE.matcher(line);
             if (m.find()) {
-                names.put(Long.parseLong(m.group(2), 16), m.group(1));
+                out.put(m.group(2) != null ? Long.parseLong(m.group(2), 16) : Long.parseLong(m.group(3)), m.group(1));
             }
         }
+        return out;
     }
 
     private static long ticks(String stat) {

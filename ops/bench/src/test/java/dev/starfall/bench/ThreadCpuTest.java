@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,31 @@ class ThreadCpuTest {
         assertThat(split.seconds().get(ThreadCpu.UNLISTED)).as("a thread that ended before any poll read it").isBetween(0.25, 1.0);
         double sum = split.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
         assertThat(split.processSeconds()).isGreaterThanOrEqualTo(0.75).isCloseTo(sum, offset(0.5));
+    }
+
+    /**
+     * A thread dump names each thread's kernel id as {@code nid}: in hexadecimal up to JDK 18, in
+     * decimal since JDK 19 (these lines are from JDK 17 and JDK 25). Read only as hexadecimal, a
+     * run on JDK 25 put the stream thread, the broker's and the JIT compilers in "other threads".
+     */
+    @Test
+    void shouldReadThreadIdsFromTheDumpsOfJdk17AndOfJdk19On() {
+        String jdk17 = """
+                "main" #1 prio=5 os_prio=0 cpu=412.33ms elapsed=21.52s tid=0x00007f3c8c02a2a0 nid=0x1f2e waiting on condition  [0x00007f3c92b9e000]
+                   java.lang.Thread.State: TIMED_WAITING (sleeping)
+                "C2 CompilerThread0" #5 daemon prio=9 os_prio=0 cpu=5210.02ms elapsed=21.50s tid=0x00007f3c8c1a3b50 nid=0x1f35 waiting on condition  [0x0000000000000000]
+                "GC Thread#0" os_prio=0 cpu=120.40ms elapsed=21.52s tid=0x00007f3c8c04d2e0 nid=0x1f2f runnable
+                """;
+        String jdk25 = """
+                "main" #3 [4192] prio=5 os_prio=0 cpu=81.16ms elapsed=4.03s tid=0x00007f414402bd60 nid=4192 waiting on condition  [0x00007f414891e000]
+                "starfall-projections-0f1e-StreamThread-1" #61 [4310] prio=5 os_prio=0 cpu=23810.50ms elapsed=60.11s tid=0x00007f4144d2e000 nid=4310 runnable  [0x00007f40e97fd000]
+                "GC Thread#0" os_prio=0 cpu=20.06ms elapsed=4.03s tid=0x00007f414404e560 nid=4193 runnable
+                """;
+
+        assertThat(ThreadCpu.threadNames(jdk17)).containsExactlyInAnyOrderEntriesOf(
+                Map.of(0x1f2eL, "main", 0x1f35L, "C2 CompilerThread0", 0x1f2fL, "GC Thread#0"));
+        assertThat(ThreadCpu.threadNames(jdk25)).containsExactlyInAnyOrderEntriesOf(
+                Map.of(4192L, "main", 4310L, "starfall-projections-0f1e-StreamThread-1", 4193L, "GC Thread#0"));
     }
 
     /** Starts a thread that burns 300 ms of CPU and then waits for {@code release}; returns once it has burnt. */
