@@ -109,12 +109,6 @@ final class Gzip {
     }
 
     /**
-     * Whether an {@code Accept-Encoding} value accepts gzip: listed as {@code gzip} or
-     * {@code x-gzip} with a weight above 0, or not listed and {@code *} has a weight above 0. No
-     * header, or an empty one, accepts only the identity. Reads the value in place (every request
-     * asks).
-     */
-    /**
      * The last {@code Accept-Encoding} read and what it said: a browser, or a client library, sends
      * the same value with every request, so comparing it with the last one (a few characters) saves
      * reading it again. Replaced as a whole, so a thread sees one pair or the other, both complete.
@@ -138,6 +132,12 @@ final class Gzip {
         return accepted;
     }
 
+    /**
+     * Whether an {@code Accept-Encoding} value accepts gzip: listed as {@code gzip} or
+     * {@code x-gzip} with a weight above 0, or not listed and {@code *} has a weight above 0. No
+     * header, or an empty one, accepts only the identity. Reads the value in place (every request
+     * asks).
+     */
     static boolean accepted(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
