@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -105,9 +106,9 @@ class NetTransportTest {
                     .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
             HttpClient client = vertx.createHttpClient();
             for (int i = 0; i < 3; i++) {
-                Buffer got = fetch(client, server.actualPort(), "/big", Buffer.buffer());
+                Buffer got = fetch(vertx, client, server.actualPort(), "/big", Buffer.buffer());
                 assertThat(got.getBytes()).as("a 3 MiB answer, byte for byte").isEqualTo(big);
-                Buffer echoed = fetch(client, server.actualPort(), "/echo", Buffer.buffer(big));
+                Buffer echoed = fetch(vertx, client, server.actualPort(), "/echo", Buffer.buffer(big));
                 assertThat(echoed.getBytes()).as("a 3 MiB request body, echoed").isEqualTo(big);
             }
         } finally {
@@ -115,10 +116,18 @@ class NetTransportTest {
         }
     }
 
-    private static Buffer fetch(HttpClient client, int port, String path, Buffer body) throws Exception {
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path))
+    /**
+     * One exchange, run on the event loop. From the test's thread, a request on a kept-alive
+     * connection could be sent, and answered, before the test's thread asked for the answer's body,
+     * whose first pieces Vert.x then drops (an empty body here, once in a few runs, on every
+     * transport); on the event loop the body is asked for before the answer's first piece is read.
+     */
+    private static Buffer fetch(Vertx vertx, HttpClient client, int port, String path, Buffer body) throws Exception {
+        Promise<Buffer> got = Promise.promise();
+        vertx.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(path))
                 .compose(req -> req.send(body))
                 .compose(HttpClientResponse::body)
-                .await(20, TimeUnit.SECONDS);
+                .onComplete(got));
+        return got.future().await(20, TimeUnit.SECONDS);
     }
 }
