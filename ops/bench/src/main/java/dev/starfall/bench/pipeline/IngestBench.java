@@ -46,6 +46,19 @@ public final class IngestBench implements Benchmark {
             BenchContext.JIT.stream()).toList();
 
     /**
+     * {@link #EMBEDDED_JVM}, then the options of {@code BENCH_EMBEDDED_JVM_OPTS} (separated by white
+     * space; a later option wins), e.g. a flight recording or a JIT setting to try: the embedded
+     * default's only, not the baseline's, and the report's first line lists them.
+     */
+    static List<String> embeddedJvm(String extra) {
+        List<String> jvm = new ArrayList<>(EMBEDDED_JVM);
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return List.copyOf(jvm);
+    }
+
+    /**
      * The embedded default's threads by what they do, for the CPU of its ingest phase; a thread
      * goes to the first part that matches (so the ingestor's producer is not counted as the broker's).
      */
@@ -96,12 +109,13 @@ public final class IngestBench implements Benchmark {
         List<Double> caughtUpSeconds = new ArrayList<>();
         List<Double> tailSeconds = new ArrayList<>();
         List<Double> queryableAtCatchUp = new ArrayList<>();
+        List<String> jvm = embeddedJvm(System.getenv("BENCH_EMBEDDED_JVM_OPTS"));
         for (int r = 1; r <= rounds; r++) {
             Path data = ctx.fresh("ingest");
             int port = LoopbackPorts.freeRange(4);
             String gateway = "http://127.0.0.1:" + (port + 3);
             long t0 = System.nanoTime();
-            try (Child run = Child.start("ingest-run-" + r, ctx.logs(), Optional.empty(), EMBEDDED_JVM, MAIN,
+            try (Child run = Child.start("ingest-run-" + r, ctx.logs(), Optional.empty(), jvm, MAIN,
                     List.of("run", "--data-dir", data.toString(), "--kafka-port", Integer.toString(port), "--registry-port",
                             Integer.toString(port + 2), "--http-port", Integer.toString(port + 3), "--wallets", Integer.toString(wallets),
                             "--transactions", Integer.toString(transactions)), Map.of())) {
@@ -189,7 +203,7 @@ public final class IngestBench implements Benchmark {
         StringBuilder md = new StringBuilder();
         md.append(String.format("`starfall run --wallets %,d --transactions %,d` (the embedded default: broker, registry, simulator, "
                 + "ingestor, projections and gateway in one JVM, `%s`): %,d transfers over %d showers, %d rounds.%n%n",
-                wallets, transactions, String.join(" ", EMBEDDED_JVM), observed, manifest.schedule().showerCount(), rounds));
+                wallets, transactions, String.join(" ", jvm), observed, manifest.schedule().showerCount(), rounds));
         md.append("| figure | min / median / max | target |\n|---|---|---|\n");
         md.append("| launch to last transfer queryable, s | ").append(Stats.of(total).format(1)).append(" | 1 M in under 15 s |\n");
         md.append("| ingest phase (first event published to last queryable), s | ").append(Stats.of(ingestSeconds).format(1)).append(" | |\n");

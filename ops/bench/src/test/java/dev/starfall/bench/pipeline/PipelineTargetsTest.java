@@ -27,6 +27,15 @@ class PipelineTargetsTest {
         assertThat(fast.get(1).verdict()).as("one round at 1.5 GiB is not under it").isEqualTo(Verdict.NOT_MET);
     }
 
+    @Test
+    void shouldAddTheEmbeddedDefaultsExtraJvmOptionsAfterItsOwn() {
+        assertThat(IngestBench.embeddedJvm(null)).isEqualTo(IngestBench.EMBEDDED_JVM);
+        assertThat(IngestBench.embeddedJvm("  ")).isEqualTo(IngestBench.EMBEDDED_JVM);
+        List<String> jvm = IngestBench.embeddedJvm(" -XX:FreqInlineSize=100\t -Dx=y ");
+        assertThat(jvm).startsWith(IngestBench.EMBEDDED_JVM.toArray(String[]::new)).endsWith("-XX:FreqInlineSize=100", "-Dx=y")
+                .hasSize(IngestBench.EMBEDDED_JVM.size() + 2);
+    }
+
     private static RestartBench.History history(long events, double restart, double fresh, double mib) {
         return new RestartBench.History(events, of(restart), of(fresh), (long) (mib * 1024 * 1024));
     }
