@@ -25,6 +25,8 @@ class BenchContextTest {
         assertThat(entrypoint.stream().filter(t -> t.startsWith("-XX:Tier")).toList()).isEqualTo(BenchContext.JIT);
         assertThat(BenchContext.SERVICE_JVM).containsSubsequence(BenchContext.JIT);
         assertThat(BenchContext.START_JVM).containsSubsequence(BenchContext.JIT).doesNotContain("-XX:+AlwaysPreTouch");
+        assertThat(dev.starfall.bench.pipeline.FreshnessBench.INGEST_JVM).as("the freshness benchmark's ingest service")
+                .containsSubsequence(BenchContext.JIT);
     }
 
     private static Path repositoryRoot() {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.starfall.bench.BenchContext;
@@ -43,6 +44,9 @@ public final class FreshnessBench implements Benchmark {
     private static final double REVEAL_PER_SECOND = 3;
     /** A transfer visible at the gateway within 2 s of its appearing at the chain's API, at the 99th percentile. */
     static final double P99_TARGET_SECONDS = 2;
+    /** The ingest service's JVM options: a small heap, and the image's {@link BenchContext#JIT}, as it runs {@code ingest}. */
+    public static final List<String> INGEST_JVM = Stream.concat(Stream.of("-Xmx512m", "-XX:+UseParallelGC"),
+            BenchContext.JIT.stream()).toList();
 
     @Override
     public String name() {
@@ -114,7 +118,7 @@ public final class FreshnessBench implements Benchmark {
                      List.of("serve"), env)) {
             Map<String, String> ingestEnv = new HashMap<>(env);
             ingestEnv.put("STARFALL_SOURCE_URL", chain.baseUrl());
-            try (Child ingest = Child.start("freshness-ingest", ctx.logs(), Optional.empty(), List.of("-Xmx512m", "-XX:+UseParallelGC"),
+            try (Child ingest = Child.start("freshness-ingest", ctx.logs(), Optional.empty(), INGEST_JVM,
                     IngestBench.MAIN, List.of("ingest"), ingestEnv)) {
                 Http.awaitOk(gateway + "/health/ready", Duration.ofMinutes(5), serve);
                 ingest.awaitLog("caught up", Duration.ofMinutes(5));
