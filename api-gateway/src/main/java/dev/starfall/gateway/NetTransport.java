@@ -58,6 +58,25 @@ public enum NetTransport {
     }
 
     /**
+     * The choice written as {@code value}, checked against this machine when it names a transport
+     * (a named one is required; {@link #AUTO} is resolved when Vert.x starts, and falls back).
+     *
+     * @param unavailable why each transport cannot run here (empty when it can)
+     * @throws IllegalArgumentException for an unknown value, or a named transport that cannot run here, saying why
+     */
+    public static NetTransport parseRunnable(String value, Function<NetTransport, Optional<String>> unavailable) {
+        NetTransport t = parse(value);
+        if (t != AUTO) {
+            try {
+                t.resolve(unavailable);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return t;
+    }
+
+    /**
      * What a choice runs on.
      *
      * @param transport the transport taken, never {@link #AUTO}

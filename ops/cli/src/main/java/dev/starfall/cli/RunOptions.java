@@ -142,20 +142,11 @@ public record RunOptions(Path dataDir, Optional<Path> manifest, int kafkaPort, i
     }
 
     private static NetTransport netTransport(String v, Function<NetTransport, Optional<String>> unavailable) {
-        NetTransport t;
         try {
-            t = NetTransport.parse(v);
+            return NetTransport.parseRunnable(v, unavailable);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--net-transport: " + e.getMessage(), e);
         }
-        if (t != NetTransport.AUTO) {
-            try {
-                t.resolve(unavailable);
-            } catch (IllegalStateException e) {
-                throw new IllegalArgumentException("--net-transport: " + e.getMessage(), e);
-            }
-        }
-        return t;
     }
 
     private static long longValue(String name, String v) {

@@ -397,22 +397,13 @@ public record ServiceSettings(String bootstrapServers, String schemaRegistryUrl,
             };
         }
 
-        /** The transport; one named for a service that reads it must be able to run here ({@link NetTransport#resolve}). */
+        /** The transport; a named one must be able to run here ({@link NetTransport#parseRunnable}). */
         NetTransport netTransport(Setting s) {
-            NetTransport t;
             try {
-                t = NetTransport.parse(text(s));
+                return NetTransport.parseRunnable(text(s), unavailable);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(name(s) + ": " + e.getMessage(), e);
             }
-            if (s.usedBy(use) && t != NetTransport.AUTO) {
-                try {
-                    t.resolve(unavailable);
-                } catch (IllegalStateException e) {
-                    throw new UsageException(name(s) + ": " + e.getMessage(), e);
-                }
-            }
-            return t;
         }
 
         /** A comma-separated list; empty items are errors. */
