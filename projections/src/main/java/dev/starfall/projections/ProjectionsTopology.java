@@ -198,7 +198,7 @@ public final class ProjectionsTopology {
     }
 
     private static void addShowerStores(StreamsBuilder builder) {
-        builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.Bytes(), Serdes.Long())); // keyed by TransferIdKey
+        builder.addStateStore(store(Stores.TRANSFER_IDS, Serdes.Bytes(), Serdes.ByteArray())); // keyed by TransferIdKey, empty values
         // the contributions, with their rankings in the same RocksDB instance and no changelog of their own
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                 OpenOnAssignmentStore.supplier(RankedContributionsStore.supplier(Stores.CONTRIBUTIONS)),

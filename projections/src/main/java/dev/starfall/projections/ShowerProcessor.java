@@ -77,6 +77,8 @@ import org.slf4j.LoggerFactory;
 final class ShowerProcessor implements Processor<Integer, byte[], String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(ShowerProcessor.class);
+    /** The value of a counted transfer's key: the key is all there is to know. */
+    private static final byte[] COUNTED = new byte[0];
     static final String SEED_KEY = "seed";
 
     private final Manifest manifest;
@@ -89,13 +91,13 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     private final Deserializer<TransferObserved> transfers;
 
     private ProcessorContext<String, SpecificRecord> context;
-    /** Counted transfers, by {@link TransferIdKey}: id -> block time millis. */
-    private KeyValueStore<Bytes, Long> transferIds;
+    /** Counted transfers, by {@link TransferIdKey}: an empty value (earlier versions wrote the block time). */
+    private KeyValueStore<Bytes, byte[]> transferIds;
     /**
-     * Whether the transfer-ids store holds keys an earlier version wrote ({@link TransferIdKey#legacy}),
-     * under which a transfer is then also looked up; null until the task's first new transfer.
+     * Which earlier versions' keys the transfer-ids store holds, under which a transfer is then also
+     * looked up; null until the task's first new transfer.
      */
-    private Boolean legacyIds;
+    private EarlierIds earlierIds;
     private KeyValueStore<ShowerWallet, Contribution> contributions;
     /** The contributions' rankings: a contribution put moves its entry (see {@link RankedContributionsStore}). */
     private ReadOnlyKeyValueStore<Bytes, byte[]> rankings;
@@ -133,7 +135,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         transferIds = context.getStateStore(Stores.TRANSFER_IDS);
-        legacyIds = null;
+        earlierIds = null;
         contributions = context.getStateStore(Stores.CONTRIBUTIONS);
         rankings = RankedContributionsStore.rankingsOf(context.getStateStore(Stores.CONTRIBUTIONS));
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
@@ -176,11 +178,11 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         ShowerTotals current = totals(shower);
         String id = TransferIds.of(t);
         Bytes idKey = Bytes.wrap(TransferIdKey.of(blockTime, id));
-        if (counted(idKey, id)) {
+        if (counted(idKey, blockTime, id)) {
             totals.put(shower, current.withDuplicate());
             return;
         }
-        transferIds.put(idKey, blockTime);
+        transferIds.put(idKey, COUNTED);
         BigInteger amount = t.getAmount().toBigIntegerExact();
         if (shower == ProjectionsTopology.OUTSIDE) {
             totals.put(shower, current.withOutsideTransfer(amount));
@@ -204,20 +206,42 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
      * built, under the key that version wrote. The store is looked at for such keys once per task,
      * at its first transfer not found (the task alone writes the store once restored).
      */
-    private boolean counted(Bytes idKey, String id) {
+    private boolean counted(Bytes idKey, long blockTime, String id) {
         if (transferIds.get(idKey) != null) {
             return true;
         }
-        if (legacyIds == null) {
-            try (KeyValueIterator<Bytes, Long> it = transferIds.range(Bytes.wrap(TransferIdKey.FIRST_LEGACY), null)) {
-                legacyIds = it.hasNext();
-            }
-            if (legacyIds) {
+        if (earlierIds == null) {
+            earlierIds = new EarlierIds(any(TransferIdKey.firstTimeOrdered(), TransferIdKey.firstDigested()), any(TransferIdKey.FIRST_LEGACY, null));
+            if (earlierIds.any()) {
                 log.info("The transfer ids of partition {} include ids an earlier version recorded: each transfer not found is looked up"
-                        + " a second time, under its earlier key, until the state is rebuilt (ops/RUNBOOK.md)", partition);
+                        + " again under {}, until the state is rebuilt (ops/RUNBOOK.md)", partition, earlierIds);
             }
         }
-        return legacyIds && transferIds.get(Bytes.wrap(TransferIdKey.legacy(id))) != null;
+        return earlierIds.timeOrdered() && transferIds.get(Bytes.wrap(TransferIdKey.timeOrdered(blockTime, id))) != null
+                || earlierIds.legacy() && transferIds.get(Bytes.wrap(TransferIdKey.legacy(id))) != null;
+    }
+
+    /**
+     * Whether the transfer-ids store holds a key from {@code from} to {@code to} (both inclusive, as
+     * Kafka Streams' {@code range} takes them, and both one byte long, which no key is; null: no end).
+     */
+    private boolean any(byte[] from, byte[] to) {
+        try (KeyValueIterator<Bytes, byte[]> it = transferIds.range(Bytes.wrap(from), to == null ? null : Bytes.wrap(to))) {
+            return it.hasNext();
+        }
+    }
+
+    /** Which earlier forms of {@link TransferIdKey} a task's store holds. */
+    private record EarlierIds(boolean timeOrdered, boolean legacy) {
+
+        boolean any() {
+            return timeOrdered || legacy;
+        }
+
+        @Override
+        public String toString() {
+            return timeOrdered && legacy ? "both earlier keys" : timeOrdered ? "its key by block time and id" : "its key by id alone";
+        }
     }
 
     private void checkOwned(int shower) {

@@ -13,8 +13,9 @@ public final class Stores {
     }
 
     /**
-     * Transfer ids already counted (deduplication): {@code TransferIdKey} (the block time, then the
-     * transfer id; the id alone in state built by earlier versions) -> block time millis.
+     * Transfer ids already counted (deduplication): {@code TransferIdKey} (the block time, then a
+     * digest of the transfer id; the block time then the id, or the id alone, in state built by
+     * earlier versions) -> an empty value (the block time, 8 bytes, in earlier versions).
      */
     public static final String TRANSFER_IDS = "transfer-ids";
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import dev.starfall.schemas.avro.TransferObserved;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
 import dev.starfall.schemas.manifest.ShowerSchedule;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -126,38 +126,44 @@ class ProjectionsTopologyTest {
     }
 
     @Test
-    void shouldRecordEachTransferUnderItsBlockTimeThenItsId() {
+    void shouldRecordEachTransferUnderItsBlockTimeThenItsDigest() {
         Instant t = schedule.closeOf(1).minusSeconds(1);
         send("later", 0, "w1", UST, t);
         send("earlier", 1, "w2", UST, t.minusSeconds(30));
-        KeyValueStore<Bytes, Long> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
+        KeyValueStore<Bytes, byte[]> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
 
-        List<String> recorded = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Long> it = ids.all()) {
+        List<Bytes> recorded = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = ids.all()) {
             it.forEachRemaining(kv -> {
-                assertThat(TransferIdKey.blockTimeOf(kv.key.get())).isEqualTo(kv.value);
-                recorded.add(new String(kv.key.get(), 9, kv.key.get().length - 9, StandardCharsets.UTF_8));
+                assertThat(kv.value).as("the key is all there is to know").isEmpty();
+                recorded.add(kv.key);
             });
         }
-        assertThat(recorded).as("in block-time order").containsExactly(TransferIds.of("terra-classic", "earlier", 1),
-                TransferIds.of("terra-classic", "later", 0));
+        assertThat(recorded).as("in block-time order").containsExactly(
+                Bytes.wrap(TransferIdKey.of(t.minusSeconds(30).toEpochMilli(), TransferIds.of("terra-classic", "earlier", 1))),
+                Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "later", 0))));
     }
 
     @Test
     void shouldNotCountAgainATransferWhoseIdAnEarlierVersionRecorded() {
         Instant t = schedule.closeOf(1).minusSeconds(1);
-        KeyValueStore<Bytes, Long> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
-        // state built by an earlier version: the id alone as the key
-        ids.put(Bytes.wrap(TransferIdKey.legacy(TransferIds.of("terra-classic", "old", 0))), t.toEpochMilli());
+        KeyValueStore<Bytes, byte[]> ids = driver.getKeyValueStore(Stores.TRANSFER_IDS);
+        byte[] blockTime = new LongSerializer().serialize(Stores.TRANSFER_IDS, t.toEpochMilli()); // earlier versions' value
+        // state built by earlier versions: the id alone as the key, then the block time and the id
+        ids.put(Bytes.wrap(TransferIdKey.legacy(TransferIds.of("terra-classic", "oldest", 0))), blockTime);
+        ids.put(Bytes.wrap(TransferIdKey.timeOrdered(t.toEpochMilli(), TransferIds.of("terra-classic", "old", 0))), blockTime);
 
+        send("oldest", 0, "w1", UST, t);
         send("old", 0, "w1", UST, t);
         send("new", 0, "w1", UST, t);
         send("new", 0, "w1", UST, t);
 
-        assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, UST, 1, 2));
-        assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "new", 0))))).isEqualTo(t.toEpochMilli());
-        assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "old", 0)))))
-                .as("a transfer found under its earlier key is not recorded again").isNull();
+        assertThat(totals.get(1)).isEqualTo(new ShowerTotals(1, 0, UST, 1, 3));
+        assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", "new", 0))))).isEmpty();
+        for (String found : List.of("oldest", "old")) {
+            assertThat(ids.get(Bytes.wrap(TransferIdKey.of(t.toEpochMilli(), TransferIds.of("terra-classic", found, 0)))))
+                    .as("a transfer found under an earlier key is not recorded again: %s", found).isNull();
+        }
     }
 
     @Test

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * On a real broker, with exactly-once as the projections run: a fresh instance restores the
  * transfer ids from their changelog (keys led by the block time, {@code TransferIdKey}) together
- * with an id an earlier version recorded there (the id alone as the key), and counts none of those
- * transfers again when a chain API sends them again.
+ * with an id each earlier version recorded there (the id alone as the key; the block time then the
+ * id), and counts none of those transfers again when a chain API sends them again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransferIdsIT {
@@ -70,13 +70,16 @@ class TransferIdsIT {
                 new ByteArraySerializer())) {
             admin.createTopics(List.of(new NewTopic(changelog, partitions, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            byte[] blockTime = new LongSerializer().serialize(changelog, inOne.toEpochMilli()); // earlier versions' value
             producer.send(new ProducerRecord<>(changelog, ShowerPartitions.partitionOf(1, partitions),
-                    TransferIdKey.legacy(TransferIds.of("terra-classic", "legacy", 0)), new LongSerializer().serialize(changelog, inOne.toEpochMilli())))
-                    .get();
+                    TransferIdKey.legacy(TransferIds.of("terra-classic", "legacy", 0)), blockTime)).get();
+            producer.send(new ProducerRecord<>(changelog, ShowerPartitions.partitionOf(1, partitions),
+                    TransferIdKey.timeOrdered(inOne.toEpochMilli(), TransferIds.of("terra-classic", "time-ordered", 0)), blockTime)).get();
         }
 
         List<TransferObserved> first = new ArrayList<>();
         first.add(transfer("legacy", "w0", inOne));
+        first.add(transfer("time-ordered", "w0", inOne));
         for (int i = 0; i < 200; i++) {
             first.add(transfer("one-" + i, "w" + (i % 40), inOne.plusSeconds(i)));
         }
@@ -86,19 +89,19 @@ class TransferIdsIT {
         pipeline.publish(first);
         ProjectionsService a = pipeline.startInstance(APPLICATION, state.resolve("a"));
         awaitCounted(a, first.size());
-        assertThat(totals(a).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).as("the legacy id is found")
-                .containsExactly(200L, 1L);
+        assertThat(totals(a).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).as("both earlier versions' ids are found")
+                .containsExactly(200L, 2L);
         assertThat(totals(a).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates).containsExactly(100L, 0L);
         pipeline.stop(a);
 
         // sent again by a chain API, and one new transfer; read by a fresh instance, which restores first
-        List<TransferObserved> second = List.of(first.get(0), first.get(5), first.get(200), first.get(250),
+        List<TransferObserved> second = List.of(first.get(0), first.get(1), first.get(5), first.get(201), first.get(251),
                 transfer("two-new", "v1", inTwo.plusSeconds(500)));
         pipeline.publish(second);
         ProjectionsService b = pipeline.startInstance(APPLICATION, state.resolve("b"));
         awaitCounted(b, first.size() + second.size());
         assertThat(totals(b).get(1)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
-                .containsExactly(200L, 4L, 0L);
+                .containsExactly(200L, 6L, 0L);
         assertThat(totals(b).get(2)).extracting(ShowerTotals::transfers, ShowerTotals::duplicates, ShowerTotals::late)
                 .containsExactly(101L, 1L, 0L);
         pipeline.stop(b);

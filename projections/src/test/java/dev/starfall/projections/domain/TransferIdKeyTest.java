@@ -3,7 +3,10 @@ package dev.starfall.projections.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.starfall.schemas.TransferIds;
@@ -37,16 +40,36 @@ class TransferIdKeyTest {
     }
 
     @Test
-    void shouldTellAnEarlierVersionsKeysFromItsOwnByTheirFirstByte() {
+    void shouldKeepSixteenBytesOfTheIdsSha256WhateverItsLength() throws Exception {
+        byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(B.getBytes(StandardCharsets.UTF_8));
+        byte[] key = TransferIdKey.of(1_651_363_200_000L, B);
+
+        assertThat(key).hasSize(25).startsWith(TransferIdKey.DIGESTED);
+        assertThat(Arrays.copyOfRange(key, 9, 25)).isEqualTo(Arrays.copyOf(sha256, 16));
+        assertThat(TransferIdKey.of(0, A)).hasSize(25);
+        assertThat(TransferIdKey.of(0, TransferIds.of("cosmos", "AB", 0))).hasSize(25);
+    }
+
+    @Test
+    void shouldTellEachVersionsKeysByTheirFirstByte() {
+        Bytes firstTimeOrdered = Bytes.wrap(TransferIdKey.firstTimeOrdered());
+        Bytes firstDigested = Bytes.wrap(TransferIdKey.firstDigested());
         Bytes firstLegacy = Bytes.wrap(TransferIdKey.FIRST_LEGACY);
         for (String chain : ManifestLoader.CHAINS) {
             Bytes legacy = Bytes.wrap(TransferIdKey.legacy(TransferIds.of(chain, "AB", 0)));
             assertThat(legacy.compareTo(firstLegacy)).as(chain).isGreaterThanOrEqualTo(0);
         }
         for (long time : new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}) {
-            assertThat(Bytes.wrap(TransferIdKey.of(time, A)).compareTo(firstLegacy)).isNegative();
+            Bytes digested = Bytes.wrap(TransferIdKey.of(time, A));
+            assertThat(digested.compareTo(firstDigested)).isPositive();
+            assertThat(digested.compareTo(firstLegacy)).isNegative();
+            Bytes timeOrdered = Bytes.wrap(TransferIdKey.timeOrdered(time, A));
+            assertThat(timeOrdered.compareTo(firstTimeOrdered)).isPositive();
+            assertThat(timeOrdered.compareTo(firstDigested)).isNegative();
+            assertThat(TransferIdKey.blockTimeOf(timeOrdered.get())).isEqualTo(time);
         }
-        assertThat(TransferIdKey.legacy(A)).isEqualTo(A.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(TransferIdKey.timeOrdered(7, A)).startsWith(TransferIdKey.TIME_ORDERED).endsWith(A.getBytes(StandardCharsets.UTF_8));
+        assertThat(TransferIdKey.legacy(A)).isEqualTo(A.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
