@@ -6,6 +6,7 @@ import java.util.Set;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -28,7 +29,9 @@ import org.rocksdb.WriteBufferManager;
  * down before the SST files' own Bloom filters answer. For the same reason they keep the Bloom
  * filter of their last level, which Kafka Streams drops ({@code optimize_filters_for_hits}, set
  * for every store): that level holds most of a store's keys, and without its filter every miss
- * searches its index and a data block (ops/bench/REPORT.md, row 57).
+ * searches its index and a data block (ops/bench/REPORT.md, row 57). Their filters and indexes are
+ * partitioned ({@link #METADATA_BLOCK_BYTES}), so that a miss in a large table file caches only the
+ * part of its filter it needs (row 72).
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
@@ -60,6 +63,18 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
      */
     static final int FILE_OPENING_THREADS = 1;
 
+    /**
+     * Size of each partition of the filters and indexes of the stores read by key: a miss brings
+     * into the block cache the one partition its key needs, and only the small top level stays
+     * pinned. Whole, the Bloom filter of one table file of a large store (a compaction's output of
+     * up to 64 MiB: some millions of keys, some MiB of filter at 10 bits a key) did not stay in
+     * its shard of the cache (64 shards of 4 MiB at 256 MiB, with the memtables charged to them),
+     * so the misses of a 10 M build read it back from the file again and again: 7.5 % of the stream
+     * threads' CPU, 16.6 % once the transfer ids' keys were shorter and each file held more of them
+     * (ops/bench/REPORT.md, row 72).
+     */
+    static final long METADATA_BLOCK_BYTES = 4096;
+
     private static Cache cache;
     private static WriteBufferManager writeBufferManager;
 
@@ -82,12 +97,15 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         options.setWriteBufferManager(writeBufferManager);
         options.setKeepLogFileNum(KEPT_INFO_LOGS);
         options.setMaxFileOpeningThreads(FILE_OPENING_THREADS);
-        options.setTableFormatConfig(table);
         if (POINT_READ_STORES.contains(storeName)) {
             options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
             options.setMemtableWholeKeyFiltering(true);
             options.setOptimizeFiltersForHits(false);
+            table.setIndexType(IndexType.kTwoLevelIndexSearch);
+            table.setPartitionFilters(true);
+            table.setMetadataBlockSize(METADATA_BLOCK_BYTES);
         }
+        options.setTableFormatConfig(table);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Statistics;
+import org.rocksdb.TableProperties;
 import org.rocksdb.TickerType;
 
 class BoundedMemoryRocksDbConfigTest {
@@ -92,6 +93,71 @@ class BoundedMemoryRocksDbConfigTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldSplitTheFiltersAndIndexesOfStoresReadByKeyIntoSmallPartitions(@TempDir Path dir) throws RocksDBException {
+        for (String store : new String[] {Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.METEORS}) {
+            // the options as Kafka Streams' RocksDBStore sets them before calling the config setter
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter());
+            try (Options options = new Options().setTableFormatConfig(table).setCompactionStyle(CompactionStyle.UNIVERSAL)
+                    .setCreateIfMissing(true)) {
+                new BoundedMemoryRocksDbConfig().setConfig(store, options, Map.of());
+                try (RocksDB db = RocksDB.open(options, dir.resolve(store).toString());
+                     FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    for (int i = 0; i < 100_000; i += 2) {
+                        db.put(key(i), new byte[] {(byte) i});
+                    }
+                    db.flush(flush);
+                    TableProperties file = db.getPropertiesOfAllTables().values().iterator().next();
+                    if (BoundedMemoryRocksDbConfig.POINT_READ_STORES.contains(store)) {
+                        assertThat(file.getIndexPartitions()).as(store).isGreaterThan(1);
+                        assertThat(file.getTopLevelIndexSize()).as(store).isPositive().isLessThan(file.getIndexSize());
+                        assertThat(file.getFilterSize()).as("the file's filter, %s", store).isGreaterThan(4 * BoundedMemoryRocksDbConfig.METADATA_BLOCK_BYTES);
+                    } else {
+                        assertThat(file.getIndexPartitions()).as(store).isZero();
+                    }
+                    for (int i = 0; i < 100_000; i++) {
+                        byte[] value = db.get(key(i));
+                        if (i % 2 == 0) {
+                            assertThat(value).as("key %d of %s", i, store).containsExactly((byte) i);
+                        } else {
+                            assertThat(value).as("key %d of %s", i, store).isNull();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadTheTableFilesAnEarlierVersionWroteWithWholeFilters(@TempDir Path dir) throws RocksDBException {
+        // as the versions before row 72 wrote them: one Bloom filter and one index for each table file
+        BlockBasedTableConfig whole = new BlockBasedTableConfig().setFilterPolicy(new BloomFilter());
+        try (Options options = new Options().setTableFormatConfig(whole).setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, dir.toString());
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            for (int i = 0; i < 20_000; i += 2) {
+                db.put(key(i), new byte[] {(byte) i});
+            }
+            db.flush(flush);
+        }
+        try (Options options = configured(Stores.TRANSFER_IDS, Map.of());
+             RocksDB db = RocksDB.open(options, dir.toString());
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            assertThat(db.getPropertiesOfAllTables().values()).singleElement().extracting(TableProperties::getIndexPartitions).isEqualTo(0L);
+            for (int i = 1; i < 20_000; i += 2) {
+                db.put(key(i), new byte[] {(byte) i});
+            }
+            db.flush(flush);
+            assertThat(db.getPropertiesOfAllTables().values().stream().map(TableProperties::getIndexPartitions).sorted())
+                    .as("the earlier file as it was, the new one partitioned").hasSize(2)
+                    .satisfies(partitions -> assertThat(partitions.get(0)).isZero(), partitions -> assertThat(partitions.get(1)).isPositive());
+            for (int i = 0; i < 20_000; i++) {
+                assertThat(db.get(key(i))).as("key %d", i).containsExactly((byte) i);
+            }
+            assertThat(db.get(key(20_001))).isNull();
         }
     }
 
