@@ -211,7 +211,8 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
             return true;
         }
         if (earlierIds == null) {
-            earlierIds = new EarlierIds(any(TransferIdKey.firstTimeOrdered(), TransferIdKey.firstDigested()), any(TransferIdKey.FIRST_LEGACY, null));
+            earlierIds = new EarlierIds(any(TransferIdKey.firstOf(TransferIdKey.TIME_ORDERED), TransferIdKey.firstOf(TransferIdKey.DIGESTED)),
+                    any(TransferIdKey.FIRST_LEGACY, null));
             if (earlierIds.any()) {
                 log.info("The transfer ids of partition {} include ids an earlier version recorded: each transfer not found is looked up"
                         + " again under {}, until the state is rebuilt (ops/RUNBOOK.md)", partition, earlierIds);

@@ -56,16 +56,13 @@ public final class TransferIdKey {
 
     /** The key of transfer {@code id} with block time {@code blockTimeMillis}. */
     public static byte[] of(long blockTimeMillis, String id) {
-        byte[] digest = SHA_256.get().digest(id.getBytes(StandardCharsets.UTF_8));
-        return ByteBuffer.allocate(1 + Long.BYTES + DIGEST_BYTES)
-                .put(DIGESTED).putLong(blockTimeMillis ^ Long.MIN_VALUE).put(digest, 0, DIGEST_BYTES).array();
+        return timeLed(DIGESTED, blockTimeMillis, SHA_256.get().digest(id.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
     }
 
     /** The key the version before this one wrote for transfer {@code id} with block time {@code blockTimeMillis}. */
     public static byte[] timeOrdered(long blockTimeMillis, String id) {
         byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + Long.BYTES + utf8.length)
-                .put(TIME_ORDERED).putLong(blockTimeMillis ^ Long.MIN_VALUE).put(utf8).array();
+        return timeLed(TIME_ORDERED, blockTimeMillis, utf8, utf8.length);
     }
 
     /** The key the earliest version wrote for transfer {@code id}. */
@@ -81,14 +78,14 @@ public final class TransferIdKey {
         return ByteBuffer.wrap(key, 1, Long.BYTES).getLong() ^ Long.MIN_VALUE;
     }
 
-    /** The lowest key of the version's before this one ({@link #timeOrdered}); every key below {@link #firstDigested()} from it on is one. */
-    public static byte[] firstTimeOrdered() {
-        return new byte[] {TIME_ORDERED};
+    /** The lowest key whose first byte is {@code format} ({@link #TIME_ORDERED}, {@link #DIGESTED}): one byte long, which no key is. */
+    public static byte[] firstOf(byte format) {
+        return new byte[] {format};
     }
 
-    /** The lowest key of this version's form. */
-    public static byte[] firstDigested() {
-        return new byte[] {DIGESTED};
+    /** A format byte, the block time (sign bit flipped, so that keys sort by time), then the first {@code length} bytes of {@code rest}. */
+    private static byte[] timeLed(byte format, long blockTimeMillis, byte[] rest, int length) {
+        return ByteBuffer.allocate(1 + Long.BYTES + length).put(format).putLong(blockTimeMillis ^ Long.MIN_VALUE).put(rest, 0, length).array();
     }
 
     private static MessageDigest sha256() {

@@ -52,8 +52,8 @@ class TransferIdKeyTest {
 
     @Test
     void shouldTellEachVersionsKeysByTheirFirstByte() {
-        Bytes firstTimeOrdered = Bytes.wrap(TransferIdKey.firstTimeOrdered());
-        Bytes firstDigested = Bytes.wrap(TransferIdKey.firstDigested());
+        Bytes firstTimeOrdered = Bytes.wrap(TransferIdKey.firstOf(TransferIdKey.TIME_ORDERED));
+        Bytes firstDigested = Bytes.wrap(TransferIdKey.firstOf(TransferIdKey.DIGESTED));
         Bytes firstLegacy = Bytes.wrap(TransferIdKey.FIRST_LEGACY);
         for (String chain : ManifestLoader.CHAINS) {
             Bytes legacy = Bytes.wrap(TransferIdKey.legacy(TransferIds.of(chain, "AB", 0)));
