@@ -77,7 +77,7 @@ public final class Child implements AutoCloseable {
     public void awaitLog(String marker, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (logText().contains(marker)) {
+            if (hasWholeLine(logText(), marker)) {
                 return;
             }
             if (!process.isAlive()) {
@@ -86,6 +86,17 @@ public final class Child implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new TimeoutException(name + " did not print '" + marker + "' within " + timeout + "; see " + log);
+    }
+
+    /**
+     * Whether {@code marker} is on a line of {@code text} that has been written to its end: a child's
+     * line can reach its log in pieces, and the words after a marker (the gateway's transport) are
+     * read as soon as it is seen.
+     */
+    static boolean hasWholeLine(String text, String marker) {
+        // only a log's last line can be unfinished, so the first mention decides
+        int at = text.indexOf(marker);
+        return at >= 0 && text.indexOf('\n', at + marker.length()) >= 0;
     }
 
     /** The log so far. */

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -101,8 +102,9 @@ public final class GatewayMain {
             log.error("The gateway did not catch up with the history", e);
             System.exit(1);
         }
-        System.out.printf("%s %s caught up in %.1f s %s %s%n", READY, base, (System.nanoTime() - start) / 1e9, TRANSPORT,
-                transport.transport().id());
+        // one write, so that the line reaches the log whole
+        System.out.println(String.format(Locale.ROOT, "%s %s caught up in %.1f s %s %s", READY, base, (System.nanoTime() - start) / 1e9,
+                TRANSPORT, transport.transport().id()));
         System.out.flush();
         stopped.await();
     }
