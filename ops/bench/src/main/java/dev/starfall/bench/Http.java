@@ -47,6 +47,21 @@ public final class Http {
         }
     }
 
+    /** What a GET of {@code url} gets now, for an error message: its status and the start of its body, or why none came. */
+    public static String describe(String url) {
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
+            String body = r.body();
+            return "HTTP " + r.statusCode() + " " + (body.length() > 200 ? body.substring(0, 200) + "..." : body);
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** Polls {@code url} until it answers 200; returns the seconds waited. */
     public static double awaitOk(String url, Duration timeout, Child child) throws InterruptedException {
         long start = System.nanoTime();

@@ -330,8 +330,9 @@ public final class ReadsBench implements Benchmark {
     private static List<String> ranked(String base, int shower) throws IOException, InterruptedException {
         List<String> ranked = new ArrayList<>();
         for (int offset = 0; ; offset += 1000) {
-            JsonNode page = Http.json(base + "/api/v1/showers/" + shower + "/leaderboard?limit=1000&offset=" + offset)
-                    .orElseThrow(() -> new IllegalStateException("no leaderboard for shower " + shower));
+            String url = base + "/api/v1/showers/" + shower + "/leaderboard?limit=1000&offset=" + offset;
+            JsonNode page = Http.json(url)
+                    .orElseThrow(() -> new IllegalStateException("no leaderboard for shower " + shower + "; asked again: " + Http.describe(url)));
             page.path("entries").forEach(entry -> ranked.add(entry.path("wallet").asText()));
             if (page.path("entries").size() < 1000) {
                 break;
