@@ -36,8 +36,7 @@ public final class Http {
     /** The JSON body of a 200 answer; empty for any other answer or none. */
     public static Optional<JsonNode> json(String url) {
         try {
-            HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = CLIENT.send(fresh(url), HttpResponse.BodyHandlers.ofByteArray());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -50,8 +49,7 @@ public final class Http {
     /** What a GET of {@code url} gets now, for an error message: its status and the start of its body, or why none came. */
     public static String describe(String url) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CLIENT.send(fresh(url), HttpResponse.BodyHandlers.ofString());
             String body = r.body();
             return "HTTP " + r.statusCode() + " " + (body.length() > 200 ? body.substring(0, 200) + "..." : body);
         } catch (IOException e) {
@@ -60,6 +58,11 @@ public final class Http {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /** A GET of {@code url} that asks past any cache ({@code Cache-Control: no-cache}). */
+    private static HttpRequest fresh(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Cache-Control", "no-cache").build();
     }
 
     /** Polls {@code url} until it answers 200; returns the seconds waited. */
