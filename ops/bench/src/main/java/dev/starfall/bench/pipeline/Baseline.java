@@ -16,7 +16,7 @@ import dev.starfall.schemas.Topics;
 final class Baseline {
 
     /** The result line, whole: the child's stdout reaches its log file in buffer-sized pieces, so a line can be read half written. */
-    private static final Pattern LINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)\\R");
+    static final Pattern LINE = Pattern.compile("BASELINE (\\d+) ([0-9.]+)\\R");
 
     /** Records per second and peak RSS of one baseline run. */
     record Result(double recordsPerSecond, double rssMiB) {

@@ -2,6 +2,7 @@ package dev.starfall.bench.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class BaselineMain {
 
     private BaselineMain() {
+    }
+
+    /**
+     * The line {@link Baseline} reads, in {@link Locale#ROOT} whatever the JVM's default locale: a
+     * default locale's decimal comma or its own digits would not match what {@link Baseline} looks for.
+     */
+    static String resultLine(long records, double seconds) {
+        return String.format(Locale.ROOT, "BASELINE %d %.3f", records, seconds);
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,7 +78,7 @@ public final class BaselineMain {
                 System.out.println("BASELINE TIMEOUT " + seen.get());
                 return;
             }
-            System.out.printf("BASELINE %d %.3f%n", seen.get(), (lastNanos.get() - firstNanos.get()) / 1e9);
+            System.out.println(resultLine(seen.get(), (lastNanos.get() - firstNanos.get()) / 1e9));
             System.out.flush();
         }
     }
