@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -81,7 +82,7 @@ public final class Bench {
                 e.printStackTrace(System.out);
             }
             done.add(s);
-            ctx.say(String.format("== %s done in %.0f s", name, (System.nanoTime() - start) / 1e9));
+            ctx.say(String.format(Locale.ROOT, "== %s done in %.0f s", name, (System.nanoTime() - start) / 1e9));
             write(out, report(header, done, quick));
         }
         ctx.say("report: " + out.toAbsolutePath());

@@ -3,6 +3,7 @@ package dev.starfall.bench;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Min, median and max of repeated measurements of one figure.
@@ -28,7 +29,7 @@ public record Stats(double min, double median, double max, int n) {
     /** {@code min / median / max} with {@code decimals} digits. */
     public String format(int decimals) {
         String f = "%,." + decimals + "f";
-        return String.format(f + " / " + f + " / " + f, min, median, max);
+        return String.format(Locale.ROOT, f + " / " + f + " / " + f, min, median, max);
     }
 
     /** The p-th percentile (0..100) of {@code values}, nearest rank. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.starfall.bench.BenchContext;
@@ -86,12 +87,12 @@ public final class BuildProbe {
                 }
                 if (System.nanoTime() - lastSay > 5e9) {
                     lastSay = System.nanoTime();
-                    System.out.printf("  %.0f s: %d counted%n", (System.nanoTime() - t0) / 1e9, counted);
+                    System.out.printf(Locale.ROOT, "  %.0f s: %d counted%n", (System.nanoTime() - t0) / 1e9, counted);
                 }
                 Thread.sleep(100);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("BUILD %d %.2f %.0f/s %s%s%n", events, s, events / s, overrides,
+            System.out.printf(Locale.ROOT, "BUILD %d %.2f %.0f/s %s%s%n", events, s, events / s, overrides,
                     freshStart ? " fresh-start" : catchUp ? " catch-up" : "");
             System.out.println("stream thread " + threadTime(p.streams()));
             if (catchUpThread != null) {

@@ -163,7 +163,7 @@ public final class FreshnessBench implements Benchmark {
                     p50.add(Stats.percentile(latencies, 50));
                     p99.add(Stats.percentile(latencies, 99));
                     max.add(Stats.percentile(latencies, 100));
-                    ctx.say(String.format("  window %d: %d transfers, p50 %.2f s, p99 %.2f s", r + 1, latencies.size(), p50.get(p50.size() - 1),
+                    ctx.say(String.format(Locale.ROOT, "  window %d: %d transfers, p50 %.2f s, p99 %.2f s", r + 1, latencies.size(), p50.get(p50.size() - 1),
                             p99.get(p99.size() - 1)));
                 }
                 rssIngest = ingest.peakRssKiB() / 1024.0;
@@ -172,7 +172,7 @@ public final class FreshnessBench implements Benchmark {
             rssBroker = broker.peakRssKiB() / 1024.0;
         }
         double poll = IngestorConfig.defaults("x").pollInterval().toMillis() / 1000.0;
-        String md = String.format("A live chain at the simulator (%.0f transactions/s revealed after a backfill of %,d), `starfall ingest` "
+        String md = String.format(Locale.ROOT, "A live chain at the simulator (%.0f transactions/s revealed after a backfill of %,d), `starfall ingest` "
                 + "with the default poll interval (%.1f s), `starfall serve` and a broker, each its own JVM. Latency = from the moment "
                 + "a transaction becomes visible at the simulator's API to the moment the gateway's answer for that wallet in that "
                 + "shower counts it (polled every 10 ms; gateway answers are cached up to 250 ms). %d windows of %d s.%n%n"

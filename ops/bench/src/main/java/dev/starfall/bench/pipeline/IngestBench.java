@@ -183,13 +183,13 @@ public final class IngestBench implements Benchmark {
                     }
                     if (System.nanoTime() - lastSay > 5e9) {
                         lastSay = System.nanoTime();
-                        ctx.say(String.format("  round %d: %.0f s, %s transfers queryable", r, now, s.map(x -> Long.toString(x.transfers()))
+                        ctx.say(String.format(Locale.ROOT, "  round %d: %.0f s, %s transfers queryable", r, now, s.map(x -> Long.toString(x.transfers()))
                                 .orElse("no")));
                     }
                     Thread.sleep(50);
                 }
                 rss.add(run.peakRssKiB() / 1024.0);
-                ctx.say(String.format("  round %d: all %,d transfers queryable after %.1f s (ingest phase %.1f s, %,.0f transfers/s)", r,
+                ctx.say(String.format(Locale.ROOT, "  round %d: all %,d transfers queryable after %.1f s (ingest phase %.1f s, %,.0f transfers/s)", r,
                         observed, total.get(total.size() - 1), ingestSeconds.get(ingestSeconds.size() - 1), rate.get(rate.size() - 1)));
 
                 Baseline.Result baseline = Baseline.run(ctx, "ingest-baseline-" + r, "127.0.0.1:" + port, observed,
@@ -197,11 +197,11 @@ public final class IngestBench implements Benchmark {
                 baselineRate.add(baseline.recordsPerSecond());
                 ratio.add(rate.get(rate.size() - 1) / baseline.recordsPerSecond());
                 baselineRss.add(baseline.rssMiB());
-                ctx.say(String.format("  round %d: baseline aggregate %,.0f records/s", r, baseline.recordsPerSecond()));
+                ctx.say(String.format(Locale.ROOT, "  round %d: baseline aggregate %,.0f records/s", r, baseline.recordsPerSecond()));
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format("`starfall run --wallets %,d --transactions %,d` (the embedded default: broker, registry, simulator, "
+        md.append(String.format(Locale.ROOT, "`starfall run --wallets %,d --transactions %,d` (the embedded default: broker, registry, simulator, "
                 + "ingestor, projections and gateway in one JVM, `%s`): %,d transfers over %d showers, %d rounds.%n%n",
                 wallets, transactions, String.join(" ", jvm), observed, manifest.schedule().showerCount(), rounds));
         md.append("| figure | min / median / max | target |\n|---|---|---|\n");
@@ -273,11 +273,11 @@ public final class IngestBench implements Benchmark {
         }
         double totalMedian = Stats.of(total).median();
         double transfersMedian = Stats.of(transfers).median();
-        parts.forEach((part, s) -> md.append(String.format("| %s | %s | %.1f %% | %.1f |%n", part, s.format(1),
+        parts.forEach((part, s) -> md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f |%n", part, s.format(1),
                 100 * s.median() / totalMedian, s.median() / transfersMedian * 1e6)));
-        md.append(String.format("| **the whole process** | %s | 100 %% | **%s** |%n", Stats.of(total).format(1),
+        md.append(String.format(Locale.ROOT, "| **the whole process** | %s | 100 %% | **%s** |%n", Stats.of(total).format(1),
                 Stats.of(perTransfer).format(1)));
-        md.append(String.format("%nCores busy in the ingest phase (process CPU over its wall time): %s of %d.%n", Stats.of(cores).format(2),
+        md.append(String.format(Locale.ROOT, "%nCores busy in the ingest phase (process CPU over its wall time): %s of %d.%n", Stats.of(cores).format(2),
                 Runtime.getRuntime().availableProcessors()));
     }
 }

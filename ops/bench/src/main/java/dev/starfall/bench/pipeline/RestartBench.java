@@ -96,30 +96,30 @@ public final class RestartBench implements Benchmark {
                     empty.add(serve.startToReady("empty-" + r, BigInteger.ZERO, BenchContext.START_JVM));
                 }
                 BenchContext.delete(dir.resolve("state"));
-                ctx.say(String.format("  %,d events: writing the history", events));
+                ctx.say(String.format(Locale.ROOT, "  %,d events: writing the history", events));
                 HistoryWriter.Written written = new HistoryWriter(ctx.manifest(), wallets, 7).write("127.0.0.1:" + port,
                         "http://127.0.0.1:" + (port + 2), events, n -> {
                             if (n % 1_000_000 == 0) {
-                                ctx.say(String.format("    %,d written", n));
+                                ctx.say(String.format(Locale.ROOT, "    %,d written", n));
                             }
                         });
                 // the first build's serve writes the class data sharing archive when it stops
                 Path archive = dir.resolve("serve-cds.jsa");
                 Started first = serve.startToCaughtUp("build-" + events, written.raised(), BenchContext.startJvmDumping(archive));
-                ctx.say(String.format("  %,d events: first build %.1f s", events, first.seconds()));
+                ctx.say(String.format(Locale.ROOT, "  %,d events: first build %.1f s", events, first.seconds()));
                 // what a fresh instance will restore, before the baseline adds changelogs of its own
                 Map<String, Long> changelogBytes = changelogBytes("127.0.0.1:" + port, applicationId);
                 long allBytes = changelogBytes.values().stream().mapToLong(Long::longValue).sum();
                 changelogBytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .forEach(e -> changelogs.append(String.format("| %,d | %s | %,.1f | %.0f %% |%n", events, e.getKey(),
+                        .forEach(e -> changelogs.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %.0f %% |%n", events, e.getKey(),
                                 e.getValue() / (1024.0 * 1024), 100.0 * e.getValue() / allBytes)));
                 double baseline = Baseline.recordsPerSecond(ctx, "restart-baseline-" + events, "127.0.0.1:" + port, events,
                         dir.resolve("baseline-state"));
                 // the build's time runs from launch, so it includes the start; rate over the whole build
                 double buildRate = events / first.seconds();
-                builds.append(String.format("| %,d | %.1f | %,.0f | %,.0f | %.2f |%n", events, first.seconds(), buildRate, baseline,
+                builds.append(String.format(Locale.ROOT, "| %,d | %.1f | %,.0f | %,.0f | %.2f |%n", events, first.seconds(), buildRate, baseline,
                         buildRate / baseline));
-                ctx.say(String.format("  %,d events: build %,.0f transfers/s, baseline %,.0f records/s", events, buildRate, baseline));
+                ctx.say(String.format(Locale.ROOT, "  %,d events: build %,.0f transfers/s, baseline %,.0f records/s", events, buildRate, baseline));
                 if (!java.nio.file.Files.isRegularFile(archive)) {
                     throw new IllegalStateException("the first build's serve wrote no class data sharing archive at " + archive);
                 }
@@ -158,16 +158,16 @@ public final class RestartBench implements Benchmark {
                 Stats localSeconds = stats(local, Started::seconds);
                 Stats sharedSeconds = stats(shared, Started::seconds);
                 Stats freshSeconds = stats(fresh, Started::seconds);
-                cpu.append(String.format("| %,d | %s | %s | %s | %s |%n", events, cpuCell(empty), cpuCell(local),
+                cpu.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s |%n", events, cpuCell(empty), cpuCell(local),
                         cpuCell(shared), cpuCell(fresh)));
-                table.append(String.format("| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
+                table.append(String.format(Locale.ROOT, "| %,d | %.1f | %s | %.2f | %s | %.2f | %,d | %s |%n", events, first.seconds(),
                         localSeconds.format(2), localSeconds.median() / emptySeconds.median(), freshSeconds.format(2),
                         freshSeconds.median() / emptySeconds.median(), stateMiB, Stats.of(rss).format(0)));
-                sharing.append(String.format("| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, localSeconds.format(2),
+                sharing.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %.0f | %.1f | %s |%n", events, localSeconds.format(2),
                         sharedSeconds.format(2), Stats.of(pairRatios).format(2), java.nio.file.Files.size(archive) / (1024.0 * 1024),
                         first.stopSeconds(), stats(local, Started::stopSeconds).format(1)));
                 histories.add(new History(events, localSeconds, freshSeconds, allBytes));
-                ctx.say(String.format("  %,d events: restart %.2f s (%.2f s with the class data sharing archive), restore %.2f s "
+                ctx.say(String.format(Locale.ROOT, "  %,d events: restart %.2f s (%.2f s with the class data sharing archive), restore %.2f s "
                         + "(empty start %.2f s)", events, localSeconds.median(), sharedSeconds.median(), freshSeconds.median(),
                         emptySeconds.median()));
                 if (events == rebuildSize) {
@@ -183,7 +183,7 @@ public final class RestartBench implements Benchmark {
                         Started s = serve.startToCaughtUp("rebuild-" + r, written.raised(), BenchContext.START_JVM);
                         times.add(resetSeconds + s.seconds());
                     }
-                    rebuild.append(String.format("| %,d | %s | %.1f | %.2f |%n", events, Stats.of(times).format(1), first.seconds(),
+                    rebuild.append(String.format(Locale.ROOT, "| %,d | %s | %.1f | %.2f |%n", events, Stats.of(times).format(1), first.seconds(),
                             Stats.of(times).median() / first.seconds()));
                 }
                 ctx.say("  empty start " + emptySeconds.format(2) + " s");
@@ -193,7 +193,7 @@ public final class RestartBench implements Benchmark {
                 + "the history is written straight to the transfers topic (" + wallets + " wallets over 44 showers). Ready = "
                 + "`/health/ready` answers 200 and every shower's total equals the history's. Ratios are to the same instance "
                 + "starting on an empty history in the same run."
-                + (skipped.isEmpty() ? "" : " Not run this time: " + skipped.stream().map(n -> String.format("%,d", n))
+                + (skipped.isEmpty() ? "" : " Not run this time: " + skipped.stream().map(n -> String.format(Locale.ROOT, "%,d", n))
                         .collect(java.util.stream.Collectors.joining(", ")) + " events (`--min-history`, `--max-history`).")
                 + "\n\nFirst build: launch of `serve` on an empty state until every shower's total equals the history's; the baseline "
                 + "is a plain Kafka Streams `groupByKey().aggregate()` over the same topic in the same run (exactly-once v2, "
@@ -295,7 +295,7 @@ public final class RestartBench implements Benchmark {
 
     /** "serve / broker" CPU seconds from launch to ready, medians over the starts. */
     private static String cpuCell(List<Started> starts) {
-        return String.format("%.1f / %.1f", stats(starts, Started::cpuSeconds).median(), stats(starts, Started::brokerCpuSeconds).median());
+        return String.format(Locale.ROOT, "%.1f / %.1f", stats(starts, Started::cpuSeconds).median(), stats(starts, Started::brokerCpuSeconds).median());
     }
 
     /**
