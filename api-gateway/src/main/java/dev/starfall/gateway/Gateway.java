@@ -154,6 +154,11 @@ public final class Gateway implements AutoCloseable {
                         .setIdleTimeout((int) config.idleTimeout().toSeconds())
                         .setMaxHeaderSize(config.maxHeaderBytes())
                         .setMaxInitialLineLength(4096)
+                        // HTTP/1.1 only on cleartext: Vert.x's upgrade of a connection to HTTP/2 (h2c) now and
+                        // then garbled the first answer on it when that answer was large, most often on io_uring
+                        // (ops/bench/REPORT.md, row 74). A client that asks to upgrade gets its answer in
+                        // HTTP/1.1; HTTP/2 and TLS belong to the proxy in front.
+                        .setHttp2ClearTextEnabled(false)
                         // on the fly only for what is not an Answer (the live feeds, errors, metrics): answers
                         // carry their own gzip form, made once (send)
                         .setCompressionSupported(true))

@@ -170,6 +170,19 @@ class GatewayIT {
     }
 
     @Test
+    void shouldAnswerInHttp11OnCleartextEvenToAClientThatAsksToUpgrade() throws Exception {
+        // the JDK's client asks a new cleartext connection to upgrade to HTTP/2 (h2c) with its first request
+        HttpClient asking = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        for (String path : List.of("/openapi.json", "/api/v1/showers")) {
+            HttpResponse<String> r = asking.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.version()).as(path).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(json.readTree(r.body()).isObject()).as(path).isTrue();
+        }
+    }
+
+    @Test
     void shouldServeTheManifestAndTheOpenApiDocumentWithEtags() throws Exception {
         HttpResponse<String> event = raw("/api/v1/event", Map.of());
         JsonNode body = json.readTree(event.body());

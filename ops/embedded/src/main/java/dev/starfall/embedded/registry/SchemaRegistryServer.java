@@ -28,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -130,7 +131,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 "starfall-schema-registry-writer-" + INSTANCES.incrementAndGet(), 1, 2, TimeUnit.MINUTES);
         SchemaRegistryServer server = new SchemaRegistryServer(vertx, ownsVertx, state, store, writer);
         try {
-            HttpServer http = vertx.createHttpServer().requestHandler(server.router());
+            // HTTP/1.1 only, as the gateway: Vert.x's cleartext upgrade to HTTP/2 can garble a large answer
+            HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(server.router());
             server.http = await(http.listen(port, HOST), "listening on " + HOST + ":" + port, START_TIMEOUT);
             server.port = http.actualPort();
         } catch (RuntimeException e) {

@@ -85,6 +85,16 @@ class SchemaRegistryServerIT {
     }
 
     @Test
+    void shouldAnswerInHttp11EvenToAClientThatAsksToUpgrade() throws Exception {
+        // the JDK's client asks a new cleartext connection to upgrade to HTTP/2 (h2c) with its first request
+        HttpClient asking = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = asking.send(HttpRequest.newBuilder(URI.create(registry.url() + "/subjects")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    }
+
+    @Test
     void shouldRegisterTransferObservedAndAnswerTheSameIdAgain() throws Exception {
         String subject = Topics.TRANSFERS_OBSERVED.valueSubject();
 
