@@ -10,12 +10,17 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Plain GETs against a service on loopback, for readiness and completion checks. */
 public final class Http {
 
+    private static final Logger log = LoggerFactory.getLogger(Http.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** HTTP/1.1, as the services' own clients and wrk: the gateway answers nothing else on cleartext (README). */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private Http() {
     }
@@ -33,10 +38,13 @@ public final class Http {
         }
     }
 
-    /** The JSON body of a 200 answer; empty for any other answer or none. */
+    /**
+     * The JSON body of a 200 answer; empty for any other answer, a body that is not JSON, or none
+     * (a GET that gets no answer is sent once more: {@link #send}).
+     */
     public static Optional<JsonNode> json(String url) {
         try {
-            HttpResponse<byte[]> r = CLIENT.send(fresh(url), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = send(url, HttpResponse.BodyHandlers.ofByteArray());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -49,7 +57,7 @@ public final class Http {
     /** What a GET of {@code url} gets now, for an error message: its status and the start of its body, or why none came. */
     public static String describe(String url) {
         try {
-            HttpResponse<String> r = CLIENT.send(fresh(url), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = send(url, HttpResponse.BodyHandlers.ofString());
             String body = r.body();
             return "HTTP " + r.statusCode() + " " + (body.length() > 200 ? body.substring(0, 200) + "..." : body);
         } catch (IOException e) {
@@ -57,6 +65,29 @@ public final class Http {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    /**
+     * A GET of {@code url} ({@link #fresh}), sent once more when it gets no answer: a GET that goes
+     * out on a kept connection just as its server closes it for being idle (the services' idle
+     * timeout is a minute) fails without an answer ("EOF reached while reading", "Connection
+     * reset") though the server is well, and a client sends it again. The second attempt's
+     * warning says what the first got (ops/bench/REPORT.md, row 74).
+     *
+     * @throws IOException the second attempt's failure, with the first's as suppressed
+     */
+    static <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
+        try {
+            return CLIENT.send(fresh(url), body);
+        } catch (IOException first) {
+            log.warn("GET {} got no answer ({}); sending it again", url, first.toString());
+            try {
+                return CLIENT.send(fresh(url), body);
+            } catch (IOException second) {
+                second.addSuppressed(first);
+                throw second;
+            }
         }
     }
 
