@@ -25,6 +25,11 @@ public final class Http {
     private Http() {
     }
 
+    /** The one client of the suite's own requests on loopback, for those that need more than a plain GET. */
+    public static HttpClient client() {
+        return CLIENT;
+    }
+
     /** The status code, or -1 when nothing answers. */
     public static int status(String url) {
         try {

@@ -2,7 +2,6 @@ package dev.starfall.bench.reads;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -68,9 +67,6 @@ public final class ReadsBench implements Benchmark {
     private static final int EVENT_LOOPS = 1;
     private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
     private static final Pattern SNAPSHOT_SCANS = Pattern.compile("(?m)^starfall_rank_snapshot_scans_total (\\d+)");
-    /** HTTP/1.1, as the services' own clients and wrk: the gateway answers nothing else on cleartext (README). */
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     /**
      * The {@code Accept-Encoding} both arms send, as a browser does (Chrome and Firefox send these four);
      * {@code -Dreads.encoding=} (empty) sends none, so every answer goes out uncompressed, as in the
@@ -352,7 +348,7 @@ public final class ReadsBench implements Benchmark {
             if (!ACCEPT_ENCODING.isEmpty()) {
                 request.header("Accept-Encoding", ACCEPT_ENCODING); // the JDK's client decodes nothing: the size is what is sent
             }
-            HttpResponse<byte[]> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = Http.client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
             }
@@ -553,7 +549,7 @@ public final class ReadsBench implements Benchmark {
 
     /** A counter of the gateway's Prometheus text, by a pattern whose first group is its value; empty when it is not there. */
     private static OptionalLong counter(String base, Pattern counter) throws IOException, InterruptedException {
-        String text = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+        String text = Http.client().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = counter.matcher(text);
         return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
