@@ -99,12 +99,18 @@ public final class ReadsBench implements Benchmark {
         }
     }
 
-    /** One arm's run: wrk's figures, how busy the server's core was, and the gateway's cache misses per second. */
-    private record Run(Wrk.Result wrk, double serverBusy, double missesPerSecond) {
+    /**
+     * One arm's run: wrk's figures, how busy the server's core was (all its threads, and its JIT
+     * compiler threads alone), and the gateway's cache misses per second.
+     */
+    private record Run(Wrk.Result wrk, double serverBusy, double compilersBusy, double missesPerSecond) {
     }
 
-    /** The runs of one endpoint, measured rounds only. */
-    private record Runs(List<Run> gateway, List<Run> bare) {
+    /**
+     * The runs of one endpoint, measured rounds only; and, for each warm-up pair it ran
+     * ({@link WarmUp}), how busy the server's JIT compilers were over that pair.
+     */
+    private record Runs(List<Run> gateway, List<Run> bare, List<Double> warmUpCompilers) {
     }
 
     /** One round of the live feeds: the server's cores with no client (the writes alone) and with the clients, and what each client received. */
@@ -370,33 +376,46 @@ public final class ReadsBench implements Benchmark {
 
     // ---- measuring ------------------------------------------------------------------------------
 
-    /** A dropped warm-up round, then {@code ctx.rounds()} rounds of bare and gateway runs, the order swapping every round. */
+    /**
+     * A dropped warm-up round, in which each endpoint's pair is repeated until the server's JIT
+     * compilers are quiet ({@link WarmUp#DEFAULT}), then {@code ctx.rounds()} rounds of bare and
+     * gateway runs, the order swapping every round.
+     */
     private static Map<Endpoint, Runs> measureRounds(BenchContext ctx, String base, Path script, Map<Endpoint, Path[]> files, Duration each,
                                                      Child gateway, Trickles trickles) throws Exception {
         Wrk wrk = new Wrk(CLIENT_CPU, CONNECTIONS, ACCEPT_ENCODING.isEmpty() ? List.of() : List.of("Accept-Encoding: " + ACCEPT_ENCODING));
         Map<Endpoint, Runs> runs = new LinkedHashMap<>();
-        files.keySet().forEach(e -> runs.put(e, new Runs(new ArrayList<>(), new ArrayList<>())));
+        files.keySet().forEach(e -> runs.put(e, new Runs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
         for (int round = 0; round <= ctx.rounds(); round++) {
             for (Endpoint e : files.keySet()) {
                 boolean bareFirst = round % 2 == 0;
-                Run first;
-                Run second;
-                long trickled = 0;
-                try (HistoryWriter.Trickle trickle = e.live() ? trickles.start(e.topUps()) : null) {
-                    first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
-                    second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
-                    trickled = trickle == null ? 0 : trickle.written();
-                }
-                Run bare = bareFirst ? first : second;
-                Run gw = bareFirst ? second : first;
-                ctx.say(String.format(Locale.ROOT, "reads: round %d%s %-20s gateway %,9.0f req/s p99 %6.2f ms | bare %,9.0f req/s p99 %6.2f ms"
-                                + " | ratio %.3f | server core %.0f / %.0f %%, wrk core %.0f %%, cache misses %.0f/s%s",
-                        round, round == 0 ? " (warm-up)" : "", e.name(), gw.wrk().requestsPerSecond(), gw.wrk().p99Ms(),
-                        bare.wrk().requestsPerSecond(), bare.wrk().p99Ms(), ratio(gw, bare), gw.serverBusy() * 100, bare.serverBusy() * 100,
-                        gw.wrk().wrkBusy() * 100, gw.missesPerSecond(), e.live() ? String.format(Locale.ROOT, ", %,d transfers written", trickled) : ""));
-                if (round > 0) {
-                    runs.get(e).gateway().add(gw);
-                    runs.get(e).bare().add(bare);
+                for (int pair = 1; ; pair++) {
+                    Run first;
+                    Run second;
+                    long trickled = 0;
+                    try (HistoryWriter.Trickle trickle = e.live() ? trickles.start(e.topUps()) : null) {
+                        first = measure(wrk, base, script, files.get(e)[bareFirst ? 1 : 0], each, gateway, !bareFirst);
+                        second = measure(wrk, base, script, files.get(e)[bareFirst ? 0 : 1], each, gateway, bareFirst);
+                        trickled = trickle == null ? 0 : trickle.written();
+                    }
+                    Run bare = bareFirst ? first : second;
+                    Run gw = bareFirst ? second : first;
+                    double compilers = compilersBusy(gw, bare);
+                    ctx.say(String.format(Locale.ROOT, "reads: round %d%s %-20s gateway %,9.0f req/s p99 %6.2f ms | bare %,9.0f req/s p99 %6.2f ms"
+                                    + " | ratio %.3f | server core %.0f / %.0f %% (JIT %.1f %%), wrk core %.0f %%, cache misses %.0f/s%s",
+                            round, round == 0 ? " (warm-up" + (pair > 1 ? ", pair " + pair : "") + ")" : "", e.name(),
+                            gw.wrk().requestsPerSecond(), gw.wrk().p99Ms(), bare.wrk().requestsPerSecond(), bare.wrk().p99Ms(), ratio(gw, bare),
+                            gw.serverBusy() * 100, bare.serverBusy() * 100, compilers * 100, gw.wrk().wrkBusy() * 100, gw.missesPerSecond(),
+                            e.live() ? String.format(Locale.ROOT, ", %,d transfers written", trickled) : ""));
+                    if (round > 0) {
+                        runs.get(e).gateway().add(gw);
+                        runs.get(e).bare().add(bare);
+                        break;
+                    }
+                    runs.get(e).warmUpCompilers().add(compilers);
+                    if (!WarmUp.DEFAULT.again(pair, compilers)) {
+                        break;
+                    }
                 }
             }
         }
@@ -534,12 +553,14 @@ public final class ReadsBench implements Benchmark {
             throws IOException, InterruptedException {
         long misses = gatewayArm ? misses(base) : 0;
         long cpu = ThreadCpu.processTicks(server.pid());
+        long compilers = ThreadCpu.compilerTicks(server.pid());
         long start = System.nanoTime();
         Wrk.Result r = wrk.run(base, script, paths, each);
         double seconds = (System.nanoTime() - start) / 1e9;
         double busy = (ThreadCpu.processTicks(server.pid()) - cpu) / 100.0 / seconds; // USER_HZ is 100 on Linux
+        double compilersBusy = (ThreadCpu.compilerTicks(server.pid()) - compilers) / 100.0 / seconds;
         double missRate = gatewayArm ? (misses(base) - misses) / seconds : 0;
-        return new Run(r, busy, missRate);
+        return new Run(r, busy, compilersBusy, missRate);
     }
 
     /** The gateway's cache misses so far, from its Prometheus text. */
@@ -555,6 +576,11 @@ public final class ReadsBench implements Benchmark {
         return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
     }
 
+
+    /** The share of the server's core its JIT compilers took over a pair (the arms run equally long). */
+    private static double compilersBusy(Run gateway, Run bare) {
+        return (gateway.compilersBusy() + bare.compilersBusy()) / 2;
+    }
 
     private static double ratio(Run gateway, Run bare) {
         return gateway.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
@@ -701,6 +727,20 @@ public final class ReadsBench implements Benchmark {
                 + "gateway JVM's CPU time per second of the run (all threads, on its one core). When other work on the machine takes "
                 + "part of that core, both arms lose throughput but not in step; the last column (each arm's req/s divided by its "
                 + "server core busy) cancels that out and is the steadier cross-check of the ratio.\n");
+        md.append("- Warm-up: each endpoint's pair is ").append(WarmUp.DEFAULT.describe())
+                .append(" (the image's JIT thresholds compile an endpoint's own code at the rate it is asked for). ")
+                .append("Pairs, with the compilers' share of the server's core in each, then that share over the measured pairs: ");
+        StringBuilder warm = new StringBuilder();
+        runs.forEach((e, r) -> {
+            List<Double> measured = new ArrayList<>();
+            for (int i = 0; i < r.gateway().size(); i++) {
+                measured.add(compilersBusy(r.gateway().get(i), r.bare().get(i)));
+            }
+            warm.append(warm.length() == 0 ? "" : "; ").append(e.name()).append(' ').append(r.warmUpCompilers().size()).append(" (")
+                    .append(String.join(", ", r.warmUpCompilers().stream().map(c -> String.format(Locale.ROOT, "%.1f %%", c * 100)).toList()))
+                    .append("), then ").append(percent1(Stats.of(measured)));
+        });
+        md.append(warm).append(".\n");
         return md.toString();
     }
 
@@ -768,6 +808,11 @@ public final class ReadsBench implements Benchmark {
 
     private static Stats stats(List<Run> runs, ToDoubleFunction<Run> figure) {
         return Stats.of(runs.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** min / median / max as percentages with one decimal: the compilers' small shares. */
+    private static String percent1(Stats s) {
+        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f %%", s.min() * 100, s.median() * 100, s.max() * 100);
     }
 
     private static String percent(Stats s) {
