@@ -1,8 +1,10 @@
 package dev.starfall.bench;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -78,13 +80,18 @@ public final class Http {
      * out on a kept connection just as its server closes it for being idle (the services' idle
      * timeout is a minute) fails without an answer ("EOF reached while reading", "Connection
      * reset") though the server is well, and a client sends it again. The second attempt's
-     * warning says what the first got (ops/bench/REPORT.md, row 74).
+     * warning says what the first got (ops/bench/REPORT.md, row 74). A connection refused or not
+     * made in time is not sent again: the GET never reached a server, and the callers that meet it
+     * are polling a service that is not listening yet, which would log a warning a poll
+     * (ops/bench/REPORT.md, row 76).
      *
-     * @throws IOException the second attempt's failure, with the first's as suppressed
+     * @throws IOException the connection's failure; or the second attempt's, with the first's as suppressed
      */
     static <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
         try {
             return CLIENT.send(fresh(url), body);
+        } catch (ConnectException | HttpConnectTimeoutException notConnected) {
+            throw notConnected;
         } catch (IOException first) {
             log.warn("GET {} got no answer ({}); sending it again", url, first.toString());
             try {

@@ -3,6 +3,7 @@ package dev.starfall.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpTest {
 
@@ -27,8 +29,10 @@ class HttpTest {
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
-        acceptor.join(5_000);
+        if (server != null) {
+            server.close();
+            acceptor.join(5_000);
+        }
     }
 
     /** A loopback HTTP/1.1 server that reads each request and closes its first {@code dropped} connections without an answer. */
@@ -90,6 +94,19 @@ class HttpTest {
         String url = serve(one);
         assertThat(Http.json(url)).hasValueSatisfying(json -> assertThat(json.path("ok").asBoolean()).isTrue());
         assertThat(connections.get()).as("a GET that got no answer, and one more that did").isEqualTo(one + 1);
+    }
+
+    @Test
+    void shouldNotSendAgainWhenNothingListens() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/api/v1/status";
+        assertThatThrownBy(() -> Http.send(url, HttpResponse.BodyHandlers.discarding()))
+                .isInstanceOf(ConnectException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).as("a first attempt kept as suppressed: sent again").isEmpty());
+        assertThat(Http.json(url)).isEmpty();
     }
 
     @Test
