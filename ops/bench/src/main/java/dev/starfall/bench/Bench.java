@@ -46,7 +46,7 @@ public final class Bench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
-                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, "--rounds"));
+                case "--rounds" -> rounds = atLeastOne(value(args, ++i, "--rounds"), "--rounds");
                 case "--min-history" -> minHistory = Long.parseLong(value(args, ++i, "--min-history").replace("_", ""));
                 case "--max-history" -> maxHistory = Long.parseLong(value(args, ++i, "--max-history").replace("_", ""));
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
@@ -109,6 +109,19 @@ public final class Bench {
             throw new IllegalArgumentException(name + " needs a value");
         }
         return args[i];
+    }
+
+    /** {@code raw} as a count of at least one; every figure is min / median / max over that many rounds. */
+    static int atLeastOne(String raw, String name) {
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least 1, got '" + raw + "'");
     }
 
     static String usage(Map<String, Benchmark> known) {
