@@ -81,9 +81,9 @@ public final class Http {
      * timeout is a minute) fails without an answer ("EOF reached while reading", "Connection
      * reset") though the server is well, and a client sends it again. The second attempt's
      * warning says what the first got (ops/bench/REPORT.md, row 74). A connection refused or not
-     * made in time is not sent again: the GET never reached a server, and the callers that meet it
-     * are polling a service that is not listening yet, which would log a warning a poll
-     * (ops/bench/REPORT.md, row 76).
+     * made in time is not sent again: the GET never reached a server. The callers that meet it are
+     * polling a service that is not listening yet; sending it again only doubled each poll and
+     * logged a warning for it (ops/bench/REPORT.md, row 76).
      *
      * @throws IOException the connection's failure; or the second attempt's, with the first's as suppressed
      */
