@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.RankedContributionsStore;
+import dev.starfall.projections.ShowerTaskStores;
 import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.query.RankSnapshots;
@@ -144,13 +145,22 @@ final class OwnerRouter {
 
     private ShowerReader reader(int partition, boolean stale) {
         KafkaStreams streams = projections.streams();
-        // one look-up of the store for both (a key-value query would look it up again on every get)
-        RankedContributionsStore.Partition contributions = streams.store(params(Stores.CONTRIBUTIONS,
-                RankedContributionsStore.PARTITION, partition, stale));
-        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals = streams.store(params(Stores.SHOWER_TOTALS,
-                QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
-        ReadOnlyKeyValueStore<Integer, Long> watermarks = streams.store(params(Stores.TASK_WATERMARKS,
-                QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
+        ShowerTaskStores.Held held = stale || streams.state() != KafkaStreams.State.RUNNING ? null : projections.showerTasks().running(partition);
+        RankedContributionsStore.Partition contributions;
+        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
+        ReadOnlyKeyValueStore<Integer, Long> watermarks;
+        if (held != null) {
+            // the running task's stores as its processor holds them: what the look-ups below would find, without
+            // Kafka Streams listing the thread's tasks for each of them and again on every get (see ShowerTaskStores)
+            contributions = held.contributions();
+            totals = held.totals();
+            watermarks = held.watermarks();
+        } else {
+            // one look-up of the store for both (a key-value query would look it up again on every get)
+            contributions = streams.store(params(Stores.CONTRIBUTIONS, RankedContributionsStore.PARTITION, partition, stale));
+            totals = streams.store(params(Stores.SHOWER_TOTALS, QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore(), partition, stale));
+            watermarks = streams.store(params(Stores.TASK_WATERMARKS, QueryableStoreTypes.<Integer, Long>keyValueStore(), partition, stale));
+        }
         // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots);
         // each reader makes one answer, so it reads a shower's totals once for all of that answer's parts
         return new ShowerReader(contributions.rankings(), contributions.contributions(), totals, watermarks, globalStore(Stores.TELESCOPE),

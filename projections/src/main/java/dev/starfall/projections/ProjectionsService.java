@@ -70,11 +70,13 @@ public final class ProjectionsService implements AutoCloseable {
     private final AtomicInteger restoring = new AtomicInteger();
     private final Settings settings;
     private final CaveVersions caveVersions;
+    private final ShowerTaskStores showerTasks;
 
-    private ProjectionsService(KafkaStreams streams, Settings settings, CaveVersions caveVersions) {
+    private ProjectionsService(KafkaStreams streams, Settings settings, CaveVersions caveVersions, ShowerTaskStores showerTasks) {
         this.streams = streams;
         this.settings = settings;
         this.caveVersions = caveVersions;
+        this.showerTasks = showerTasks;
     }
 
     /**
@@ -82,7 +84,7 @@ public final class ProjectionsService implements AutoCloseable {
      * {@link ProjectionsTopology#build(Manifest, Serde)}. Prefer {@link #start(Manifest, Settings, SchemaRegistryClient)}.
      */
     public static ProjectionsService start(Manifest manifest, Settings settings, Serde<TransferObserved> transferSerde) {
-        return start(ProjectionsTopology.build(manifest, transferSerde), CaveVersions.untracked(), settings);
+        return start(ProjectionsTopology.build(manifest, transferSerde), CaveVersions.untracked(), new ShowerTaskStores(), settings);
     }
 
     /** The full topology with the Confluent wire-format serdes over {@code registry}. */
@@ -97,8 +99,9 @@ public final class ProjectionsService implements AutoCloseable {
         return service;
     }
 
-    private static ProjectionsService start(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
-        ProjectionsService service = prepare(topology, caves, settings);
+    private static ProjectionsService start(org.apache.kafka.streams.Topology topology, CaveVersions caves, ShowerTaskStores showerTasks,
+                                            Settings settings) {
+        ProjectionsService service = prepare(topology, caves, showerTasks, settings);
         service.start();
         return service;
     }
@@ -112,15 +115,17 @@ public final class ProjectionsService implements AutoCloseable {
         return prepare(manifest, settings, TopologySerdes.of(registry));
     }
 
-    /** The full topology, its cave partitions' versions tracked for the gateway. */
+    /** The full topology, its cave partitions' versions and its running shower tasks' stores tracked for the gateway. */
     private static ProjectionsService prepare(Manifest manifest, Settings settings, TopologySerdes serdes) {
         CaveVersions caves = new CaveVersions(Topics.RESULTS.partitions());
-        return prepare(ProjectionsTopology.build(manifest, serdes, caves), caves, settings);
+        ShowerTaskStores showerTasks = new ShowerTaskStores();
+        return prepare(ProjectionsTopology.build(manifest, serdes, caves, showerTasks), caves, showerTasks, settings);
     }
 
-    private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, CaveVersions caves, Settings settings) {
+    private static ProjectionsService prepare(org.apache.kafka.streams.Topology topology, CaveVersions caves, ShowerTaskStores showerTasks,
+                                              Settings settings) {
         KafkaStreams streams = new KafkaStreams(topology, properties(settings));
-        ProjectionsService service = new ProjectionsService(streams, settings, caves);
+        ProjectionsService service = new ProjectionsService(streams, settings, caves, showerTasks);
         streams.setStateListener((now, before) -> {
             // tasks may move on any change of state (a rebalance, a failure): no cave read before is known to hold
             caves.changedAll();
@@ -252,6 +257,14 @@ public final class ProjectionsService implements AutoCloseable {
     /** Versions of this instance's cave partitions, to keep a cave read while nothing changed it (see {@link CaveVersions}). */
     public CaveVersions caveVersions() {
         return caveVersions;
+    }
+
+    /**
+     * The stores of the shower tasks running on this instance, as their processors hold them (see
+     * {@link ShowerTaskStores}); always empty under the counting-only topology, whose readers ask Kafka Streams.
+     */
+    public ShowerTaskStores showerTasks() {
+        return showerTasks;
     }
 
     public Settings settings() {

@@ -88,23 +88,27 @@ public final class ProjectionsTopology {
                         : manifest.schedule().showerOf(transfers.deserialize(Topics.TRANSFERS_OBSERVED.name(), bytes).getBlockTime()).orElse(OUTSIDE),
                         Named.as("key-by-shower"))
                 .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER).withNumberOfPartitions(partitions))
-                .process(() -> new ShowerProcessor(manifest, false, partitions, partitions, transfers), Named.as("count-contributions"),
+                .process(() -> new ShowerProcessor(manifest, false, partitions, partitions, transfers, new ShowerTaskStores() /* read by no one */),
+                        Named.as("count-contributions"),
                         Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS);
         return builder.build();
     }
 
     /** The full topology, with the by-shower topics partitioned like {@code Topics.TRANSFERS_OBSERVED}. */
     public static Topology build(Manifest manifest, TopologySerdes serdes) {
-        return build(manifest, serdes, new CaveVersions(Topics.RESULTS.partitions()));
+        return build(manifest, serdes, new CaveVersions(Topics.RESULTS.partitions()), new ShowerTaskStores());
     }
 
-    /** The full topology as in production, noting each change of a cave partition in {@code caves}. */
-    public static Topology build(Manifest manifest, TopologySerdes serdes, CaveVersions caves) {
+    /**
+     * The full topology as in production, noting each change of a cave partition in {@code caves}
+     * and listing each running shower task's stores in {@code showerTasks}.
+     */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, CaveVersions caves, ShowerTaskStores showerTasks) {
         if (Topics.RESULTS.partitions() != Topics.TRANSFERS_OBSERVED.partitions()) {
             throw new IllegalStateException("the results topic must have as many partitions as the transfers topic");
         }
         int partitions = Topics.TRANSFERS_OBSERVED.partitions();
-        return build(manifest, serdes, partitions, partitions, caves);
+        return build(manifest, serdes, partitions, partitions, caves, showerTasks);
     }
 
     /**
@@ -126,11 +130,15 @@ public final class ProjectionsTopology {
      *                           watermark tick of each, so this must be the real count (1 under {@code TopologyTestDriver})
      */
     public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions) {
-        return build(manifest, serdes, showerPartitions, upstreamPartitions, new CaveVersions(showerPartitions));
+        return build(manifest, serdes, showerPartitions, upstreamPartitions, new CaveVersions(showerPartitions), new ShowerTaskStores());
     }
 
-    /** {@link #build(Manifest, TopologySerdes, int, int)}, noting each change of a cave partition in {@code caves}. */
-    public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions, CaveVersions caves) {
+    /**
+     * {@link #build(Manifest, TopologySerdes, int, int)}, noting each change of a cave partition in
+     * {@code caves} and listing each running shower task's stores in {@code showerTasks}.
+     */
+    public static Topology build(Manifest manifest, TopologySerdes serdes, int showerPartitions, int upstreamPartitions, CaveVersions caves,
+                                 ShowerTaskStores showerTasks) {
         if (showerPartitions < 1 || upstreamPartitions < 1) {
             throw new IllegalArgumentException("showerPartitions and upstreamPartitions must be positive");
         }
@@ -147,7 +155,7 @@ public final class ProjectionsTopology {
                         Stores.PROCESSED_OFFSETS)
                 .repartition(Repartitioned.with(Serdes.Integer(), Serdes.ByteArray()).withName(Stores.BY_SHOWER)
                         .withNumberOfPartitions(showerPartitions).withStreamPartitioner(WatermarkTicks.partitioner()))
-                .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions, serdes.transfers().deserializer()),
+                .process(() -> new ShowerProcessor(manifest, true, showerPartitions, upstreamPartitions, serdes.transfers().deserializer(), showerTasks),
                         Named.as("count-contributions"),
                         Stores.TRANSFER_IDS, Stores.CONTRIBUTIONS, Stores.SHOWER_TOTALS, Stores.TASK_WATERMARKS, Stores.EGG_SEED);
         Map<String, KStream<String, SpecificRecord>> byType = out.split(Named.as("shower-output-"))

@@ -88,8 +88,12 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
      * this finds it once, when the query is made, so a reader made for one answer pays one look-up
      * for both.
      */
-    public static final QueryableStoreType<Partition> PARTITION =
-            new OnePartitionType<>(outer -> new Partition(contributionsOf(outer), inner(outer).rankings));
+    public static final QueryableStoreType<Partition> PARTITION = new OnePartitionType<>(RankedContributionsStore::partitionOf);
+
+    /** What {@link #PARTITION} gives for the store {@code outer}: as a query finds it, or as a processor holds it. */
+    static Partition partitionOf(StateStore outer) {
+        return new Partition(contributionsOf(outer), inner(outer).rankings);
+    }
 
     /** {@link #PARTITION}: the contributions as the store's outermost layer reads them, and the rankings. */
     public record Partition(ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions, Rankings rankings) {

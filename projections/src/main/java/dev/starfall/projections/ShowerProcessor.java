@@ -73,6 +73,9 @@ import org.slf4j.LoggerFactory;
  * so a re-emission after a restart writes identical values under identical compacted keys.
  *
  * <p>Output: key and value of the topic they go to (results, summaries, eggs, late transfers).
+ *
+ * <p>While initialized, the processor lists its task's stores in {@link ShowerTaskStores}, for the
+ * instance's readers; closing it (which comes before the task's stores close) takes them out.
  */
 final class ShowerProcessor implements Processor<Integer, byte[], String, SpecificRecord> {
 
@@ -89,6 +92,9 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
     private final int showerPartitions;
     private final int upstreamPartitions;
     private final Deserializer<TransferObserved> transfers;
+    private final ShowerTaskStores running;
+    /** What this processor listed in {@link #running}, until it is closed. */
+    private ShowerTaskStores.Held held;
 
     private ProcessorContext<String, SpecificRecord> context;
     /** Counted transfers, by {@link TransferIdKey}: an empty value (earlier versions wrote the block time). */
@@ -119,8 +125,10 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
      * @param showerPartitions   partitions of the by-shower topic, to know which showers this task owns
      * @param upstreamPartitions partitions of the transfers topic, each of which sends watermark ticks
      * @param transfers          decodes the transfers and ticks of the by-shower topic (Confluent wire format)
+     * @param running            where the processor lists its task's stores while it is initialized
      */
-    ShowerProcessor(Manifest manifest, boolean closing, int showerPartitions, int upstreamPartitions, Deserializer<TransferObserved> transfers) {
+    ShowerProcessor(Manifest manifest, boolean closing, int showerPartitions, int upstreamPartitions, Deserializer<TransferObserved> transfers,
+                    ShowerTaskStores running) {
         this.manifest = manifest;
         this.schedule = manifest.schedule();
         this.minimum = manifest.minimumContribution();
@@ -129,6 +137,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         this.showerPartitions = showerPartitions;
         this.upstreamPartitions = upstreamPartitions;
         this.transfers = transfers;
+        this.running = running;
     }
 
     @Override
@@ -141,6 +150,8 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
         watermarks = context.getStateStore(Stores.TASK_WATERMARKS);
         partition = context.taskId().partition();
+        held = new ShowerTaskStores.Held(partition, contributions, RankedContributionsStore.partitionOf(contributions), totals, watermarks);
+        running.started(held);
         if (!closing) {
             return;
         }
@@ -251,6 +262,13 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
                     + ShowerPartitions.partitionOf(shower, showerPartitions) + " of " + showerPartitions
                     + ": the topology's shower partition count does not match the by-shower topic");
         }
+    }
+
+    /** Called when the task is suspended (before any revocation, recycling or close): its stores are no longer listed. */
+    @Override
+    public void close() {
+        running.stopped(held);
+        held = null;
     }
 
     private ShowerTotals totals(int shower) {

@@ -56,6 +56,8 @@ final class Harness implements AutoCloseable {
     final CaveReader caves;
     final TelescopeReader telescope;
     final KeyValueStore<Integer, ShowerTotals> totals;
+    /** The shower task's stores as its processor lists them. */
+    final ShowerTaskStores showerTasks = new ShowerTaskStores();
 
     Harness(Manifest manifest, Path stateDir) {
         this.manifest = manifest;
@@ -66,7 +68,7 @@ final class Harness implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // the driver's wall clock starts now (2026): statuses and closing must follow chain time only
-        driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serdes, 1), props, Instant.now());
+        driver = new TopologyTestDriver(ProjectionsTopology.build(manifest, serdes, 1, 1, new CaveVersions(1), showerTasks), props, Instant.now());
         StringSerializer keys = new StringSerializer();
         StringDeserializer keysOut = new StringDeserializer();
         transfers = driver.createInputTopic(Topics.TRANSFERS_OBSERVED.name(), keys, serdes.transfers().serializer());

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.schemas.Topics;
@@ -36,6 +39,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,11 +89,38 @@ class ProjectionsIT {
         long counted = transfers.size();
 
         ProjectionsService a = start("projections-it-pair", "a");
+        Await.until("a runs every shower task", DEADLINE,
+                () -> listsItsShowerTasks(a) && a.showerTasks().partitions().size() == Topics.TRANSFERS_OBSERVED.partitions());
         ProjectionsService b = start("projections-it-pair", "b");
         Await.until("the pair counted every transfer", DEADLINE, () -> countedAndDuplicates(List.of(a, b)) == counted);
+        // b took some of a's shower tasks: each instance lists exactly the shower tasks active on it
+        Await.until("each instance lists the shower tasks it runs", DEADLINE,
+                () -> listsItsShowerTasks(a) && listsItsShowerTasks(b));
+        assertThat(a.showerTasks().partitions()).doesNotContainAnyElementsOf(b.showerTasks().partitions());
+        Set<Integer> both = new TreeSet<>(a.showerTasks().partitions());
+        both.addAll(b.showerTasks().partitions());
+        assertThat(both).hasSize(Topics.TRANSFERS_OBSERVED.partitions());
+        assertThat(a.showerTasks().partitions()).isNotEmpty();
+        assertThat(b.showerTasks().partitions()).isNotEmpty();
+        // what a listed task's stores hold is what Kafka Streams gives a query of that partition (read twice, as a
+        // shower may close in between)
+        for (ProjectionsService s : List.of(a, b)) {
+            for (int partition : s.showerTasks().partitions()) {
+                assertThat(s.showerTasks().running(partition)).as("partition %d's stores are open", partition).isNotNull();
+                Await.until("partition " + partition + "'s listed totals are what a query finds", DEADLINE, () -> {
+                    Map<Integer, ShowerTotals> queried = entries(s.streams().store(StoreQueryParameters.fromNameAndType(Stores.SHOWER_TOTALS,
+                            QueryableStoreTypes.<Integer, ShowerTotals>keyValueStore()).withPartition(partition)));
+                    return queried.equals(entries(s.showerTasks().running(partition).totals()));
+                });
+            }
+        }
+        assertThat(Stream.of(a, b).flatMap(s -> s.showerTasks().partitions().stream().map(p -> s.showerTasks().running(p)))
+                .mapToInt(held -> entries(held.totals()).size()).sum()).as("showers counted in the listed totals").isGreaterThan(1);
         chainReached(manifest.schedule().finalAt(2).plusSeconds(1));
         Map<String, String> pair = awaitResults(0, expected.size());
         pipeline.stop(a, b);
+        assertThat(a.showerTasks().partitions()).as("closed tasks are no longer listed").isEmpty();
+        assertThat(b.showerTasks().partitions()).as("closed tasks are no longer listed").isEmpty();
 
         chainReached(null); // forget the cursor before the second run
         ProjectionsService single = start("projections-it-single", "c");
@@ -187,6 +221,28 @@ class ProjectionsIT {
 
     private ProjectionsService start(String applicationId, String name) throws Exception {
         return pipeline.startInstance(applicationId, dir.resolve("state-" + name));
+    }
+
+    /** Whether {@code s} lists exactly the shower tasks active on it now (by the Streams client's own metadata). */
+    private static boolean listsItsShowerTasks(ProjectionsService s) {
+        if (s.streams().state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        Set<Integer> active = new TreeSet<>();
+        s.streams().metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> {
+            if (task.topicPartitions().stream().anyMatch(tp -> tp.topic().endsWith(Stores.BY_SHOWER + "-repartition"))) {
+                active.add(task.taskId().partition());
+            }
+        }));
+        return !active.isEmpty() && active.equals(s.showerTasks().partitions());
+    }
+
+    private static <K, V> Map<K, V> entries(ReadOnlyKeyValueStore<K, V> store) {
+        Map<K, V> out = new HashMap<>();
+        try (KeyValueIterator<K, V> it = store.all()) {
+            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        }
+        return out;
     }
 
     /** Counted plus duplicate transfers over the instances' local shower-totals stores; -1 while one cannot say. */
