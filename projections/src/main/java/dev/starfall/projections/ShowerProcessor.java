@@ -150,7 +150,7 @@ final class ShowerProcessor implements Processor<Integer, byte[], String, Specif
         totals = context.getStateStore(Stores.SHOWER_TOTALS);
         watermarks = context.getStateStore(Stores.TASK_WATERMARKS);
         partition = context.taskId().partition();
-        held = new ShowerTaskStores.Held(partition, contributions, RankedContributionsStore.partitionOf(contributions), totals, watermarks);
+        held = new ShowerTaskStores.Held(partition, contributions, totals, watermarks);
         running.started(held);
         if (!closing) {
             return;

@@ -28,19 +28,42 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class ShowerTaskStores {
 
     /** One shower task's stores, as its processor holds them. */
-    public record Held(int partition, StateStore contributionsStore, RankedContributionsStore.Partition contributions,
-                       KeyValueStore<Integer, ShowerTotals> totalsStore, KeyValueStore<Integer, Long> watermarksStore) {
+    public static final class Held {
+
+        private final int partition;
+        private final StateStore contributionsStore;
+        private final RankedContributionsStore.Partition contributions;
+        private final KeyValueStore<Integer, ShowerTotals> totals;
+        private final KeyValueStore<Integer, Long> watermarks;
+
+        /** @param contributions the contributions store as the processor's context gives it (its rankings inside) */
+        Held(int partition, StateStore contributions, KeyValueStore<Integer, ShowerTotals> totals, KeyValueStore<Integer, Long> watermarks) {
+            this.partition = partition;
+            this.contributionsStore = contributions;
+            this.contributions = RankedContributionsStore.partitionOf(contributions);
+            this.totals = totals;
+            this.watermarks = watermarks;
+        }
+
+        public int partition() {
+            return partition;
+        }
+
+        /** The contributions and their rankings, as {@link RankedContributionsStore#PARTITION} gives them to a query. */
+        public RankedContributionsStore.Partition contributions() {
+            return contributions;
+        }
 
         public ReadOnlyKeyValueStore<Integer, ShowerTotals> totals() {
-            return totalsStore;
+            return totals;
         }
 
         public ReadOnlyKeyValueStore<Integer, Long> watermarks() {
-            return watermarksStore;
+            return watermarks;
         }
 
         boolean open() {
-            return contributionsStore.isOpen() && totalsStore.isOpen() && watermarksStore.isOpen();
+            return contributionsStore.isOpen() && totals.isOpen() && watermarks.isOpen();
         }
     }
 

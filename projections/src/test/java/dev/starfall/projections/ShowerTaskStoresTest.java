@@ -6,12 +6,9 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
 
-import dev.starfall.projections.domain.ShowerTotals;
 import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.schemas.manifest.Manifest;
 import dev.starfall.schemas.manifest.ManifestLoader;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,19 +51,19 @@ class ShowerTaskStoresTest {
 
     @Test
     void shouldNotGiveOutStoresThatAreNotOpen() {
+        Harness h = new Harness(manifest, stateDir);
+        ShowerTaskStores.Held held;
+        try {
+            h.send("a", "w1", UST.multiply(BigInteger.TEN), manifest.schedule().closeOf(3).minusSeconds(60));
+            held = h.showerTasks.running(0);
+        } finally {
+            h.close();
+        }
         ShowerTaskStores tasks = new ShowerTaskStores();
-        // built, never initialized: not open
-        KeyValueStore<Integer, ShowerTotals> totals = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("totals"), Serdes.Integer(), ProjectionSerdes.showerTotals())
-                .withLoggingDisabled().build();
-        KeyValueStore<Integer, Long> watermarks = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("watermarks"), Serdes.Integer(), Serdes.Long())
-                .withLoggingDisabled().build();
-        ShowerTaskStores.Held held = new ShowerTaskStores.Held(2, totals, null, totals, watermarks);
-        tasks.started(held);
+        tasks.started(held); // listed, but the driver closed its task's stores
 
-        assertThat(tasks.partitions()).containsExactly(2);
-        assertThat(tasks.running(2)).as("its stores are closed").isNull();
+        assertThat(tasks.partitions()).containsExactly(0);
+        assertThat(tasks.running(0)).as("its stores are closed").isNull();
     }
 
     @Test
@@ -75,8 +72,8 @@ class ShowerTaskStoresTest {
         try {
             h.send("a", "w1", UST.multiply(BigInteger.TEN), manifest.schedule().closeOf(3).minusSeconds(60));
             ShowerTaskStores.Held now = h.showerTasks.running(0);
-            ShowerTaskStores.Held before = new ShowerTaskStores.Held(0, now.contributionsStore(), now.contributions(), now.totalsStore(),
-                    now.watermarksStore());
+            ShowerTaskStores.Held before = new ShowerTaskStores.Held(0, h.driver.getKeyValueStore(Stores.CONTRIBUTIONS), h.totals,
+                    h.driver.getKeyValueStore(Stores.TASK_WATERMARKS));
 
             h.showerTasks.stopped(before); // an earlier processor of the partition, closed after this one started
             h.showerTasks.stopped(null);   // a processor closed before it was initialized
