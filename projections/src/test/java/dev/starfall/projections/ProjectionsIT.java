@@ -102,8 +102,8 @@ class ProjectionsIT {
         assertThat(both).hasSize(Topics.TRANSFERS_OBSERVED.partitions());
         assertThat(a.showerTasks().partitions()).isNotEmpty();
         assertThat(b.showerTasks().partitions()).isNotEmpty();
-        // what a listed task's stores hold is what Kafka Streams gives a query of that partition (read twice, as a
-        // shower may close in between)
+        // what a listed task's stores hold is what Kafka Streams gives a query of that partition (read again until the
+        // two reads agree: a shower may close between them)
         for (ProjectionsService s : List.of(a, b)) {
             for (int partition : s.showerTasks().partitions()) {
                 assertThat(s.showerTasks().running(partition)).as("partition %d's stores are open", partition).isNotNull();
