@@ -163,7 +163,7 @@ final class OwnerRouter {
         }
         // a standby's stores are not written by a processor here: its reads scan (see RankSnapshots);
         // each reader makes one answer, so it reads a shower's totals once for all of that answer's parts
-        return new ShowerReader(contributions.rankings(), contributions.contributions(), totals, watermarks, globalStore(Stores.TELESCOPE),
+        return new ShowerReader(contributions.rankings(), contributions.contributions(), totals, watermarks, partition, globalStore(Stores.TELESCOPE),
                 manifest, stale ? null : ranks)
                 .forOneAnswer();
     }

@@ -83,7 +83,7 @@ final class Harness implements AutoCloseable {
         KeyValueStore<ShowerWallet, Contribution> contributions = driver.getKeyValueStore(Stores.CONTRIBUTIONS);
         KeyValueStore<Integer, Long> watermarks = driver.getKeyValueStore(Stores.TASK_WATERMARKS);
         KeyValueStore<String, ShowerSummary> telescopeStore = driver.getKeyValueStore(Stores.TELESCOPE);
-        reader = new ShowerReader(rankings(), contributions, totals, watermarks, telescopeStore, manifest);
+        reader = new ShowerReader(rankings(), contributions, totals, watermarks, 0, telescopeStore, manifest);
         caves = new CaveReader(driver.getKeyValueStore(Stores.METEORS));
         telescope = new TelescopeReader(telescopeStore);
     }
@@ -91,7 +91,7 @@ final class Harness implements AutoCloseable {
     /** A reader of the same stores that takes ranks from {@code ranks}, as the gateway's reads of an active task do. */
     ShowerReader reader(RankSnapshots ranks) {
         return new ShowerReader(rankings(), driver.getKeyValueStore(Stores.CONTRIBUTIONS), totals,
-                driver.getKeyValueStore(Stores.TASK_WATERMARKS), driver.getKeyValueStore(Stores.TELESCOPE), manifest, ranks);
+                driver.getKeyValueStore(Stores.TASK_WATERMARKS), 0, driver.getKeyValueStore(Stores.TELESCOPE), manifest, ranks);
     }
 
     /** The rankings kept with the contributions. */

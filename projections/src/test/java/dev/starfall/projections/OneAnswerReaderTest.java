@@ -42,7 +42,7 @@ class OneAnswerReaderTest {
         schedule = h.manifest.schedule();
         minimum = h.manifest.minimumContribution();
         counted = new ShowerReader(h.rankings(), h.driver.getKeyValueStore(Stores.CONTRIBUTIONS),
-                new CountingGets<>(h.totals, totalsReads), h.driver.getKeyValueStore(Stores.TASK_WATERMARKS),
+                new CountingGets<>(h.totals, totalsReads), h.driver.getKeyValueStore(Stores.TASK_WATERMARKS), 0,
                 h.driver.getKeyValueStore(Stores.TELESCOPE), h.manifest, new RankSnapshots(Duration.ofMillis(250), 8, System::nanoTime));
         for (int i = 0; i < 40; i++) {
             h.send("tx" + tx++, "terra1wallet" + i, UST.multiply(BigInteger.valueOf(1 + i % 17)), schedule.closeOf(1).minusSeconds(3000 - tx));

@@ -38,7 +38,7 @@ class ShowerTaskStoresTest {
 
             // a reader over the listed stores answers as one over the driver's
             ShowerReader listed = new ShowerReader(held.contributions().rankings(), held.contributions().contributions(), held.totals(),
-                    held.watermarks(), null, manifest);
+                    held.watermarks(), held.partition(), null, manifest);
             assertThat(listed.wallet(3, "w1", manifest.minimumContribution()))
                     .isEqualTo(h.reader.wallet(3, "w1", manifest.minimumContribution()));
             assertThat(listed.leaderboard(3, 0, 10)).isEqualTo(h.reader.leaderboard(3, 0, 10));

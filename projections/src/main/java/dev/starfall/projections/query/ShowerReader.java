@@ -42,6 +42,8 @@ public final class ShowerReader {
     private final ReadOnlyKeyValueStore<Integer, ShowerTotals> totals;
     private final Tiers tiers;
     private final ReadOnlyKeyValueStore<Integer, Long> taskWatermarks;
+    /** The shower partition whose task's stores these are: the key of its watermark in {@link #taskWatermarks}. */
+    private final int partition;
     private final ReadOnlyKeyValueStore<String, ShowerSummary> finals;
     private final Manifest manifest;
     private final RankSnapshots ranks;
@@ -56,6 +58,7 @@ public final class ShowerReader {
         this.totals = totals;
         this.tiers = tiers;
         this.taskWatermarks = null;
+        this.partition = -1;
         this.finals = null;
         this.manifest = null;
         this.ranks = null;
@@ -66,13 +69,14 @@ public final class ShowerReader {
      * Every answer of one shower partition.
      *
      * @param taskWatermarks {@link Stores#TASK_WATERMARKS} of the same partition
+     * @param partition      that partition (the shower partition of all four stores)
      * @param finals         the global {@link Stores#TELESCOPE} store (closed showers' final summaries), from
      *                       which {@link #floors} answers a closed shower without scanning; null: always scan
      */
     public ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
-                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
+                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks, int partition,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest) {
-        this(rankings, contributions, totals, taskWatermarks, finals, manifest, null);
+        this(rankings, contributions, totals, taskWatermarks, partition, finals, manifest, null);
     }
 
     /**
@@ -80,20 +84,21 @@ public final class ShowerReader {
      * only for the stores of an active task on this instance; null scans the ranking for each rank.
      */
     public ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
-                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
+                        ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks, int partition,
                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks) {
-        this(rankings, contributions, totals, new Tiers(manifest.tiers()), taskWatermarks, finals, manifest, ranks, null);
+        this(rankings, contributions, totals, new Tiers(manifest.tiers()), taskWatermarks, partition, finals, manifest, ranks, null);
     }
 
     private ShowerReader(RankedContributionsStore.Rankings rankings, ReadOnlyKeyValueStore<ShowerWallet, Contribution> contributions,
                          ReadOnlyKeyValueStore<Integer, ShowerTotals> totals, Tiers tiers, ReadOnlyKeyValueStore<Integer, Long> taskWatermarks,
-                         ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks,
+                         int partition, ReadOnlyKeyValueStore<String, ShowerSummary> finals, Manifest manifest, RankSnapshots ranks,
                          Map<Integer, ShowerTotals> totalsRead) {
         this.rankings = rankings;
         this.contributions = contributions;
         this.totals = totals;
         this.tiers = tiers;
         this.taskWatermarks = taskWatermarks;
+        this.partition = partition;
         this.finals = finals;
         this.manifest = manifest;
         this.ranks = ranks;
@@ -109,7 +114,7 @@ public final class ShowerReader {
      * shower's counts change. Not thread-safe; one answer is read on one thread.
      */
     public ShowerReader forOneAnswer() {
-        return new ShowerReader(rankings, contributions, totals, tiers, taskWatermarks, finals, manifest, ranks, new HashMap<>(4));
+        return new ShowerReader(rankings, contributions, totals, tiers, taskWatermarks, partition, finals, manifest, ranks, new HashMap<>(4));
     }
 
     /**
@@ -118,25 +123,18 @@ public final class ShowerReader {
      * cursors' chain time once every input partition processed what the cursors vouch for (see
      * {@link ChainWatermark#of}); {@link ChainWatermark#NONE} when nothing is known. It is the
      * watermark the task closes showers by, at most a second old. (The cursor store is no longer
-     * read here: a cursor can be ahead of the transfers the task processed.)
+     * read here: a cursor can be ahead of the transfers the task processed.) One point read of the
+     * task's key: the store's other keys are the input partitions' last ticks.
      */
     public long watermark() {
         requireFull();
-        long watermark = ChainWatermark.NONE;
-        try (KeyValueIterator<Integer, Long> it = taskWatermarks.all()) {
-            while (it.hasNext()) {
-                KeyValue<Integer, Long> kv = it.next();
-                if (kv.key != null && kv.key >= 0 && kv.value != null) {
-                    watermark = Math.max(watermark, kv.value);
-                }
-            }
-        }
-        return watermark;
+        Long watermark = taskWatermarks.get(partition);
+        return watermark == null ? ChainWatermark.NONE : watermark;
     }
 
     /**
      * UPCOMING, OPEN or CLOSING by the watermark; CLOSED only once the shower's results were emitted
-     * (then from the totals alone: the watermark, a scan of every task's watermarks, is not read).
+     * (then from the totals alone: the watermark is not read).
      */
     public ShowerSchedule.Status status(int shower) {
         requireFull();
