@@ -460,6 +460,8 @@ public final class Gateway implements AutoCloseable {
                 "Answers served in the cache life after their own while their renewal ran.", cache.staleHits());
         GatewayMetrics.counter(out, "starfall_rank_snapshot_scans_total", "Scans of a whole shower ranking for the rank snapshots.",
                 ranks.scans());
+        GatewayMetrics.counter(out, "starfall_rank_snapshot_renewals_total",
+                "Rank snapshots renewed from their ranking's moves since, without a scan.", ranks.renewals());
         GatewayMetrics.counter(out, "starfall_answers_before_router_total",
                 "Kept answers sent by their request's URI before the router.", metrics.beforeRouter.sum());
         GatewayMetrics.gauge(out, "starfall_hot_uris", "Request URIs known to be valid for a kept answer.", "", hot.size());

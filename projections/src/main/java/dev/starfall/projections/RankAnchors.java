@@ -1,7 +1,9 @@
 package dev.starfall.projections;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +16,8 @@ import java.util.Map;
  * When the removed key is an anchor's own, that entry is gone: the shower loses its anchors until
  * a reader installs new ones. Anchors are installed from a read of the ranking made at a known
  * {@link #version()}; the moves made since that version are replayed on them first, from a ring of
- * the last {@value #MOVES} moves (an install that needs older moves is refused).
+ * the last {@value #MOVES} moves (an install that needs older moves is refused). The same moves
+ * renew a reader's copy of a whole ranking ({@link #movesSince}).
  *
  * <p>Keys are compared as RocksDB orders them (unsigned lexicographic), whole (any common prefix
  * included). Not thread-safe: {@link RankedContributionsStore} changes it under its write lock and
@@ -69,6 +72,27 @@ final class RankAnchors {
         if (a != null && !shift(a, removed, added)) {
             byShower.remove(shower);
         }
+    }
+
+    /**
+     * The shower's moves since version {@code since} of this store, in the order made, with the
+     * version they lead to; null when they are not all kept (more than {@value #MOVES} moves since,
+     * or a clear since).
+     */
+    RankedContributionsStore.Moves movesSince(int shower, long since) {
+        if (since < clearedAt || since > version || version - since > MOVES) {
+            return null;
+        }
+        List<byte[]> removed = new ArrayList<>();
+        List<byte[]> added = new ArrayList<>();
+        for (long v = since; v < version; v++) {
+            int slot = (int) (v % MOVES);
+            if (movedShower[slot] == shower) {
+                removed.add(movedRemoved[slot]);
+                added.add(movedAdded[slot]);
+            }
+        }
+        return new RankedContributionsStore.Moves(removed, added, new RankedContributionsStore.Version(this, version));
     }
 
     /** Drops the shower's anchors. */

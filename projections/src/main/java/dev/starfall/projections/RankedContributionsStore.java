@@ -3,6 +3,7 @@ package dev.starfall.projections;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,82 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
          * ranking, all read from one state of it; a rank beyond the ranking's last is left out.
          */
         Map<Long, byte[]> keysAt(int shower, List<Long> ranks);
+
+        /**
+         * One scan of the shower's whole ranking, best first, with the {@link Version} of the store's
+         * moves it reflects (its iterator is opened under the read lock, so no move comes between the
+         * two). Close it.
+         */
+        Scan scan(int shower);
+
+        /**
+         * The moves of the shower's ranking made since {@code since} (a version this store gave), in
+         * the order made, with the version they lead to: what turns the ranking as it was then into
+         * the ranking now. Null when they are not all kept any more (more than the store keeps, a
+         * restore or reopening since), or {@code since} is null or another store's.
+         */
+        Moves movesSince(int shower, Version since);
+    }
+
+    /** A point in one store's sequence of ranking moves (opaque: only that store reads it). */
+    public static final class Version {
+        private final RankAnchors store;
+        private final long moves;
+
+        Version(RankAnchors store, long moves) {
+            this.store = store;
+            this.moves = moves;
+        }
+
+        @Override
+        public String toString() {
+            return "ranking version " + moves;
+        }
+    }
+
+    /** {@link Rankings#scan}: the shower's ranking keys, best first, as of {@link #version()}. */
+    public interface Scan extends Iterator<byte[]>, AutoCloseable {
+
+        Version version();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Moves of one shower's ranking, in the order made: move {@code i} removed the entry
+     * {@code removed(i)} and added {@code added(i)} (either may be null: a first contribution adds
+     * only), leading to {@link #version()}.
+     */
+    public static final class Moves {
+        private final List<byte[]> removed;
+        private final List<byte[]> added;
+        private final Version version;
+
+        public Moves(List<byte[]> removed, List<byte[]> added, Version version) {
+            if (removed.size() != added.size()) {
+                throw new IllegalArgumentException("moves of " + removed.size() + " removed and " + added.size() + " added entries");
+            }
+            this.removed = removed;
+            this.added = added;
+            this.version = version;
+        }
+
+        public int size() {
+            return removed.size();
+        }
+
+        public byte[] removed(int i) {
+            return removed.get(i);
+        }
+
+        public byte[] added(int i) {
+            return added.get(i);
+        }
+
+        public Version version() {
+            return version;
+        }
     }
 
     RankedContributionsStore(KeyValueStore<Bytes, byte[]> db) {
@@ -583,6 +660,53 @@ public final class RankedContributionsStore implements KeyValueStore<Bytes, byte
 
         private KeyValueIterator<Bytes, byte[]> ranking(int shower) {
             return prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer());
+        }
+
+        @Override
+        public Scan scan(int shower) {
+            KeyValueIterator<Bytes, byte[]> it;
+            Version version;
+            long stamp = lock.readLock();
+            try {
+                version = new Version(anchors, anchors.version());
+                it = ranking(shower);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+            return new Scan() {
+                @Override
+                public Version version() {
+                    return version;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public byte[] next() {
+                    return it.next().key.get();
+                }
+
+                @Override
+                public void close() {
+                    it.close();
+                }
+            };
+        }
+
+        @Override
+        public Moves movesSince(int shower, Version since) {
+            if (since == null || since.store != anchors) {
+                return null;
+            }
+            long stamp = lock.readLock();
+            try {
+                return anchors.movesSince(shower, since.moves);
+            } finally {
+                lock.unlockRead(stamp);
+            }
         }
 
         /** The ranks from the top of the ranking, installed as the shower's anchors (the ranking as it was at {@code readAt}). */

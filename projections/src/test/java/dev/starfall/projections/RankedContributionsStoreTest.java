@@ -23,6 +23,7 @@ import java.util.function.BiConsumer;
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
 import dev.starfall.projections.domain.ShowerWallet;
+import dev.starfall.projections.query.RankSnapshot;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -447,6 +448,134 @@ class RankedContributionsStoreTest {
                 new RankingKey(3, BigInteger.valueOf(250), 90, "x"),
                 new RankingKey(3, BigInteger.valueOf(200), 20, "y"));
         assertThat(get(store, 3, "y")).isEqualTo(y);
+    }
+
+    @Test
+    void shouldRenewAWholeRankingFromItsMovesAsAScanReadsIt() {
+        KeyValueStore<Bytes, byte[]> store = store(6, new AtomicReference<>());
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
+        Random random = new Random(43);
+        RankSnapshot snapshot;
+        try (RankedContributionsStore.Scan scan = rankings.scan(5)) {
+            snapshot = RankSnapshot.of(scan, 0);
+        }
+        assertThat(snapshot.size()).isZero();
+        int renewals = 0;
+        for (int op = 1; op <= 6_000; op++) {
+            int shower = random.nextInt(10) == 0 ? 6 : 5;
+            String wallet = "w" + random.nextInt(op < 3_000 ? 1_500 : 3_000);
+            Contribution before = get(store, shower, wallet);
+            BigInteger amount = BigInteger.valueOf(1 + random.nextInt(random.nextBoolean() ? 50 : 5_000));
+            if (random.nextInt(40) == 0) {
+                store.delete(Bytes.wrap(new ShowerWallet(shower, wallet).encode()));
+            } else {
+                put(store, shower, wallet, before == null ? Contribution.first(amount, op) : before.plus(amount, op));
+            }
+            if (op % (1 + random.nextInt(60)) == 0) {
+                RankedContributionsStore.Moves moves = rankings.movesSince(5, snapshot.version());
+                assertThat(moves).as("the moves since the snapshot, after %d writes", op).isNotNull();
+                snapshot = snapshot.moved(moves, op);
+                assertThat(snapshot).as("the moves fit the ranking they were made on").isNotNull();
+                List<RankingKey> scanned = ranking(rankings, 5);
+                assertThat(snapshot.size()).isEqualTo(scanned.size());
+                for (int r = 1; r <= scanned.size(); r++) {
+                    assertThat(snapshot.at(r)).as("rank %d after %d writes", r, op).isEqualTo(scanned.get(r - 1));
+                }
+                renewals++;
+            }
+        }
+        assertThat(renewals).isGreaterThan(100);
+    }
+
+    @Test
+    void shouldGiveNoMovesItNoLongerKeeps() {
+        AtomicReference<StateRestoreCallback> restore = new AtomicReference<>();
+        KeyValueStore<Bytes, byte[]> store = store(7, restore);
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
+        KeyValueStore<Bytes, byte[]> other = store(8, new AtomicReference<>());
+        put(store, 8, "w0", Contribution.first(BigInteger.TEN, 1));
+        RankedContributionsStore.Version version;
+        try (RankedContributionsStore.Scan scan = rankings.scan(8)) {
+            version = scan.version();
+            assertThat(scan.hasNext()).isTrue();
+            assertThat(RankingKey.decode(scan.next()).wallet()).isEqualTo("w0");
+            assertThat(scan.hasNext()).isFalse();
+        }
+
+        assertThat(rankings.movesSince(8, version).size()).as("nothing moved since").isZero();
+        assertThat(rankings.movesSince(8, null)).isNull();
+        try (RankedContributionsStore.Scan scan = RankedContributionsStore.rankingsOf(other).scan(8)) {
+            assertThat(rankings.movesSince(8, scan.version())).as("another store's version").isNull();
+        }
+        for (int w = 1; w <= RankAnchors.MOVES; w++) {
+            put(store, 9, "w" + w, Contribution.first(BigInteger.TEN, w)); // moves of another shower count too
+        }
+        assertThat(rankings.movesSince(8, version).size()).as("the last moves it keeps").isZero();
+        put(store, 8, "w1", Contribution.first(BigInteger.ONE, 2));
+        assertThat(rankings.movesSince(8, version)).as("one more than it keeps").isNull();
+
+        RankedContributionsStore.Version restored;
+        try (RankedContributionsStore.Scan scan = rankings.scan(8)) {
+            restored = scan.version();
+        }
+        put(store, 8, "w2", Contribution.first(BigInteger.TWO, 3));
+        assertThat(rankings.movesSince(8, restored).size()).isEqualTo(1);
+        ((BatchingStateRestoreCallback) restore.get()).restoreAll(List.of(record(8, "w3", Contribution.first(BigInteger.TEN, 4))));
+        assertThat(rankings.movesSince(8, restored)).as("a restore wrote the ranking").isNull();
+    }
+
+    @Test
+    void shouldRenewARankingWhileContributionsMoveOnAnotherThread() throws Exception {
+        KeyValueStore<Bytes, byte[]> store = store(9, new AtomicReference<>());
+        RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
+        for (int w = 0; w < 2_000; w++) {
+            put(store, 9, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        AtomicInteger renewed = new AtomicInteger();
+        AtomicReference<RankSnapshot> last = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                RankSnapshot s;
+                try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
+                    s = RankSnapshot.of(scan, 0);
+                }
+                while (!done.get()) {
+                    RankedContributionsStore.Moves moves = rankings.movesSince(9, s.version());
+                    if (moves == null) { // the writer got more than the kept moves ahead
+                        try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
+                            s = RankSnapshot.of(scan, 0);
+                        }
+                    } else {
+                        RankSnapshot next = s.moved(moves, 0);
+                        assertThat(next).as("moves since a scan's version fit what it read").isNotNull();
+                        s = next;
+                        renewed.incrementAndGet();
+                    }
+                }
+                last.set(s);
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        reader.start();
+        Random random = new Random(8);
+        for (int op = 0; op < 20_000 && failed.get() == null; op++) {
+            String wallet = "w" + random.nextInt(2_000);
+            put(store, 9, wallet, get(store, 9, wallet).plus(BigInteger.valueOf(1 + random.nextInt(30)), 10_000 + op));
+        }
+        done.set(true);
+        reader.join();
+        assertThat(failed.get()).as("the reader's failure").isNull();
+        assertThat(renewed.get()).isPositive();
+
+        RankSnapshot s = last.get().moved(rankings.movesSince(9, last.get().version()), 0);
+        List<RankingKey> scanned = ranking(rankings, 9);
+        assertThat(s.size()).isEqualTo(scanned.size());
+        for (int r = 1; r <= scanned.size(); r++) {
+            assertThat(s.at(r)).isEqualTo(scanned.get(r - 1));
+        }
     }
 
     private static void put(KeyValueStore<Bytes, byte[]> store, int shower, String wallet, Contribution c) {

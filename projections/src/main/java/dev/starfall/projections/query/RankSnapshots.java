@@ -14,10 +14,12 @@ import dev.starfall.projections.domain.ShowerTotals;
  * The ranking snapshots of one instance's showers, so that reading a wallet's standing costs a
  * binary search rather than a scan down to its rank. A snapshot answers exactly while its shower's
  * counts are unchanged (a closed or quiet shower, for good). While the shower is counting, a
- * snapshot answers for at most {@code maxAge} after its scan, then the next read scans again: one
- * scan per shower per {@code maxAge}, however many wallets are read. In between, a wallet's own
+ * snapshot answers for at most {@code maxAge} after it was made, then the next read renews it:
+ * from the ranking's moves made since, while the store still keeps them
+ * ({@link RankSnapshot#moved}: no read of the store), else by a scan of the whole ranking. One
+ * renewal per shower per {@code maxAge}, however many wallets are read. In between, a wallet's own
  * contribution is always current (it is read from the store and placed by its key), and the other
- * wallets are counted as they were at the scan.
+ * wallets are counted as they were when the snapshot was made.
  *
  * <p>A closed shower's answers are final (served as immutable), so for a shower whose totals say
  * closed only a snapshot of exactly its final ranking answers, however young another one is. Its
@@ -27,12 +29,13 @@ import dev.starfall.projections.domain.ShowerTotals;
  * only once the reads without a snapshot have walked as many entries as it ranks wallets
  * ({@link #walked}): then every later read is a binary search, and the entries walked are never
  * more than twice what the scans down alone would have walked (one whole scan after at least as
- * many entries walked), whatever the reads.
+ * many entries walked), whatever the reads. A snapshot kept from while it counted is renewed to
+ * its final ranking from the moves, whatever was walked, since that reads nothing.
  *
  * <p>Only for reads of an active task's stores on this instance: a standby's stores are not
  * written by a local processor in the same order. At most {@code maxShowers} snapshots are kept,
- * the least recently used dropped first; one scan per shower runs at a time, and reads that wait
- * for it use what it read.
+ * the least recently used dropped first; one renewal per shower runs at a time, and reads that wait
+ * for it use what it made.
  */
 public final class RankSnapshots {
 
@@ -44,6 +47,35 @@ public final class RankSnapshots {
     /** Per closed shower without a snapshot: the ranking entries reads walked to find ranks since its last snapshot (or since start). */
     private final Map<Integer, AtomicLong> walkedWithout = new ConcurrentHashMap<>();
     private final AtomicLong scans = new AtomicLong();
+    private final AtomicLong renewals = new AtomicLong();
+
+    /** How a snapshot that may no longer answer is replaced. */
+    public interface Renewal {
+
+        /** A snapshot from one scan of the shower's whole ranking, stamped {@code atNanos}. */
+        RankSnapshot scan(long atNanos);
+
+        /**
+         * The snapshot {@code kept} with the moves made since applied ({@link RankSnapshot#moved}),
+         * stamped {@code atNanos}; null when they are no longer known (then the shower is scanned).
+         */
+        RankSnapshot moved(RankSnapshot kept, long atNanos);
+
+        /** A renewal that always scans. */
+        static Renewal scanning(LongFunction<RankSnapshot> scan) {
+            return new Renewal() {
+                @Override
+                public RankSnapshot scan(long atNanos) {
+                    return scan.apply(atNanos);
+                }
+
+                @Override
+                public RankSnapshot moved(RankSnapshot kept, long atNanos) {
+                    return null;
+                }
+            };
+        }
+    }
 
     public RankSnapshots(Duration maxAge, int maxShowers, LongSupplier nanoTime) {
         if (maxAge.isNegative() || maxShowers < 1) {
@@ -81,24 +113,44 @@ public final class RankSnapshots {
         return !now.closed() && nanoTime.getAsLong() - s.builtAtNanos() < maxAgeNanos ? s : null;
     }
 
-    /**
-     * A snapshot of {@code shower} that may answer now: the kept one, or a new one from
-     * {@code scan} (given the time to stamp it with) while the shower is not closed, or once reads
-     * of a closed one have {@link #walked} as many entries as it ranks wallets; else null (the
-     * caller scans down to what it needs, and says how far).
-     */
+    /** {@link #get(int, ShowerTotals, Renewal)} with a renewal that always scans. */
     public RankSnapshot get(int shower, ShowerTotals now, LongFunction<RankSnapshot> scan) {
+        return get(shower, now, Renewal.scanning(scan));
+    }
+
+    /**
+     * A snapshot of {@code shower} that may answer now: the kept one; or the kept one renewed by
+     * the moves made since (which costs no read of the store, so it is tried whenever one is
+     * kept, a closed shower's too); or a new one from a scan while the shower is not closed, or
+     * once reads of a closed one have {@link #walked} as many entries as it ranks wallets; else
+     * null (the caller scans down to what it needs, and says how far). Each is given the time to
+     * stamp it with.
+     */
+    public RankSnapshot get(int shower, ShowerTotals now, Renewal renewal) {
         RankSnapshot s = usable(shower, now);
-        if (s != null || (now.closed() && walkedWithout(shower) < now.wallets())) {
+        if (s != null) {
             return s;
+        }
+        boolean mayScan = !now.closed() || walkedWithout(shower) >= now.wallets();
+        if (!mayScan && kept(shower) == null) {
+            return null;
         }
         synchronized (scanning.computeIfAbsent(shower, k -> new Object())) {
             s = usable(shower, now);
             if (s != null) {
                 return s;
             }
-            s = scan.apply(nanoTime.getAsLong());
-            scans.incrementAndGet();
+            RankSnapshot kept = kept(shower);
+            long at = nanoTime.getAsLong();
+            s = kept == null ? null : renewal.moved(kept, at);
+            if (s != null) {
+                renewals.incrementAndGet();
+            } else if (mayScan) {
+                s = renewal.scan(at);
+                scans.incrementAndGet();
+            } else {
+                return null;
+            }
             synchronized (byShower) {
                 byShower.put(shower, s);
             }
@@ -106,6 +158,12 @@ public final class RankSnapshots {
                 walkedWithout.remove(shower);
             }
             return s;
+        }
+    }
+
+    private RankSnapshot kept(int shower) {
+        synchronized (byShower) {
+            return byShower.get(shower);
         }
     }
 
@@ -128,6 +186,11 @@ public final class RankSnapshots {
     /** Scans made so far. */
     public long scans() {
         return scans.get();
+    }
+
+    /** Snapshots renewed from the moves made since their scan (or their last renewal), so far. */
+    public long renewals() {
+        return renewals.get();
     }
 
     /** Bytes held by the kept snapshots. */

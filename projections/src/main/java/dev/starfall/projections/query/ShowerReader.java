@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -338,7 +337,7 @@ public final class ShowerReader {
         }
         byte[] own = new RankingKey(shower, c.amount(), c.reachedAt(), wallet).encode();
         long rank = 0;
-        RankSnapshot snapshot = ranks == null ? null : ranks.get(shower, counted, at -> snapshot(shower, at));
+        RankSnapshot snapshot = ranks == null ? null : ranks.get(shower, counted, new SnapshotRenewal(shower));
         if (snapshot != null) {
             rank = snapshot.rankOf(own);
         } else {
@@ -363,24 +362,40 @@ public final class ShowerReader {
         return rankings.prefixScan(Bytes.wrap(RankingKey.showerPrefix(shower)), new BytesSerializer());
     }
 
-    /** One scan of the shower's whole ranking, counted when the shower counted nothing during it. */
-    private RankSnapshot snapshot(int shower, long at) {
-        ShowerTotals before = storedTotals(shower);
-        RankSnapshot s;
-        try (KeyValueIterator<Bytes, byte[]> it = ranking(shower)) {
-            s = RankSnapshot.of(new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
+    /**
+     * A shower's new snapshot: one scan of its whole ranking, or a kept snapshot with the ranking's
+     * moves since applied; counted when the shower counted nothing meanwhile (the processor writes a
+     * transfer's ranking entry before the totals that count it, so totals read before never count
+     * a move the snapshot lacks).
+     */
+    private final class SnapshotRenewal implements RankSnapshots.Renewal {
+        private final int shower;
 
-                @Override
-                public byte[] next() {
-                    return it.next().key.get();
-                }
-            }, at);
+        SnapshotRenewal(int shower) {
+            this.shower = shower;
         }
-        return before.sameRanking(storedTotals(shower)) ? s.counted(before) : s;
+
+        @Override
+        public RankSnapshot scan(long atNanos) {
+            ShowerTotals before = storedTotals(shower);
+            RankSnapshot s;
+            try (RankedContributionsStore.Scan it = rankings.scan(shower)) {
+                s = RankSnapshot.of(it, atNanos);
+            }
+            return counted(s, before);
+        }
+
+        @Override
+        public RankSnapshot moved(RankSnapshot kept, long atNanos) {
+            ShowerTotals before = storedTotals(shower);
+            RankedContributionsStore.Moves moves = rankings.movesSince(shower, kept.version());
+            RankSnapshot s = moves == null ? null : kept.moved(moves, atNanos);
+            return s == null ? null : counted(s, before);
+        }
+
+        private RankSnapshot counted(RankSnapshot s, ShowerTotals before) {
+            return before.sameRanking(storedTotals(shower)) ? s.counted(before) : s;
+        }
     }
 
     private String tierName(long rank, long eligible) {

@@ -7,9 +7,13 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 
+import dev.starfall.projections.RankedContributionsStore;
 import dev.starfall.projections.domain.RankingKey;
 import dev.starfall.projections.domain.ShowerTotals;
 import org.junit.jupiter.api.Test;
@@ -112,5 +116,66 @@ class RankSnapshotTest {
         assertThat(known.current(counts.asClosed())).as("closing changes no ranking").isTrue();
         assertThat(known.current(new ShowerTotals(2, 2, UST.multiply(BigInteger.valueOf(41)), 4, 0))).isFalse();
         assertThat(known.current(null)).isFalse();
+    }
+
+    @Test
+    void shouldApplyMovesAsAScanOfTheMovedRankingWouldReadIt() {
+        Random random = new Random(11);
+        List<byte[]> start = ranking(300, 4);
+        TreeSet<byte[]> now = new TreeSet<>(Arrays::compareUnsigned);
+        now.addAll(start);
+        Map<String, byte[]> byWallet = new HashMap<>();
+        start.forEach(k -> byWallet.put(RankingKey.decode(k).wallet(), k));
+        RankSnapshot s = RankSnapshot.of(start.iterator(), 0);
+        int wallets = 300;
+        for (int batch = 0; batch < 60; batch++) {
+            List<byte[]> removed = new ArrayList<>();
+            List<byte[]> added = new ArrayList<>();
+            for (int m = random.nextInt(25); m > 0; m--) {
+                // a top-up (the same wallet, a larger amount: an earlier key) or a wallet new to the shower
+                String wallet = random.nextInt(4) == 0 ? "terra1wallet" + wallets++ : "terra1wallet" + random.nextInt(wallets);
+                byte[] before = byWallet.get(wallet);
+                BigInteger amount = (before == null ? BigInteger.ZERO : RankingKey.decode(before).amount())
+                        .add(UST.multiply(BigInteger.valueOf(random.nextInt(3)))).add(BigInteger.valueOf(1 + random.nextInt(1000)));
+                byte[] after = new RankingKey(3, amount, 1_640_000_000_000L + batch, wallet).encode();
+                removed.add(before);
+                added.add(after);
+                if (before != null) {
+                    now.remove(before);
+                }
+                now.add(after);
+                byWallet.put(wallet, after);
+            }
+            s = s.moved(new RankedContributionsStore.Moves(removed, added, null), batch + 1);
+
+            RankSnapshot scanned = RankSnapshot.of(now.iterator(), 0);
+            assertThat(s).as("batch %d", batch).isNotNull();
+            assertThat(s.size()).isEqualTo(now.size());
+            assertThat(s.bytes()).isEqualTo(scanned.bytes());
+            assertThat(s.builtAtNanos()).isEqualTo(batch + 1);
+            long rank = 0;
+            for (byte[] key : now) {
+                rank++;
+                assertThat(s.rankOf(key)).isEqualTo(rank);
+                assertThat(s.at(rank)).isEqualTo(RankingKey.decode(key));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseMovesThatDoNotFitItsRanking() {
+        List<byte[]> keys = ranking(20, 5);
+        RankSnapshot s = RankSnapshot.of(keys.iterator(), 0);
+        byte[] absent = new RankingKey(3, UST.multiply(BigInteger.valueOf(1000)), 1L, "terra1absent").encode();
+        List<byte[]> none = new ArrayList<>();
+        none.add(null);
+
+        assertThat(s.moved(new RankedContributionsStore.Moves(List.of(absent), none, null), 1)).as("removes what it does not hold").isNull();
+        assertThat(s.moved(new RankedContributionsStore.Moves(none, List.of(keys.get(3)), null), 1)).as("adds what it holds").isNull();
+        assertThat(s.moved(new RankedContributionsStore.Moves(List.of(keys.get(3), keys.get(3)), List.of(absent, absent), null), 1))
+                .as("removes one entry twice").isNull();
+        RankSnapshot cancelled = s.moved(new RankedContributionsStore.Moves(Arrays.asList(null, absent), Arrays.asList(absent, null), null), 1);
+        assertThat(cancelled.size()).as("added, then removed").isEqualTo(20);
+        assertThat(cancelled.rankOf(keys.get(19))).isEqualTo(20);
     }
 }

@@ -171,6 +171,64 @@ class RankSnapshotsTest {
         assertThat(scanned).hasValue(1);
     }
 
+    /** A renewal that scans as {@link #scan} does and renews a kept snapshot as {@code moved} says (null: the moves are not known). */
+    private RankSnapshots.Renewal renewal(ShowerTotals counts, AtomicReference<RankSnapshot> kept, boolean movesKnown) {
+        return new RankSnapshots.Renewal() {
+            @Override
+            public RankSnapshot scan(long atNanos) {
+                return RankSnapshotsTest.this.scan(atNanos, counts);
+            }
+
+            @Override
+            public RankSnapshot moved(RankSnapshot snapshot, long atNanos) {
+                kept.set(snapshot);
+                return movesKnown ? RankSnapshot.of(List.<byte[]>of().iterator(), atNanos).counted(counts) : null;
+            }
+        };
+    }
+
+    @Test
+    void shouldRenewAKeptSnapshotFromItsMovesRatherThanScanAgain() {
+        RankSnapshots ranks = new RankSnapshots(MAX_AGE, 8, clock::get);
+        AtomicReference<RankSnapshot> kept = new AtomicReference<>();
+        RankSnapshot first = ranks.get(1, counts(5), renewal(counts(5), kept, true));
+        assertThat(kept.get()).as("nothing kept to renew: scanned").isNull();
+        assertThat(ranks.scans()).isEqualTo(1);
+
+        advance(MAX_AGE);
+        RankSnapshot renewed = ranks.get(1, counts(9), renewal(counts(9), kept, true));
+
+        assertThat(kept.get()).isSameAs(first);
+        assertThat(renewed.size()).as("the renewal's snapshot").isZero();
+        assertThat(renewed.builtAtNanos()).isEqualTo(clock.get());
+        assertThat(ranks.scans()).isEqualTo(1);
+        assertThat(ranks.renewals()).isEqualTo(1);
+        assertThat(ranks.get(1, counts(9), renewal(counts(9), kept, true))).as("kept as any snapshot").isSameAs(renewed);
+
+        advance(MAX_AGE);
+        RankSnapshot scannedAgain = ranks.get(1, counts(12), renewal(counts(12), kept, false));
+        assertThat(scannedAgain.size()).as("the moves not known: scanned").isEqualTo(2);
+        assertThat(ranks.scans()).isEqualTo(2);
+        assertThat(ranks.renewals()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRenewAClosedShowersKeptSnapshotFromItsMovesWhateverWasWalked() {
+        RankSnapshots ranks = new RankSnapshots(MAX_AGE, 8, clock::get);
+        AtomicReference<RankSnapshot> kept = new AtomicReference<>();
+        ranks.get(1, counts(5), renewal(counts(5), kept, true));
+        ShowerTotals closed = counts(10).asClosed();
+
+        assertThat(ranks.get(1, closed, renewal(closed, kept, false))).as("moves not known, nothing walked: no scan").isNull();
+        assertThat(ranks.scans()).isEqualTo(1);
+        RankSnapshot renewed = ranks.get(1, closed, renewal(closed, kept, true));
+        assertThat(renewed).isNotNull();
+        assertThat(renewed.current(closed)).isTrue();
+        assertThat(ranks.renewals()).isEqualTo(1);
+        assertThat(ranks.scans()).isEqualTo(1);
+        assertThat(ranks.get(2, closed, renewal(closed, kept, true))).as("nothing kept of shower 2, nothing walked").isNull();
+    }
+
     @Test
     void shouldRefuseANegativeAgeOrNoRoom() {
         assertThatThrownBy(() -> new RankSnapshots(Duration.ofMillis(-1), 8, clock::get)).isInstanceOf(IllegalArgumentException.class);
