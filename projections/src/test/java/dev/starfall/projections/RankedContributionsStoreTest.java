@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import dev.starfall.projections.domain.Contribution;
 import dev.starfall.projections.domain.RankingKey;
@@ -349,33 +351,15 @@ class RankedContributionsStoreTest {
     void shouldReadRanksInOrderWhileContributionsMoveOnAnotherThread() throws Exception {
         KeyValueStore<Bytes, byte[]> store = store(5, new AtomicReference<>());
         RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
-        for (int w = 0; w < 2_000; w++) {
-            put(store, 9, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
-        }
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread reader = new Thread(() -> {
-            try {
-                List<Long> ranks = List.of(20L, 200L, 660L);
-                while (!done.get()) {
-                    Map<Long, byte[]> found = rankings.keysAt(9, ranks);
-                    assertThat(found).containsOnlyKeys(ranks);
-                    assertThat(Arrays.compareUnsigned(found.get(20L), found.get(200L))).isNegative();
-                    assertThat(Arrays.compareUnsigned(found.get(200L), found.get(660L))).isNegative();
-                }
-            } catch (Throwable t) {
-                failed.set(t);
+        topUpsWhileReading(store, 9, 7, done -> {
+            List<Long> ranks = List.of(20L, 200L, 660L);
+            while (!done.getAsBoolean()) {
+                Map<Long, byte[]> found = rankings.keysAt(9, ranks);
+                assertThat(found).containsOnlyKeys(ranks);
+                assertThat(Arrays.compareUnsigned(found.get(20L), found.get(200L))).isNegative();
+                assertThat(Arrays.compareUnsigned(found.get(200L), found.get(660L))).isNegative();
             }
         });
-        reader.start();
-        Random random = new Random(7);
-        for (int op = 0; op < 20_000 && failed.get() == null; op++) {
-            String wallet = "w" + random.nextInt(2_000);
-            put(store, 9, wallet, get(store, 9, wallet).plus(BigInteger.valueOf(1 + random.nextInt(30)), 10_000 + op));
-        }
-        done.set(true);
-        reader.join();
-        assertThat(failed.get()).as("the reader's failure").isNull();
 
         List<RankingKey> scanned = ranking(rankings, 9);
         Map<Long, byte[]> found = rankings.keysAt(9, List.of(20L, 200L, 660L));
@@ -528,46 +512,28 @@ class RankedContributionsStoreTest {
     void shouldRenewARankingWhileContributionsMoveOnAnotherThread() throws Exception {
         KeyValueStore<Bytes, byte[]> store = store(9, new AtomicReference<>());
         RankedContributionsStore.Rankings rankings = RankedContributionsStore.rankingsOf(store);
-        for (int w = 0; w < 2_000; w++) {
-            put(store, 9, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
-        }
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
         AtomicInteger renewed = new AtomicInteger();
         AtomicReference<RankSnapshot> last = new AtomicReference<>();
-        Thread reader = new Thread(() -> {
-            try {
-                RankSnapshot s;
-                try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
-                    s = RankSnapshot.of(scan, 0);
-                }
-                while (!done.get()) {
-                    RankedContributionsStore.Moves moves = rankings.movesSince(9, s.version());
-                    if (moves == null) { // the writer got more than the kept moves ahead
-                        try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
-                            s = RankSnapshot.of(scan, 0);
-                        }
-                    } else {
-                        RankSnapshot next = s.moved(moves, 0);
-                        assertThat(next).as("moves since a scan's version fit what it read").isNotNull();
-                        s = next;
-                        renewed.incrementAndGet();
-                    }
-                }
-                last.set(s);
-            } catch (Throwable t) {
-                failed.set(t);
+        topUpsWhileReading(store, 9, 8, done -> {
+            RankSnapshot s;
+            try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
+                s = RankSnapshot.of(scan, 0);
             }
+            while (!done.getAsBoolean()) {
+                RankedContributionsStore.Moves moves = rankings.movesSince(9, s.version());
+                if (moves == null) { // the writer got more than the kept moves ahead
+                    try (RankedContributionsStore.Scan scan = rankings.scan(9)) {
+                        s = RankSnapshot.of(scan, 0);
+                    }
+                } else {
+                    RankSnapshot next = s.moved(moves, 0);
+                    assertThat(next).as("moves since a scan's version fit what it read").isNotNull();
+                    s = next;
+                    renewed.incrementAndGet();
+                }
+            }
+            last.set(s);
         });
-        reader.start();
-        Random random = new Random(8);
-        for (int op = 0; op < 20_000 && failed.get() == null; op++) {
-            String wallet = "w" + random.nextInt(2_000);
-            put(store, 9, wallet, get(store, 9, wallet).plus(BigInteger.valueOf(1 + random.nextInt(30)), 10_000 + op));
-        }
-        done.set(true);
-        reader.join();
-        assertThat(failed.get()).as("the reader's failure").isNull();
         assertThat(renewed.get()).isPositive();
 
         RankSnapshot s = last.get().moved(rankings.movesSince(9, last.get().version()), 0);
@@ -576,6 +542,36 @@ class RankedContributionsStoreTest {
         for (int r = 1; r <= scanned.size(); r++) {
             assertThat(s.at(r)).isEqualTo(scanned.get(r - 1));
         }
+    }
+
+    /**
+     * Puts 2,000 wallets into {@code shower}, then tops them up 20,000 times at random while
+     * {@code reader} runs on another thread (told when the top-ups are done); fails with the
+     * reader's failure, if it had one.
+     */
+    private static void topUpsWhileReading(KeyValueStore<Bytes, byte[]> store, int shower, long seed, Consumer<BooleanSupplier> reader)
+            throws InterruptedException {
+        for (int w = 0; w < 2_000; w++) {
+            put(store, shower, "w" + w, Contribution.first(BigInteger.valueOf(100 + w % 700), w));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                reader.accept(done::get);
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        thread.start();
+        Random random = new Random(seed);
+        for (int op = 0; op < 20_000 && failed.get() == null; op++) {
+            String wallet = "w" + random.nextInt(2_000);
+            put(store, shower, wallet, get(store, shower, wallet).plus(BigInteger.valueOf(1 + random.nextInt(30)), 10_000 + op));
+        }
+        done.set(true);
+        thread.join();
+        assertThat(failed.get()).as("the reader's failure").isNull();
     }
 
     private static void put(KeyValueStore<Bytes, byte[]> store, int shower, String wallet, Contribution c) {
