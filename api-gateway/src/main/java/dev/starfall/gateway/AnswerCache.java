@@ -130,6 +130,15 @@ public final class AnswerCache {
      * For answers that are sent as they are; not for parts whose age other answers rely on.
      */
     public Future<Answer> getRenewingBehind(String key, Supplier<Future<Answer>> loader) {
+        return getRenewingBehind(key, loader, loader);
+    }
+
+    /**
+     * {@link #getRenewingBehind(String, Supplier)}, with {@code renewal} loading the answer when
+     * nobody waits for it (the last answer was served), and {@code loader} when a request does: a
+     * renewal may take its time ({@link BehindRenewals}).
+     */
+    public Future<Answer> getRenewingBehind(String key, Supplier<Future<Answer>> loader, Supplier<Future<Answer>> renewal) {
         long now = nanoTime.getAsLong();
         Entry current = entries.get(key);
         if (current == null || now - current.expiresAtNanos() < 0 || now - current.expiresAtNanos() >= ttlNanos || !current.servable()) {
@@ -148,7 +157,7 @@ public final class AnswerCache {
         staleHits.increment();
         Promise<Answer> promise = Promise.promise();
         try {
-            loader.get().onComplete(promise);
+            renewal.get().onComplete(promise);
         } catch (RuntimeException e) {
             promise.fail(e);
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.starfall.projections.CaveVersions;
 import dev.starfall.projections.ProjectionsService;
@@ -16,6 +17,7 @@ import dev.starfall.projections.Stores;
 import dev.starfall.projections.domain.Meteor;
 import dev.starfall.projections.domain.WalletMeteorKey;
 import dev.starfall.projections.query.RankSnapshots;
+import dev.starfall.projections.query.ShowerReader;
 import dev.starfall.projections.query.CaveReader;
 import dev.starfall.projections.query.MeteorView;
 import dev.starfall.projections.query.NextTierView;
@@ -462,6 +464,10 @@ public final class Gateway implements AutoCloseable {
                 ranks.scans());
         GatewayMetrics.counter(out, "starfall_rank_snapshot_renewals_total",
                 "Rank snapshots renewed from their ranking's moves since, without a scan.", ranks.renewals());
+        GatewayMetrics.counter(out, "starfall_renewal_batches_total",
+                "Batches of local reads renewing answers already served, each one worker task.", owners.renewalsBehind().batches());
+        GatewayMetrics.counter(out, "starfall_renewal_batch_reads_total",
+                "Local reads renewing answers already served, made in those batches.", owners.renewalsBehind().reads());
         GatewayMetrics.counter(out, "starfall_answers_before_router_total",
                 "Kept answers sent by their request's URI before the router.", metrics.beforeRouter.sum());
         GatewayMetrics.gauge(out, "starfall_hot_uris", "Request URIs known to be valid for a kept answer.", "", hot.size());
@@ -547,14 +553,16 @@ public final class Gateway implements AutoCloseable {
     private Future<Answer> leaderboardAnswer(int n, int offset, int limit, String forwardedFrom) {
         String uri = leaderboardUri(n, offset, limit);
         // sent as it is (or compared by a live feed): served while its renewal runs
-        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+        Function<ShowerReader, Answer> read = reader -> {
             ShowerSchedule.Status status = reader.status(n);
             Map<String, Object> body = Json.mapper().convertValue(reader.leaderboard(n, offset, limit), MAP);
             body.put("status", status.name());
             body.put("floors", reader.floors(n));
             putHalt(body);
             return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
-        }));
+        };
+        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, read),
+                () -> owners.route(n, uri, forwardedFrom, true, read));
     }
 
     private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> MAP =
@@ -794,7 +802,7 @@ public final class Gateway implements AutoCloseable {
 
     private Future<Answer> walletAnswer(int n, String wallet, String forwardedFrom) {
         String uri = walletUri(n, wallet);
-        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, reader -> {
+        Function<ShowerReader, Answer> read = reader -> {
             // the status first: an answer marked final (CLOSED) must come from reads made once the shower was closed
             ShowerSchedule.Status status = reader.status(n);
             return reader.wallet(n, wallet, minimum).map(w -> {
@@ -804,7 +812,9 @@ public final class Gateway implements AutoCloseable {
                 WalletAnswer body = new WalletAnswer(w, status.name(), over ? null : reader.nextTier(n, w).orElse(null));
                 return Answer.ok(Json.encode(body), selfName, false, cacheControl(status));
             }).orElseGet(() -> Answer.error(404, "not_found", "wallet " + wallet + " has no contribution in shower " + n, selfName));
-        }));
+        };
+        return cache.getRenewingBehind(uri, () -> owners.route(n, uri, forwardedFrom, read),
+                () -> owners.route(n, uri, forwardedFrom, true, read));
     }
 
     /**

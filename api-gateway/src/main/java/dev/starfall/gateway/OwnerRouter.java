@@ -50,6 +50,7 @@ final class OwnerRouter {
     private final long forwardTimeoutMs;
     private final GatewayMetrics metrics;
     private final RankSnapshots ranks;
+    private final BehindRenewals renewalsBehind;
 
     /** @param ranks the ranking snapshots that reads of this instance's active tasks answer ranks from */
     OwnerRouter(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, WebClient peers, long forwardTimeoutMs,
@@ -63,6 +64,7 @@ final class OwnerRouter {
         this.forwardTimeoutMs = forwardTimeoutMs;
         this.metrics = metrics;
         this.ranks = ranks;
+        this.renewalsBehind = new BehindRenewals(vertx, BehindRenewals.WINDOW);
     }
 
     String selfName() {
@@ -80,7 +82,16 @@ final class OwnerRouter {
      * @param forwardedFrom the peer that forwarded this request, or null for a client request
      */
     Future<Answer> route(int n, String uri, String forwardedFrom, Function<ShowerReader, Answer> query) {
-        return route(Stores.CONTRIBUTIONS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom,
+        return route(n, uri, forwardedFrom, false, query);
+    }
+
+    /**
+     * {@link #route(int, String, String, Function)}; when {@code behind}, the answer renews one
+     * already sent ({@link AnswerCache#getRenewingBehind}) and a local read of it waits for others
+     * ({@link BehindRenewals}).
+     */
+    Future<Answer> route(int n, String uri, String forwardedFrom, boolean behind, Function<ShowerReader, Answer> query) {
+        return route(Stores.CONTRIBUTIONS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom, behind,
                 (partition, stale) -> query.apply(reader(partition, stale)));
     }
 
@@ -92,6 +103,11 @@ final class OwnerRouter {
      */
     <K> Future<Answer> route(String store, K key, Serializer<K> serializer, String what, String uri, String forwardedFrom,
                              LocalQuery query) {
+        return route(store, key, serializer, what, uri, forwardedFrom, false, query);
+    }
+
+    private <K> Future<Answer> route(String store, K key, Serializer<K> serializer, String what, String uri, String forwardedFrom,
+                                     boolean behind, LocalQuery query) {
         KafkaStreams streams = projections.streams();
         KeyQueryMetadata md;
         try {
@@ -106,7 +122,7 @@ final class OwnerRouter {
             return Future.succeededFuture(Answer.error(503, "unavailable", what + " is being reassigned between instances", selfName));
         }
         if (md.activeHost().equals(self)) {
-            return local(md.partition(), false, query);
+            return behind ? renewalsBehind.submit(() -> answer(md.partition(), false, query)) : local(md.partition(), false, query);
         }
         if (forwardedFrom != null) {
             return Future.succeededFuture(Answer.error(503, "unavailable",
@@ -133,14 +149,22 @@ final class OwnerRouter {
     }
 
     private Future<Answer> local(int partition, boolean stale, LocalQuery query) {
-        return vertx.executeBlocking(() -> {
-            try {
-                Answer a = query.answer(partition, stale);
-                return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag(), a.value()) : a;
-            } catch (InvalidStateStoreException e) {
-                return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
-            }
-        }, false);
+        return vertx.executeBlocking(() -> answer(partition, stale, query), false);
+    }
+
+    /** The answer read from this instance's copy of a partition; on a worker thread. */
+    private Answer answer(int partition, boolean stale, LocalQuery query) {
+        try {
+            Answer a = query.answer(partition, stale);
+            return stale ? new Answer(a.status(), a.body(), a.servedBy(), true, "no-store", a.retryAfter(), a.etag(), a.value()) : a;
+        } catch (InvalidStateStoreException e) {
+            return Answer.error(503, "unavailable", "store not queryable right now: " + e.getMessage(), selfName);
+        }
+    }
+
+    /** The renewals behind, read in batches: for the metrics. */
+    BehindRenewals renewalsBehind() {
+        return renewalsBehind;
     }
 
     private ShowerReader reader(int partition, boolean stale) {

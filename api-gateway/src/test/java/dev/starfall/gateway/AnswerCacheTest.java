@@ -117,6 +117,30 @@ class AnswerCacheTest {
     }
 
     @Test
+    void shouldRenewBehindByTheRenewalAndLoadForAWaitingRequestByTheLoader() {
+        AtomicInteger renewals = new AtomicInteger();
+        cache.getRenewingBehind("k", () -> load("a", Answer.SHORT), () -> {
+            renewals.incrementAndGet();
+            return load("never", Answer.SHORT);
+        });
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+        Future<Answer> behind = cache.getRenewingBehind("k", () -> load("never", Answer.SHORT), () -> {
+            renewals.incrementAndGet();
+            return load("b", Answer.SHORT);
+        });
+        now.addAndGet(Duration.ofMillis(600).toNanos());
+        Future<Answer> waited = cache.getRenewingBehind("k", () -> load("c", Answer.SHORT), () -> {
+            renewals.incrementAndGet();
+            return load("never", Answer.SHORT);
+        });
+
+        assertThat(behind.result().body().toString()).as("served behind: the last answer").isEqualTo("a");
+        assertThat(waited.result().body().toString()).as("two lives past: loaded for the request").isEqualTo("c");
+        assertThat(renewals).as("only the renewal behind").hasValue(1);
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
     void shouldHoldRequestsLikeGetOnceTheAnswerIsAWholeLifePastItsOwn() {
         cache.getRenewingBehind("k", () -> load("a", Answer.SHORT));
         now.addAndGet(Duration.ofMillis(500).toNanos());

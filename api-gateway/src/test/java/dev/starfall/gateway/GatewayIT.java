@@ -320,6 +320,26 @@ class GatewayIT {
     }
 
     @Test
+    void shouldRenewAnAnswerServedPastItsLifeByAReadInABatch() throws Exception {
+        String w = wallet(90);
+        // shower 20, the latest any test here sends to: a later time would close the showers of the others' transfers
+        Instant at = manifest.schedule().closeOf(20).minusSeconds(60);
+        String uri = "/api/v1/showers/20/wallets/" + w;
+        publish(List.of(transfer("tx-behind-1", 0, w, "9000000", at)));
+        await(uri, b -> b.path("amount").asText().equals("9000000"));
+        long batched = metric("starfall_renewal_batch_reads_total");
+
+        publish(List.of(transfer("tx-behind-2", 0, w, "1000000", at.plusSeconds(1))));
+        // asked every 100 ms, the kept answer (250 ms) is served past its life while a read renews it behind
+        JsonNode renewed = await(uri, b -> b.path("amount").asText().equals("10000000"));
+
+        assertThat(renewed.path("transfers").asLong()).isEqualTo(2);
+        assertThat(metric("starfall_renewal_batch_reads_total")).as("renewed behind by reads in batches").isGreaterThan(batched);
+        assertThat(metric("starfall_renewal_batches_total")).isPositive()
+                .isLessThanOrEqualTo(metric("starfall_renewal_batch_reads_total"));
+    }
+
+    @Test
     void shouldPushLeaderboardChangesToLiveClients() throws Exception {
         Instant t = manifest.schedule().closeOf(5).minusSeconds(100);
         String uri = "/api/v1/showers/5/live?limit=3";

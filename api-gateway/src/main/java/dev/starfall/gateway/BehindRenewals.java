@@ -1,0 +1,131 @@
+package dev.starfall.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+/**
+ * The local reads that renew answers already served past their life ({@link AnswerCache#getRenewingBehind}),
+ * gathered for up to {@link #WINDOW} and made one after another by one worker task.
+ *
+ * <p>Each read handed to a worker alone cost the event loop a queue offer and a thread wake-up (a
+ * system call), and the worker a park and a wake-up: about 10 µs of a counting shower's wallet
+ * renewal's 25 (ops/bench/REPORT.md, row 80), more than its RocksDB read. Nobody waits for these
+ * reads (the answer they renew was sent already), so they can wait a little for each other: at
+ * 3,800 renewals a second, a 2 ms window hands the worker pool about eight at a time. Reads a
+ * request waits for still go to the worker pool one by one, at once.
+ *
+ * <p>Each read's outcome is its own: one that throws fails its renewal only. All of a batch's
+ * outcomes are delivered together on the event loop that opened the batch, as one worker task's
+ * result would be. An answer renewed this way was read at most {@link #WINDOW} plus its worker
+ * task's time after its renewal was asked for. Batches run in parallel on the worker pool, as
+ * single reads did.
+ */
+final class BehindRenewals {
+
+    /** How long the first read of a batch waits for others. */
+    static final Duration WINDOW = Duration.ofMillis(2);
+
+    private record Pending(Callable<Answer> read, Promise<Answer> promise) {
+    }
+
+    /** What a read threw: kept apart from the answers the other reads of its batch gave. */
+    private record Thrown(Throwable cause) {
+    }
+
+    private final Vertx vertx;
+    private final long windowMillis;
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder reads = new LongAdder();
+    /** The batch gathering reads, or null; guarded by {@code this}. */
+    private List<Pending> open;
+
+    BehindRenewals(Vertx vertx, Duration window) {
+        if (window.toMillis() < 1) {
+            throw new IllegalArgumentException("the window must be at least 1 ms (a Vert.x timer's resolution), got " + window);
+        }
+        this.vertx = vertx;
+        this.windowMillis = window.toMillis();
+    }
+
+    /**
+     * The answer of {@code read}, made on a worker thread with the other reads submitted within the
+     * window, and delivered on the calling event loop. Called on an event loop.
+     */
+    Future<Answer> submit(Callable<Answer> read) {
+        Promise<Answer> promise = Promise.promise();
+        boolean first;
+        synchronized (this) {
+            first = open == null;
+            if (first) {
+                open = new ArrayList<>(8);
+            }
+            open.add(new Pending(read, promise));
+        }
+        if (first) {
+            try {
+                vertx.setTimer(windowMillis, id -> flush());
+            } catch (RuntimeException e) { // Vert.x closing: no timer fires any more
+                flush();
+            }
+        }
+        return promise.future();
+    }
+
+    /** Batches handed to the worker pool so far. */
+    long batches() {
+        return batches.sum();
+    }
+
+    /** Reads made in those batches. */
+    long reads() {
+        return reads.sum();
+    }
+
+    private void flush() {
+        List<Pending> batch;
+        synchronized (this) {
+            batch = open;
+            open = null;
+        }
+        if (batch == null) {
+            return;
+        }
+        batches.increment();
+        reads.add(batch.size());
+        Future<Object[]> made;
+        try {
+            made = vertx.executeBlocking(() -> {
+                Object[] outcomes = new Object[batch.size()];
+                for (int i = 0; i < outcomes.length; i++) {
+                    try {
+                        outcomes[i] = batch.get(i).read().call();
+                    } catch (Throwable t) { // as a worker task of its own would: the read's renewal fails
+                        outcomes[i] = new Thrown(t);
+                    }
+                }
+                return outcomes;
+            }, false);
+        } catch (RuntimeException e) {
+            made = Future.failedFuture(e);
+        }
+        made.onComplete(ar -> {
+            for (int i = 0; i < batch.size(); i++) {
+                Promise<Answer> promise = batch.get(i).promise();
+                if (ar.failed()) {
+                    promise.fail(ar.cause());
+                } else if (ar.result()[i] instanceof Thrown thrown) {
+                    promise.fail(thrown.cause());
+                } else {
+                    promise.complete((Answer) ar.result()[i]);
+                }
+            }
+        });
+    }
+}
