@@ -468,6 +468,8 @@ public final class Gateway implements AutoCloseable {
                 "Batches of local reads renewing answers already served, each one worker task.", owners.renewalsBehind().batches());
         GatewayMetrics.counter(out, "starfall_renewal_batch_reads_total",
                 "Local reads renewing answers already served, made in those batches.", owners.renewalsBehind().reads());
+        GatewayMetrics.counter(out, "starfall_renewal_batch_wait_seconds_total",
+                "Time those batches gathered reads before their worker task, in all.", owners.renewalsBehind().waitedNanos() / 1_000_000_000.0);
         GatewayMetrics.counter(out, "starfall_answers_before_router_total",
                 "Kept answers sent by their request's URI before the router.", metrics.beforeRouter.sum());
         GatewayMetrics.gauge(out, "starfall_hot_uris", "Request URIs known to be valid for a kept answer.", "", hot.size());

@@ -111,6 +111,13 @@ public final class GatewayMetrics {
         out.append(name).append(' ').append(value).append('\n');
     }
 
+    /** A counter of seconds (or another fractional unit). */
+    static void counter(StringBuilder out, String name, String help, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(String.format(Locale.ROOT, "%.6f", value)).append('\n');
+    }
+
     static void gauge(StringBuilder out, String name, String help, String labels, double value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(" gauge\n");

@@ -68,6 +68,7 @@ class BehindRenewalsTest {
         assertThat(outcomes).extracting(Outcome::thread).allMatch(t -> t.contains("eventloop"));
         assertThat(renewals.batches()).isEqualTo(1);
         assertThat(renewals.reads()).isEqualTo(3);
+        assertThat(renewals.waitedNanos()).as("gathered for the whole window").isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
     }
 
     @Test
