@@ -66,6 +66,9 @@ public final class ReadsBench implements Benchmark {
     private static final String CLIENT_CPU = "1";
     private static final int EVENT_LOOPS = 1;
     private static final Pattern MISSES = Pattern.compile("(?m)^starfall_cache_misses_total (\\d+)");
+    private static final Pattern RENEWAL_BATCHES = Pattern.compile("(?m)^starfall_renewal_batches_total (\\d+)");
+    private static final Pattern RENEWAL_BATCH_READS = Pattern.compile("(?m)^starfall_renewal_batch_reads_total (\\d+)");
+    private static final Pattern RENEWAL_BATCH_WAIT = Pattern.compile("(?m)^starfall_renewal_batch_wait_seconds_total ([0-9.]+)");
     private static final Pattern SNAPSHOT_SCANS = Pattern.compile("(?m)^starfall_rank_snapshot_scans_total (\\d+)");
     /**
      * The {@code Accept-Encoding} both arms send, as a browser does (Chrome and Firefox send these four);
@@ -101,9 +104,24 @@ public final class ReadsBench implements Benchmark {
 
     /**
      * One arm's run: wrk's figures, how busy the server's core was (all its threads, and its JIT
-     * compiler threads alone), and the gateway's cache misses per second.
+     * compiler threads alone), the gateway's cache misses per second, and the reads of its
+     * batches of renewals behind (row 80 of the REPORT), those batches and the seconds they gathered
+     * reads in all (zero for the bare arm).
      */
-    private record Run(Wrk.Result wrk, double serverBusy, double compilersBusy, double missesPerSecond) {
+    private record Run(Wrk.Result wrk, double serverBusy, double compilersBusy, double missesPerSecond, long batchReads, long batches,
+                       double batchWaitSeconds) {
+    }
+
+    /** Reads a batch of renewals behind over {@code runs}; NaN when there was no batch. */
+    private static double readsPerBatch(List<Run> runs) {
+        long batches = runs.stream().mapToLong(Run::batches).sum();
+        return batches == 0 ? Double.NaN : (double) runs.stream().mapToLong(Run::batchReads).sum() / batches;
+    }
+
+    /** The milliseconds a batch of renewals behind gathered reads, on average over {@code runs}; NaN when there was no batch. */
+    private static double batchWaitMs(List<Run> runs) {
+        long batches = runs.stream().mapToLong(Run::batches).sum();
+        return batches == 0 ? Double.NaN : runs.stream().mapToDouble(Run::batchWaitSeconds).sum() * 1000 / batches;
     }
 
     /**
@@ -402,10 +420,12 @@ public final class ReadsBench implements Benchmark {
                     Run gw = bareFirst ? second : first;
                     double compilers = compilersBusy(gw, bare);
                     ctx.say(String.format(Locale.ROOT, "reads: round %d%s %-20s gateway %,9.0f req/s p99 %6.2f ms | bare %,9.0f req/s p99 %6.2f ms"
-                                    + " | ratio %.3f | server core %.0f / %.0f %% (JIT %.1f %%), wrk core %.0f %%, cache misses %.0f/s%s",
+                                    + " | ratio %.3f | server core %.0f / %.0f %% (JIT %.1f %%), wrk core %.0f %%, cache misses %.0f/s%s%s",
                             round, round == 0 ? " (warm-up" + (pair > 1 ? ", pair " + pair : "") + ")" : "", e.name(),
                             gw.wrk().requestsPerSecond(), gw.wrk().p99Ms(), bare.wrk().requestsPerSecond(), bare.wrk().p99Ms(), ratio(gw, bare),
                             gw.serverBusy() * 100, bare.serverBusy() * 100, compilers * 100, gw.wrk().wrkBusy() * 100, gw.missesPerSecond(),
+                            gw.batches() == 0 ? "" : String.format(Locale.ROOT, " (%.1f renewal reads a batch, gathered %.1f ms)",
+                                    readsPerBatch(List.of(gw)), batchWaitMs(List.of(gw))),
                             e.live() ? String.format(Locale.ROOT, ", %,d transfers written", trickled) : ""));
                     if (round > 0) {
                         runs.get(e).gateway().add(gw);
@@ -551,7 +571,7 @@ public final class ReadsBench implements Benchmark {
 
     private static Run measure(Wrk wrk, String base, Path script, Path paths, Duration each, Child server, boolean gatewayArm)
             throws IOException, InterruptedException {
-        long misses = gatewayArm ? misses(base) : 0;
+        Counters before = gatewayArm ? counters(base) : Counters.NONE;
         long cpu = ThreadCpu.processTicks(server.pid());
         long compilers = ThreadCpu.compilerTicks(server.pid());
         long start = System.nanoTime();
@@ -559,21 +579,37 @@ public final class ReadsBench implements Benchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         double busy = (ThreadCpu.processTicks(server.pid()) - cpu) / 100.0 / seconds; // USER_HZ is 100 on Linux
         double compilersBusy = (ThreadCpu.compilerTicks(server.pid()) - compilers) / 100.0 / seconds;
-        double missRate = gatewayArm ? (misses(base) - misses) / seconds : 0;
-        return new Run(r, busy, compilersBusy, missRate);
+        Counters after = gatewayArm ? counters(base) : Counters.NONE;
+        return new Run(r, busy, compilersBusy, (after.misses() - before.misses()) / seconds, after.batchReads() - before.batchReads(),
+                after.batches() - before.batches(), after.batchWaitSeconds() - before.batchWaitSeconds());
     }
 
-    /** The gateway's cache misses so far, from its Prometheus text. */
-    private static long misses(String base) throws IOException, InterruptedException {
-        return counter(base, MISSES).orElse(0);
+    /** The gateway's counters a run reports: cache misses, and the reads, batches and gathering seconds of its renewals behind. */
+    private record Counters(long misses, long batchReads, long batches, double batchWaitSeconds) {
+        static final Counters NONE = new Counters(0, 0, 0, 0);
+    }
+
+    /** The gateway's {@link Counters} so far, from one read of its Prometheus text (zero for a counter it does not have). */
+    private static Counters counters(String base) throws IOException, InterruptedException {
+        String text = metricsText(base);
+        Matcher wait = RENEWAL_BATCH_WAIT.matcher(text);
+        return new Counters(valueIn(text, MISSES).orElse(0), valueIn(text, RENEWAL_BATCH_READS).orElse(0),
+                valueIn(text, RENEWAL_BATCHES).orElse(0), wait.find() ? Double.parseDouble(wait.group(1)) : 0);
     }
 
     /** A counter of the gateway's Prometheus text, by a pattern whose first group is its value; empty when it is not there. */
     private static OptionalLong counter(String base, Pattern counter) throws IOException, InterruptedException {
-        String text = Http.client().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return valueIn(metricsText(base), counter);
+    }
+
+    private static OptionalLong valueIn(String text, Pattern counter) {
         Matcher m = counter.matcher(text);
         return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
+
+    private static String metricsText(String base) throws IOException, InterruptedException {
+        return Http.client().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
 
@@ -741,6 +777,19 @@ public final class ReadsBench implements Benchmark {
                     .append("), then ").append(percent1(Stats.of(measured)));
         });
         md.append(warm).append(".\n");
+        StringBuilder batched = new StringBuilder();
+        runs.forEach((e, r) -> {
+            double perBatch = readsPerBatch(r.gateway());
+            if (!Double.isNaN(perBatch)) {
+                batched.append(batched.length() == 0 ? "" : "; ").append(e.name())
+                        .append(String.format(Locale.ROOT, " %.1f reads, gathered %.1f ms", perBatch, batchWaitMs(r.gateway())));
+            }
+        });
+        if (batched.length() > 0) {
+            md.append("- Renewals behind (answers served past their life while a read renews them) are read in batches of one worker task "
+                    + "each (row 80); a batch's reads and the time it gathered them, on average over the gateway's measured runs: ")
+                    .append(batched).append(".\n");
+        }
         return md.toString();
     }
 
