@@ -49,6 +49,15 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void shouldBuildTheScheduleOnceAndCompareManifestsByTheirParts() {
+        Manifest m = ManifestLoader.parse(VALID, "test");
+
+        assertThat(m.schedule()).as("built with the manifest, not on each call").isSameAs(m.schedule());
+        assertThat(ManifestLoader.parse(VALID, "test")).isEqualTo(m).hasSameHashCodeAs(m);
+        assertThat(ManifestLoader.parse(VALID, "elsewhere")).isNotEqualTo(m);
+    }
+
+    @Test
     void shouldGiveTheSameDigestWhateverTheKeyOrderAndSpacing() {
         String reordered = VALID.replace("\"id\": \"demo\", \"name\": \"Demo\",", "\"name\": \"Demo\",   \"id\": \"demo\",");
 
