@@ -20,7 +20,7 @@ import io.vertx.core.Vertx;
  * renewal's 25 (ops/bench/REPORT.md, row 80), more than its RocksDB read. Nobody waits for these
  * reads (the answer they renew was sent already), so they can wait a little for each other. A
  * busy event loop runs the timer late: under the reads benchmark's 3,900 renewals a second a batch
- * gathered for 7 to 10 ms and held 90 to 190 reads, as renewals come in bursts (an answer's life
+ * gathered for 7 to 12 ms and held 90 to 190 reads, as renewals come in bursts (an answer's life
  * starts at its renewal's request, so answers renewed in one burst expire in one); a lone renewal
  * of the same run gathered 5 to 9 ms. Reads a request waits for still go to the worker pool one
  * by one, at once.
