@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +36,11 @@ class BehindRenewalsTest {
     }
 
     /** Submits on an event loop, as the gateway does, and waits for every outcome; each on the thread that completed it. */
-    private List<Outcome> submitAll(Context loop, List<java.util.concurrent.Callable<Answer>> reads) throws Exception {
+    private List<Outcome> submitAll(Context loop, List<Callable<Answer>> reads) throws Exception {
         CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
         loop.runOnContext(v -> {
             List<Future<Answer>> futures = new ArrayList<>();
-            for (java.util.concurrent.Callable<Answer> r : reads) {
+            for (Callable<Answer> r : reads) {
                 futures.add(renewals.submit(r));
             }
             List<Outcome> outcomes = new ArrayList<>();
