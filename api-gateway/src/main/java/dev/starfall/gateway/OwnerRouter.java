@@ -1,6 +1,7 @@
 package dev.starfall.gateway;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.starfall.projections.ProjectionsService;
 import dev.starfall.projections.RankedContributionsStore;
@@ -15,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
 final class OwnerRouter {
 
     private static final Logger log = LoggerFactory.getLogger(OwnerRouter.class);
-    private static final Serializer<Integer> SHOWER_KEY = new IntegerSerializer();
 
     private final Vertx vertx;
     private final ProjectionsService projections;
@@ -51,6 +50,7 @@ final class OwnerRouter {
     private final GatewayMetrics metrics;
     private final RankSnapshots ranks;
     private final BehindRenewals renewalsBehind;
+    private final ShowerOwners showerOwners;
 
     /** @param ranks the ranking snapshots that reads of this instance's active tasks answer ranks from */
     OwnerRouter(Vertx vertx, ProjectionsService projections, Manifest manifest, HostInfo self, WebClient peers, long forwardTimeoutMs,
@@ -65,6 +65,7 @@ final class OwnerRouter {
         this.metrics = metrics;
         this.ranks = ranks;
         this.renewalsBehind = new BehindRenewals(vertx, BehindRenewals.WINDOW);
+        this.showerOwners = ShowerOwners.of(projections);
     }
 
     String selfName() {
@@ -91,7 +92,7 @@ final class OwnerRouter {
      * ({@link BehindRenewals}).
      */
     Future<Answer> route(int n, String uri, String forwardedFrom, boolean behind, Function<ShowerReader, Answer> query) {
-        return route(Stores.CONTRIBUTIONS, n, SHOWER_KEY, "shower " + n, uri, forwardedFrom, behind,
+        return route(() -> showerOwners.of(n), Stores.CONTRIBUTIONS, "shower " + n, uri, forwardedFrom, behind,
                 (partition, stale) -> query.apply(reader(partition, stale)));
     }
 
@@ -103,22 +104,22 @@ final class OwnerRouter {
      */
     <K> Future<Answer> route(String store, K key, Serializer<K> serializer, String what, String uri, String forwardedFrom,
                              LocalQuery query) {
-        return route(store, key, serializer, what, uri, forwardedFrom, false, query);
+        return route(() -> projections.streams().queryMetadataForKey(store, key, serializer), store, what, uri, forwardedFrom, false, query);
     }
 
-    private <K> Future<Answer> route(String store, K key, Serializer<K> serializer, String what, String uri, String forwardedFrom,
-                                     boolean behind, LocalQuery query) {
-        KafkaStreams streams = projections.streams();
+    /** @param metadata the key's metadata, as {@code queryMetadataForKey} gives it (or kept: {@link ShowerOwners}) */
+    private Future<Answer> route(Supplier<KeyQueryMetadata> metadata, String store, String what, String uri, String forwardedFrom,
+                                 boolean behind, LocalQuery query) {
         KeyQueryMetadata md;
         try {
-            md = streams.queryMetadataForKey(store, key, serializer);
+            md = metadata.get();
         } catch (IllegalStateException e) {
             return Future.succeededFuture(Answer.error(503, "unavailable", "not running yet: " + e.getMessage(), selfName));
         }
         if (md == null) {
             return Future.succeededFuture(Answer.error(500, "internal", "store " + store + " is unknown to this instance", selfName));
         }
-        if (md == KeyQueryMetadata.NOT_AVAILABLE || md.activeHost() == null || md.activeHost().port() < 0) {
+        if (!ShowerOwners.hasOwner(md)) {
             return Future.succeededFuture(Answer.error(503, "unavailable", what + " is being reassigned between instances", selfName));
         }
         if (md.activeHost().equals(self)) {

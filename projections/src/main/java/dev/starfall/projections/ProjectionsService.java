@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.starfall.schemas.Topics;
 import dev.starfall.schemas.avro.TransferObserved;
@@ -72,6 +73,9 @@ public final class ProjectionsService implements AutoCloseable {
     private final CaveVersions caveVersions;
     private final ShowerTaskStores showerTasks;
 
+    /** Changes of the Kafka Streams client's state so far ({@link #stateChanges()}). */
+    private final AtomicLong stateChanges = new AtomicLong();
+
     private ProjectionsService(KafkaStreams streams, Settings settings, CaveVersions caveVersions, ShowerTaskStores showerTasks) {
         this.streams = streams;
         this.settings = settings;
@@ -129,6 +133,7 @@ public final class ProjectionsService implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             // tasks may move on any change of state (a rebalance, a failure): no cave read before is known to hold
             caves.changedAll();
+            service.stateChanges.incrementAndGet();
             log.info("Projections {} -> {} ({})", before, now, settings.applicationServer());
         });
         streams.setGlobalStateRestoreListener(service.restoreListener());
@@ -252,6 +257,16 @@ public final class ProjectionsService implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * How many times the Kafka Streams client has changed state since it was built. Every
+     * rebalance of the classic protocol moves it (to {@code REBALANCING} and back), so a value
+     * that has not moved says no assignment this instance took part in changed meanwhile; the
+     * streams protocol can change other members' assignments without it.
+     */
+    public long stateChanges() {
+        return stateChanges.get();
     }
 
     /** Versions of this instance's cave partitions, to keep a cave read while nothing changed it (see {@link CaveVersions}). */
