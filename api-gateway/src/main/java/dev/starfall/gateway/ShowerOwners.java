@@ -19,7 +19,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
  * on the shower stores), kept between requests while nothing says it may have changed.
  *
  * <p>Kafka Streams 4.3 builds the answer on every call: it copies the host's partitions into a new
- * set and intersects it with the store's source topics, about 3.5 µs of the event loop for each
+ * set and intersects it with the store's source topics, 2.4 to 2.8 µs of the event loop for each
  * request routed, most of all each renewal of a counting shower's answer (ops/bench/REPORT.md,
  * row 82). There are a few dozen showers and their owners change only when tasks move, so an answer
  * is kept, per shower, while:

@@ -260,10 +260,11 @@ public final class ProjectionsService implements AutoCloseable {
     }
 
     /**
-     * How many times the Kafka Streams client has changed state since it was built. Every
-     * rebalance of the classic protocol moves it (to {@code REBALANCING} and back), so a value
-     * that has not moved says no assignment this instance took part in changed meanwhile; the
-     * streams protocol can change other members' assignments without it.
+     * How many times the Kafka Streams client has changed state since it was built. A rebalance of
+     * the classic protocol that starts while the client is running moves it (to {@code REBALANCING},
+     * and back when it ends), so a value that has not moved since the client was running says no
+     * such rebalance came meanwhile; the streams protocol can change other members' assignments
+     * without it.
      */
     public long stateChanges() {
         return stateChanges.get();
